@@ -1,0 +1,290 @@
+//! Custom UIs attached to prompts, their usage and ratings, in the seed's snake_case columns.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{ComponentType, CustomUiStatus, ExecutionMode};
+
+/// A user's UI for a prompt: the seed's `PromptCustomUI`, plus its rating aggregates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PromptCustomUi {
+    /// Primary key.
+    pub id: Uuid,
+    /// Owner.
+    pub user_id: Uuid,
+    /// The prompt it runs.
+    pub prompt_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// What it does.
+    pub description: Option<String>,
+    /// TSX, HTML or JSON, depending on `component_type`.
+    pub component_code: String,
+    /// What `component_code` is.
+    pub component_type: ComponentType,
+    /// JSON Schema of its props (and, for `json-schema` UIs, of the variables form).
+    #[schema(value_type = Option<Object>)]
+    pub props_schema: Option<Value>,
+    /// Default prop values.
+    #[schema(value_type = Option<Object>)]
+    pub default_props: Option<Value>,
+    /// When and how it runs.
+    pub execution_mode: ExecutionMode,
+    /// Submit on mount.
+    pub auto_submit: bool,
+    /// Show variable inputs.
+    pub show_variables: bool,
+    /// Layout preferences.
+    #[schema(value_type = Option<Object>)]
+    pub layout_config: Option<Value>,
+    /// Theme overrides.
+    #[schema(value_type = Option<Object>)]
+    pub styling_config: Option<Value>,
+    /// Listed for everyone once active.
+    pub is_public: bool,
+    /// Picked by an admin.
+    pub is_featured: bool,
+    /// Times used.
+    pub use_count: i64,
+    /// Version number in its chain.
+    pub version: i64,
+    /// The version it was made from.
+    pub parent_version_id: Option<Uuid>,
+    /// Life cycle.
+    pub status: CustomUiStatus,
+    /// Whether the checks passed.
+    pub validated: bool,
+    /// What the checks found.
+    #[schema(value_type = Option<Object>)]
+    pub validation_errors: Option<Value>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// First published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Average rating, when rated.
+    pub rating_avg: Option<f64>,
+    /// Number of ratings.
+    pub rating_count: i64,
+}
+
+/// The body of `POST /api/custom-uis`: the seed's `CreateCustomUIInput`, plus its props.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCustomUiInput {
+    /// The prompt to attach to (must be the caller's).
+    pub prompt_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// What it does.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The code.
+    pub component_code: String,
+    /// What the code is (default `react`).
+    #[serde(default)]
+    pub component_type: Option<ComponentType>,
+    /// When it runs (default `manual`).
+    #[serde(default)]
+    pub execution_mode: Option<ExecutionMode>,
+    /// Submit on mount (default false).
+    #[serde(default)]
+    pub auto_submit: Option<bool>,
+    /// Show variables (default true).
+    #[serde(default)]
+    pub show_variables: Option<bool>,
+    /// Layout preferences.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub layout_config: Option<Value>,
+    /// Theme overrides.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub styling_config: Option<Value>,
+    /// Props schema.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub props_schema: Option<Value>,
+    /// Default props.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub default_props: Option<Value>,
+}
+
+/// The body of `PATCH /api/custom-uis/{id}`: only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomUiPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New code.
+    #[serde(default)]
+    pub component_code: Option<String>,
+    /// New code kind.
+    #[serde(default)]
+    pub component_type: Option<ComponentType>,
+    /// New execution mode.
+    #[serde(default)]
+    pub execution_mode: Option<ExecutionMode>,
+    /// Submit on mount.
+    #[serde(default)]
+    pub auto_submit: Option<bool>,
+    /// Show variables.
+    #[serde(default)]
+    pub show_variables: Option<bool>,
+    /// Layout preferences.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub layout_config: Option<Value>,
+    /// Theme overrides.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub styling_config: Option<Value>,
+    /// Props schema.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub props_schema: Option<Value>,
+    /// Default props.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub default_props: Option<Value>,
+    /// Draft, active or archived (publishing goes through `/publish`).
+    #[serde(default)]
+    pub status: Option<CustomUiStatus>,
+    /// Listed publicly (only with status `active`).
+    #[serde(default)]
+    pub is_public: Option<bool>,
+    /// Featured (admins only).
+    #[serde(default)]
+    pub is_featured: Option<bool>,
+}
+
+/// A usage row: one run of a custom UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomUiUsage {
+    /// Primary key.
+    pub id: Uuid,
+    /// The UI used.
+    pub custom_ui_id: Uuid,
+    /// Who used it.
+    pub user_id: Uuid,
+    /// The run it made.
+    pub run_id: Option<Uuid>,
+    /// Milliseconds.
+    pub execution_time_ms: Option<i64>,
+    /// Variables given.
+    #[schema(value_type = Option<Object>)]
+    pub variables_used: Option<Value>,
+    /// Whether it worked.
+    pub success: bool,
+    /// Why not.
+    pub error_message: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a usage row records, before it is stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewUsage {
+    /// The run it made.
+    #[serde(default)]
+    pub run_id: Option<Uuid>,
+    /// Milliseconds.
+    #[serde(default)]
+    pub execution_time_ms: Option<i64>,
+    /// Variables given.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub variables_used: Option<Value>,
+    /// Whether it worked (default true).
+    #[serde(default)]
+    pub success: Option<bool>,
+    /// Why not.
+    #[serde(default)]
+    pub error_message: Option<String>,
+}
+
+/// One user's rating of one UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomUiRating {
+    /// Primary key.
+    pub id: Uuid,
+    /// The UI rated.
+    pub custom_ui_id: Uuid,
+    /// Who rated.
+    pub user_id: Uuid,
+    /// 1 to 5.
+    pub rating: i32,
+    /// Words.
+    pub feedback: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The body of `PUT /api/custom-uis/{id}/rating`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    /// 1 to 5.
+    pub rating: i32,
+    /// Words.
+    #[serde(default)]
+    pub feedback: Option<String>,
+}
+
+impl RatingInput {
+    /// Checks the seed's `rating >= 1 AND rating <= 5`.
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        if (1..=5).contains(&self.rating) {
+            Ok(())
+        } else {
+            Err(crate::CoreError::Invalid { field: "rating", message: format!("must be 1 to 5, got {}", self.rating) })
+        }
+    }
+}
+
+/// One problem found by the custom UI checks, where it is and which rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ValidationIssue {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// Stable rule id, e.g. `no-network`.
+    pub rule: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// The outcome of checking a custom UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ValidationReport {
+    /// Whether nothing was found.
+    pub validated: bool,
+    /// What was found.
+    pub validation_errors: Vec<ValidationIssue>,
+}
+
+/// A custom UI with the prompt it runs, as `GET /api/custom-uis/{id}` answers. For a viewer
+/// who does not own the prompt, the prompt's private settings are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomUiWithPrompt {
+    /// The UI.
+    #[serde(flatten)]
+    pub ui: PromptCustomUi,
+    /// Its prompt (public view for non-owners).
+    #[schema(value_type = Object)]
+    pub prompt: Map<String, Value>,
+}

@@ -1,0 +1,20 @@
+//! promptdeck's domain: the seed's data shapes, their enums and rules, variable resolution and
+//! cost maths. Nothing in this crate does I/O, so every other crate can depend on it.
+
+pub mod custom_ui;
+pub mod enums;
+pub mod error;
+pub mod prompt;
+pub mod run;
+pub mod template;
+pub mod validation;
+pub mod variables;
+
+pub use custom_ui::*;
+pub use enums::*;
+pub use error::CoreError;
+pub use prompt::*;
+pub use run::*;
+pub use template::*;
+pub use validation::*;
+pub use variables::{ResolvedPrompt, resolve, resolve_prompt};

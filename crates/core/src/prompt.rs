@@ -1,0 +1,285 @@
+//! Prompts in the seed's camelCase `PromptsData` shape: messages with `{{variable}}`
+//! placeholders, typed variable definitions and model settings.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{MessageRole, VariableComponentType};
+
+/// A stored prompt, exactly as the seed's `PromptsData`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptsData {
+    /// Primary key.
+    pub id: Uuid,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Display name.
+    pub name: String,
+    /// Optional longer text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Owner.
+    pub user_id: Uuid,
+    /// The conversation template.
+    pub messages: Vec<PromptMessage>,
+    /// Variable definitions with their defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable_defaults: Option<Vec<PromptVariable>>,
+    /// Model settings; `model_id` is required.
+    pub settings: PromptSettings,
+    /// Tool definitions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub tools: Option<Map<String, Value>>,
+}
+
+/// One message of a prompt; `content` may hold `{{variable}}` placeholders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PromptMessage {
+    /// Who speaks.
+    pub role: MessageRole,
+    /// The text, with placeholders.
+    pub content: String,
+    /// Files, resources and anything else attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// A variable definition with its default value and the form control that edits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptVariable {
+    /// The placeholder name, as in `{{name}}`.
+    pub name: String,
+    /// The value used when none is given.
+    #[serde(default)]
+    pub default_value: String,
+    /// How a form edits it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_component: Option<CustomComponent>,
+}
+
+/// The form control of a variable, as the seed's `customComponent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomComponent {
+    /// The control.
+    #[serde(rename = "type")]
+    pub kind: VariableComponentType,
+    /// Choices for radio, checkbox and select.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// Whether a free "other" value is allowed beside the options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_other: Option<bool>,
+    /// The off and on values of a toggle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toggle_values: Option<[String; 2]>,
+    /// Lowest number allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Highest number allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Step between numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+}
+
+/// Model settings. `model_id` is required; settings the seed does not name are kept as they
+/// came, so nothing a client stores is dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PromptSettings {
+    /// The model to run (a key of the model catalogue).
+    pub model_id: String,
+    /// Sampling temperature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// Most tokens to generate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    /// Nucleus sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    /// Top-k sampling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
+    /// Always true for streaming.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+    /// Requested output format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_format: Option<String>,
+    /// Tool choice policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<String>,
+    /// Whether tools may be called in parallel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_tool_calls: Option<bool>,
+    /// Tool names enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<String>>,
+    /// Reasoning effort hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<String>,
+    /// Verbosity hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verbosity: Option<String>,
+    /// Every other setting, kept verbatim.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extra: Map<String, Value>,
+}
+
+impl PromptSettings {
+    /// Settings for a model with nothing else set.
+    pub fn for_model(model_id: impl Into<String>) -> Self {
+        PromptSettings {
+            model_id: model_id.into(),
+            temperature: None,
+            max_tokens: None,
+            top_p: None,
+            top_k: None,
+            stream: None,
+            output_format: None,
+            tool_choice: None,
+            parallel_tool_calls: None,
+            tools: None,
+            reasoning_effort: None,
+            verbosity: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// The body of `POST /api/prompts`: a prompt without its server-assigned fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewPrompt {
+    /// Display name.
+    pub name: String,
+    /// Optional longer text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The conversation template.
+    pub messages: Vec<PromptMessage>,
+    /// Variable definitions.
+    #[serde(default)]
+    pub variable_defaults: Option<Vec<PromptVariable>>,
+    /// Model settings; `model_id` is required.
+    pub settings: PromptSettings,
+    /// Tool definitions.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub tools: Option<Map<String, Value>>,
+}
+
+/// The body of `PATCH /api/prompts/{id}`: only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New messages.
+    #[serde(default)]
+    pub messages: Option<Vec<PromptMessage>>,
+    /// New variable definitions.
+    #[serde(default)]
+    pub variable_defaults: Option<Vec<PromptVariable>>,
+    /// New settings (replaced whole).
+    #[serde(default)]
+    pub settings: Option<PromptSettings>,
+    /// New tools.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub tools: Option<Map<String, Value>>,
+}
+
+impl NewPrompt {
+    /// Checks the rules serde cannot: a name, at least one message, unique variable names.
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        crate::validation::check_prompt_parts(
+            Some(&self.name),
+            Some(&self.messages),
+            self.variable_defaults.as_deref(),
+            Some(&self.settings),
+        )
+    }
+}
+
+impl PromptPatch {
+    /// Checks the fields that are present with the same rules as [`NewPrompt::check`].
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        crate::validation::check_prompt_parts(
+            self.name.as_ref(),
+            self.messages.as_ref(),
+            self.variable_defaults.as_deref(),
+            self.settings.as_ref(),
+        )
+    }
+
+    /// Applies the patch to a prompt.
+    pub fn apply(self, prompt: &mut PromptsData) {
+        if let Some(v) = self.name {
+            prompt.name = v;
+        }
+        if let Some(v) = self.description {
+            prompt.description = Some(v);
+        }
+        if let Some(v) = self.messages {
+            prompt.messages = v;
+        }
+        if let Some(v) = self.variable_defaults {
+            prompt.variable_defaults = Some(v);
+        }
+        if let Some(v) = self.settings {
+            prompt.settings = v;
+        }
+        if let Some(v) = self.tools {
+            prompt.tools = Some(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_settings_are_kept() {
+        let json = r#"{"model_id":"echo","temperature":0.5,"echo_repeat":2,"seed":7}"#;
+        let s: PromptSettings = serde_json::from_str(json).unwrap();
+        assert_eq!(s.extra.get("echo_repeat"), Some(&Value::from(2)));
+        let back = serde_json::to_value(&s).unwrap();
+        assert_eq!(back["seed"], 7);
+        assert_eq!(back["model_id"], "echo");
+    }
+
+    #[test]
+    fn settings_without_model_id_are_refused() {
+        let err = serde_json::from_str::<PromptSettings>(r#"{"temperature":1}"#).unwrap_err();
+        assert!(err.to_string().contains("model_id"), "{err}");
+    }
+
+    #[test]
+    fn variables_use_the_seed_camel_case() {
+        let json = r#"{"name":"tone","defaultValue":"calm","customComponent":{"type":"toggle","toggleValues":["calm","loud"],"allowOther":false}}"#;
+        let v: PromptVariable = serde_json::from_str(json).unwrap();
+        let c = v.custom_component.clone().unwrap();
+        assert_eq!(c.kind, VariableComponentType::Toggle);
+        assert_eq!(serde_json::to_string(&v).unwrap(), json);
+    }
+}
