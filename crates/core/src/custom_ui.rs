@@ -250,7 +250,10 @@ impl RatingInput {
         if (1..=5).contains(&self.rating) {
             Ok(())
         } else {
-            Err(crate::CoreError::Invalid { field: "rating", message: format!("must be 1 to 5, got {}", self.rating) })
+            Err(crate::CoreError::Invalid {
+                field: "rating",
+                message: format!("must be 1 to 5, got {}", self.rating),
+            })
         }
     }
 }

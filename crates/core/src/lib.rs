@@ -4,6 +4,7 @@
 pub mod custom_ui;
 pub mod enums;
 pub mod error;
+pub mod page;
 pub mod prompt;
 pub mod run;
 pub mod template;
@@ -13,6 +14,7 @@ pub mod variables;
 pub use custom_ui::*;
 pub use enums::*;
 pub use error::CoreError;
+pub use page::*;
 pub use prompt::*;
 pub use run::*;
 pub use template::*;

@@ -287,8 +287,14 @@ pub struct RunWithTasks {
 }
 
 /// Dollars for a number of tokens at a price per million tokens.
-pub fn cost_for(tokens_input: i64, tokens_output: i64, input_per_million: f64, output_per_million: f64) -> f64 {
-    (tokens_input.max(0) as f64 * input_per_million + tokens_output.max(0) as f64 * output_per_million) / 1_000_000.0
+pub fn cost_for(
+    tokens_input: i64,
+    tokens_output: i64,
+    input_per_million: f64,
+    output_per_million: f64,
+) -> f64 {
+    (tokens_input.max(0) as f64 * input_per_million + tokens_output.max(0) as f64 * output_per_million)
+        / 1_000_000.0
 }
 
 #[cfg(test)]

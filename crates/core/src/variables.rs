@@ -89,11 +89,8 @@ pub fn resolve_prompt(
     defaults: Option<&[PromptVariable]>,
     given: &BTreeMap<String, String>,
 ) -> ResolvedPrompt {
-    let mut variables: BTreeMap<String, String> = defaults
-        .unwrap_or_default()
-        .iter()
-        .map(|v| (v.name.clone(), v.default_value.clone()))
-        .collect();
+    let mut variables: BTreeMap<String, String> =
+        defaults.unwrap_or_default().iter().map(|v| (v.name.clone(), v.default_value.clone())).collect();
     for (k, v) in given {
         variables.insert(k.clone(), v.clone());
     }
@@ -151,7 +148,10 @@ mod tests {
 
     #[test]
     fn names_with_regex_characters_work() {
-        let (out, _) = resolve("{{a.b}} {{c+}} {{(x)}} {{$1}}", &map(&[("a.b", "1"), ("c+", "2"), ("(x)", "3"), ("$1", "4")]));
+        let (out, _) = resolve(
+            "{{a.b}} {{c+}} {{(x)}} {{$1}}",
+            &map(&[("a.b", "1"), ("c+", "2"), ("(x)", "3"), ("$1", "4")]),
+        );
         assert_eq!(out, "1 2 3 4");
     }
 
@@ -183,7 +183,8 @@ mod tests {
 
     #[test]
     fn defaults_apply_and_given_values_win() {
-        let messages = vec![PromptMessage { role: MessageRole::User, content: "{{a}}-{{b}}".into(), metadata: None }];
+        let messages =
+            vec![PromptMessage { role: MessageRole::User, content: "{{a}}-{{b}}".into(), metadata: None }];
         let defaults = vec![
             PromptVariable { name: "a".into(), default_value: "A".into(), custom_component: None },
             PromptVariable { name: "b".into(), default_value: "B".into(), custom_component: None },

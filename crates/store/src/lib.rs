@@ -1,1 +1,28 @@
-//! placeholder
+//! One storage API over SQLite (the embedded default) and PostgreSQL (production), with sqlx and
+//! one migrations folder per database. The backend is picked once from the URL; every operation
+//! runs the same SQL on either pool inside a transaction that knows the calling user.
+
+mod error;
+mod pool;
+mod prompts;
+mod rows;
+mod runs;
+mod tasks;
+mod templates;
+mod uis;
+mod usage;
+mod users;
+
+pub use error::StoreError;
+pub use pool::Store;
+pub use runs::RunFilter;
+pub use tasks::TaskProgress;
+pub use templates::TemplateSeed;
+pub use uis::{UiFilter, UiScope, UiSort};
+pub use users::User;
+
+/// Result of a store operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+// SQL text in this crate is assembled only from constants defined here (never from user
+// input, which is always bound as a parameter), hence the `AssertSqlSafe` wrappers.

@@ -1,0 +1,126 @@
+//! Connecting, migrating, and running an operation on whichever database the URL picked.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use uuid::Uuid;
+
+use crate::{StoreError, StoreResult};
+
+/// The database behind the store.
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    /// Embedded SQLite (WAL, foreign keys on).
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// The handle every part of the server uses to read and write data. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+/// Runs `$body` inside a transaction on whichever pool the store has. On PostgreSQL the
+/// transaction first records the calling user in `request.jwt.claims` (what `auth.uid()` reads),
+/// so row-level security policies see who is asking. An early `?` rolls back.
+macro_rules! in_tx {
+    ($store:expr, $user:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::pool::Backend::Sqlite(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::pool::Backend::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                $crate::pool::set_claims(&mut $tx, $user).await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
+/// Runs `$body` on the pool itself, for work not done on behalf of one user.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::pool::Backend::Sqlite($pool) => $body,
+            $crate::pool::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+pub(crate) use in_tx;
+pub(crate) use on_pool;
+
+/// Tells PostgreSQL who the caller is for the rest of the transaction.
+pub(crate) async fn set_claims(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user: Option<Uuid>,
+) -> StoreResult<()> {
+    let claims = match user {
+        Some(id) => serde_json::json!({ "sub": id, "role": "authenticated" }).to_string(),
+        None => String::from("{}"),
+    };
+    sqlx::query("SELECT set_config('request.jwt.claims', $1, true)").bind(claims).execute(&mut **tx).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://…` and applies the
+    /// migrations of that database.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let backend = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Backend::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        Ok(Store { backend })
+    }
+
+    /// Which database this is, for logs: `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection (tests and shutdown).
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await);
+    }
+}

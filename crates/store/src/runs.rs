@@ -1,0 +1,189 @@
+//! AI runs: each user reads and writes only their own. Messages live inline in the run, as the
+//! seed's `AiRun.messages`.
+
+use chrono::Utc;
+use promptdeck_core::{AiRun, NewRun, NewRunMessage, Page, PageRequest, RunMessage, RunPatch, RunStatus};
+use sqlx::AssertSqlSafe;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::pool::in_tx;
+use crate::rows::{RunRow, like_pattern};
+use crate::{Store, StoreError, StoreResult};
+
+pub(crate) const RUN_COLUMNS: &str = "id, user_id, source_type, source_id, name, description, messages, settings, \
+     variable_values, broker_values, attachments, metadata, status, is_starred, total_tokens, total_cost, \
+     message_count, task_count, created_at, updated_at, last_message_at";
+
+/// The filters of `GET /api/runs`.
+#[derive(Debug, Clone, Default)]
+pub struct RunFilter {
+    /// Only runs with this status; by default every status but `deleted`.
+    pub status: Option<RunStatus>,
+    /// Only starred runs.
+    pub starred: Option<bool>,
+    /// Text in the name.
+    pub q: Option<String>,
+    /// Only runs of this source id (e.g. a prompt).
+    pub source_id: Option<String>,
+}
+
+impl Store {
+    /// Creates a run owned by `user`.
+    pub async fn create_run(&self, user: Uuid, input: &NewRun) -> StoreResult<AiRun> {
+        let now = Utc::now();
+        let sql = format!(
+            "INSERT INTO ai_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             'active', false, 0, 0, 0, 0, $13, $13, $13) RETURNING {RUN_COLUMNS}"
+        );
+        let row = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
+                .bind(Uuid::new_v4())
+                .bind(user)
+                .bind(input.source_type.as_str())
+                .bind(&input.source_id)
+                .bind(&input.name)
+                .bind(&input.description)
+                .bind(Json(Vec::<RunMessage>::new()))
+                .bind(Json(&input.settings))
+                .bind(Json(&input.variable_values))
+                .bind(Json(&input.broker_values))
+                .bind(Json(&input.attachments))
+                .bind(Json(&input.metadata))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        row.try_into()
+    }
+
+    /// The caller's run with this id.
+    pub async fn get_run(&self, user: Uuid, id: Uuid) -> StoreResult<Option<AiRun>> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2");
+        let row = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.map(AiRun::try_from).transpose()
+    }
+
+    /// The caller's runs, most recent activity first.
+    pub async fn list_runs(
+        &self,
+        user: Uuid,
+        filter: &RunFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AiRun>> {
+        let filters = "user_id = $1 AND (($2 IS NULL AND status <> 'deleted') OR status = $2) \
+             AND ($3 IS NULL OR is_starred = $3) AND ($4 IS NULL OR LOWER(COALESCE(name, '')) LIKE $4 ESCAPE '\\') \
+             AND ($5 IS NULL OR source_id = $5)";
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM ai_runs WHERE {filters} ORDER BY last_message_at DESC, id LIMIT $6 OFFSET $7"
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM ai_runs WHERE {filters}");
+        let status = filter.status.map(|s| s.as_str());
+        let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
+        let (rows, total) = in_tx!(self, Some(user), |tx| {
+            let rows = sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
+                .bind(user)
+                .bind(status)
+                .bind(filter.starred)
+                .bind(&q)
+                .bind(&filter.source_id)
+                .bind(page.limit)
+                .bind(page.offset)
+                .fetch_all(&mut *tx)
+                .await?;
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+                .bind(user)
+                .bind(status)
+                .bind(filter.starred)
+                .bind(&q)
+                .bind(&filter.source_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            (rows, total)
+        });
+        let items = rows.into_iter().map(AiRun::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::new(items, total, page))
+    }
+
+    /// Applies a patch to the caller's run.
+    pub async fn update_run(&self, user: Uuid, id: Uuid, patch: &RunPatch) -> StoreResult<Option<AiRun>> {
+        let sql = format!(
+            "UPDATE ai_runs SET name = COALESCE($3, name), description = COALESCE($4, description), \
+             is_starred = COALESCE($5, is_starred), status = COALESCE($6, status), \
+             metadata = COALESCE($7, metadata), updated_at = $8 \
+             WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
+        );
+        let row = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .bind(user)
+                .bind(&patch.name)
+                .bind(&patch.description)
+                .bind(patch.is_starred)
+                .bind(patch.status.map(|s| s.as_str()))
+                .bind(patch.metadata.as_ref().map(Json))
+                .bind(Utc::now())
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.map(AiRun::try_from).transpose()
+    }
+
+    /// Appends messages to the caller's run and adds `tokens`/`cost` to its totals, in one
+    /// transaction (the run row is locked on PostgreSQL, SQLite serialises writers).
+    pub async fn append_run_messages(
+        &self,
+        user: Uuid,
+        id: Uuid,
+        messages: Vec<NewRunMessage>,
+        tokens: i64,
+        cost: f64,
+    ) -> StoreResult<AiRun> {
+        let now = Utc::now();
+        let update = format!(
+            "UPDATE ai_runs SET messages = $3, message_count = $4, total_tokens = total_tokens + $5, \
+             total_cost = total_cost + $6, last_message_at = $7, updated_at = $7 \
+             WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
+        );
+        let lock = match self.backend {
+            crate::pool::Backend::Sqlite(_) => "",
+            crate::pool::Backend::Postgres(_) => " FOR UPDATE",
+        };
+        let select = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}");
+        let row = in_tx!(self, Some(user), |tx| {
+            let Some(row) = sqlx::query_as::<_, RunRow>(AssertSqlSafe(select.as_str()))
+                .bind(id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Err(StoreError::NotFound("run"));
+            };
+            let mut run = AiRun::try_from(row)?;
+            run.messages.extend(messages.into_iter().map(|m| RunMessage {
+                role: m.role,
+                content: m.content,
+                task_id: m.task_id,
+                timestamp: m.timestamp.unwrap_or(now),
+                metadata: m.metadata,
+            }));
+            sqlx::query_as::<_, RunRow>(AssertSqlSafe(update.as_str()))
+                .bind(id)
+                .bind(user)
+                .bind(Json(&run.messages))
+                .bind(run.messages.len() as i64)
+                .bind(tokens)
+                .bind(cost)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        row.try_into()
+    }
+}

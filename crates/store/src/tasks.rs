@@ -1,0 +1,199 @@
+//! AI tasks: one model call inside a run, from `pending` to a terminal status. Streaming writes
+//! are batched by the caller: one insert, a partial-text flush now and then, one finish.
+
+use chrono::{DateTime, Utc};
+use promptdeck_core::{AiTask, NewTask, TaskStatus};
+use serde_json::Value;
+use sqlx::AssertSqlSafe;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::pool::{in_tx, on_pool};
+use crate::rows::TaskRow;
+use crate::{Store, StoreError, StoreResult};
+
+const TASK_COLUMNS: &str = "id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
+     request_data, response_text, response_data, response_info, response_errors, tool_updates, response_complete, \
+     response_metadata, tokens_input, tokens_output, tokens_total, cost, time_to_first_token, total_time, status, \
+     created_at, updated_at, completed_at";
+
+/// The final figures of a task, written once when it ends.
+#[derive(Debug, Clone, Default)]
+pub struct TaskProgress {
+    /// Status to set.
+    pub status: TaskStatus,
+    /// Text so far (or final).
+    pub response_text: String,
+    /// Data events.
+    pub response_data: Option<Value>,
+    /// The final info event.
+    pub response_info: Option<Value>,
+    /// Errors.
+    pub response_errors: Option<Value>,
+    /// Tool updates.
+    pub tool_updates: Option<Value>,
+    /// Input tokens.
+    pub tokens_input: Option<i64>,
+    /// Output tokens.
+    pub tokens_output: Option<i64>,
+    /// Cost in US dollars.
+    pub cost: Option<f64>,
+    /// Milliseconds to first chunk.
+    pub time_to_first_token: Option<f64>,
+    /// Milliseconds in all.
+    pub total_time: Option<f64>,
+    /// Provider that served it.
+    pub provider: Option<String>,
+}
+
+impl Store {
+    /// Creates a `pending` task in the caller's run and counts it in the run. A task_id that
+    /// is already used is a conflict; a run that is not the caller's is not found.
+    pub async fn create_task(&self, user: Uuid, run_id: Uuid, input: &NewTask) -> StoreResult<AiTask> {
+        let now = Utc::now();
+        let task_id = input.task_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string());
+        let sql = format!(
+            "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
+             request_data, response_complete, response_metadata, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, 'pending', $12, $12) RETURNING {TASK_COLUMNS}"
+        );
+        let row = in_tx!(self, Some(user), |tx| {
+            let bumped = sqlx::query(
+                "UPDATE ai_runs SET task_count = task_count + 1, updated_at = $3 WHERE id = $1 AND user_id = $2",
+            )
+            .bind(run_id)
+            .bind(user)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if bumped == 0 {
+                return Err(StoreError::NotFound("run"));
+            }
+            sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
+                .bind(Uuid::new_v4())
+                .bind(run_id)
+                .bind(user)
+                .bind(&task_id)
+                .bind(&input.service)
+                .bind(&input.task_name)
+                .bind(&input.model_id)
+                .bind(&input.provider)
+                .bind(&input.endpoint)
+                .bind(Json(&input.request_data))
+                .bind(Json(serde_json::json!({})))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        row.try_into()
+    }
+
+    /// The caller's task with this Socket.IO task id.
+    pub async fn get_task(&self, user: Uuid, task_id: &str) -> StoreResult<Option<AiTask>> {
+        let sql = format!("SELECT {TASK_COLUMNS} FROM ai_tasks WHERE task_id = $1 AND user_id = $2");
+        let row = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
+                .bind(task_id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.map(AiTask::try_from).transpose()
+    }
+
+    /// The tasks of the caller's run, oldest first.
+    pub async fn run_tasks(&self, user: Uuid, run_id: Uuid) -> StoreResult<Vec<AiTask>> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM ai_tasks WHERE run_id = $1 AND user_id = $2 ORDER BY created_at, id"
+        );
+        let rows = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
+                .bind(run_id)
+                .bind(user)
+                .fetch_all(&mut *tx)
+                .await?
+        });
+        rows.into_iter().map(AiTask::try_from).collect()
+    }
+
+    /// Marks a task as streaming and flushes its partial text (a periodic, not per-chunk, write).
+    pub async fn flush_task_text(
+        &self,
+        user: Uuid,
+        task_id: &str,
+        text: &str,
+        ttft_ms: Option<f64>,
+    ) -> StoreResult<()> {
+        in_tx!(self, Some(user), |tx| {
+            sqlx::query(
+                "UPDATE ai_tasks SET status = 'streaming', response_text = $3, \
+                 time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
+                 WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'streaming')",
+            )
+            .bind(task_id)
+            .bind(user)
+            .bind(text)
+            .bind(ttft_ms)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Writes a task's final state once.
+    pub async fn finish_task(&self, user: Uuid, task_id: &str, p: &TaskProgress) -> StoreResult<()> {
+        let now = Utc::now();
+        let total = match (p.tokens_input, p.tokens_output) {
+            (None, None) => None,
+            (i, o) => Some(i.unwrap_or(0) + o.unwrap_or(0)),
+        };
+        in_tx!(self, Some(user), |tx| {
+            sqlx::query(
+                "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
+                 response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
+                 cost = $12, time_to_first_token = $13, total_time = $14, provider = COALESCE($15, provider), \
+                 response_complete = true, completed_at = $16, updated_at = $16 \
+                 WHERE task_id = $1 AND user_id = $2",
+            )
+            .bind(task_id)
+            .bind(user)
+            .bind(p.status.as_str())
+            .bind(&p.response_text)
+            .bind(p.response_data.as_ref().map(Json))
+            .bind(p.response_info.as_ref().map(Json))
+            .bind(p.response_errors.as_ref().map(Json))
+            .bind(p.tool_updates.as_ref().map(Json))
+            .bind(p.tokens_input)
+            .bind(p.tokens_output)
+            .bind(total)
+            .bind(p.cost)
+            .bind(p.time_to_first_token)
+            .bind(p.total_time)
+            .bind(&p.provider)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// After a crash: every task left `pending` or `streaming` becomes `failed`, keeping the text
+    /// that was flushed. Returns how many were marked.
+    pub async fn fail_unfinished_tasks(&self, reason: &str, at: DateTime<Utc>) -> StoreResult<u64> {
+        let errors = serde_json::json!({ "code": "server_restarted", "message": reason });
+        let n = on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE ai_tasks SET status = 'failed', response_errors = $1, response_complete = true, \
+                 completed_at = $2, updated_at = $2 WHERE status IN ('pending', 'streaming')",
+            )
+            .bind(Json(&errors))
+            .bind(at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(n)
+    }
+}

@@ -1,0 +1,259 @@
+//! Custom UIs. A user sees their own UIs and every UI that is public and active; only the owner
+//! changes or deletes one. Ratings and usage live in `usage.rs`.
+
+use chrono::Utc;
+use promptdeck_core::{CustomUiStatus, Page, PageRequest, PromptCustomUi};
+use sqlx::AssertSqlSafe;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::pool::in_tx;
+use crate::rows::{UI_COLUMNS, UiRow, like_pattern};
+use crate::{Store, StoreResult};
+
+/// Which UIs a listing covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UiScope {
+    /// The caller's own, any status.
+    #[default]
+    Mine,
+    /// Everyone's public, active UIs.
+    Public,
+    /// Public, active and featured.
+    Featured,
+}
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UiSort {
+    /// Most recently changed first.
+    #[default]
+    Recent,
+    /// Most used first.
+    UseCount,
+    /// Best rated first (unrated last).
+    Rating,
+}
+
+/// The filters of `GET /api/custom-uis`.
+#[derive(Debug, Clone, Default)]
+pub struct UiFilter {
+    /// Which UIs.
+    pub scope: UiScope,
+    /// Only UIs of this prompt.
+    pub prompt_id: Option<Uuid>,
+    /// Only UIs with this status.
+    pub status: Option<CustomUiStatus>,
+    /// Text in the name or description.
+    pub q: Option<String>,
+    /// Order.
+    pub sort: UiSort,
+}
+
+/// Columns written when a UI is inserted or saved, in bind order after `id`.
+const WRITE_COLUMNS: [&str; 25] = [
+    "user_id",
+    "prompt_id",
+    "name",
+    "description",
+    "component_code",
+    "component_type",
+    "props_schema",
+    "default_props",
+    "execution_mode",
+    "auto_submit",
+    "show_variables",
+    "layout_config",
+    "styling_config",
+    "is_public",
+    "is_featured",
+    "use_count",
+    "version",
+    "parent_version_id",
+    "status",
+    "validated",
+    "validation_errors",
+    "created_at",
+    "updated_at",
+    "last_used_at",
+    "published_at",
+];
+
+macro_rules! bind_ui {
+    ($query:expr, $ui:expr) => {
+        $query
+            .bind($ui.id)
+            .bind($ui.user_id)
+            .bind($ui.prompt_id)
+            .bind(&$ui.name)
+            .bind(&$ui.description)
+            .bind(&$ui.component_code)
+            .bind($ui.component_type.as_str())
+            .bind($ui.props_schema.as_ref().map(Json))
+            .bind($ui.default_props.as_ref().map(Json))
+            .bind($ui.execution_mode.as_str())
+            .bind($ui.auto_submit)
+            .bind($ui.show_variables)
+            .bind($ui.layout_config.as_ref().map(Json))
+            .bind($ui.styling_config.as_ref().map(Json))
+            .bind($ui.is_public)
+            .bind($ui.is_featured)
+            .bind(i32::try_from($ui.use_count).unwrap_or(i32::MAX))
+            .bind(i32::try_from($ui.version).unwrap_or(i32::MAX))
+            .bind($ui.parent_version_id)
+            .bind($ui.status.as_str())
+            .bind($ui.validated)
+            .bind($ui.validation_errors.as_ref().map(Json))
+            .bind($ui.created_at)
+            .bind($ui.updated_at)
+            .bind($ui.last_used_at)
+            .bind($ui.published_at)
+    };
+}
+
+impl Store {
+    /// Inserts a UI built by the caller (the server fills ids, defaults and validation).
+    pub async fn insert_ui(&self, ui: &PromptCustomUi) -> StoreResult<PromptCustomUi> {
+        let cols = WRITE_COLUMNS.join(", ");
+        let params = (1..=WRITE_COLUMNS.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("INSERT INTO prompt_custom_uis (id, {cols}) VALUES ({params})");
+        in_tx!(self, Some(ui.user_id), |tx| {
+            bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
+        });
+        self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
+    }
+
+    /// Writes every mutable column of a UI the caller owns; `updated_at` is set to now.
+    pub async fn save_ui(&self, ui: &PromptCustomUi) -> StoreResult<PromptCustomUi> {
+        let sets = WRITE_COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !matches!(**c, "user_id" | "created_at" | "use_count" | "last_used_at"))
+            .map(|(i, c)| format!("{c} = ${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("UPDATE prompt_custom_uis SET {sets} WHERE id = $1 AND user_id = $2");
+        let mut ui = ui.clone();
+        ui.updated_at = Utc::now();
+        in_tx!(self, Some(ui.user_id), |tx| {
+            bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
+        });
+        self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
+    }
+
+    /// A UI the caller may see: their own, or a public active one.
+    pub async fn find_ui(&self, user: Uuid, id: Uuid) -> StoreResult<Option<PromptCustomUi>> {
+        let sql = format!(
+            "SELECT {UI_COLUMNS} FROM prompt_custom_uis u \
+             WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active'))"
+        );
+        let row = in_tx!(self, Some(user), |tx| {
+            sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
+                .bind(id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.map(PromptCustomUi::try_from).transpose()
+    }
+
+    /// Lists UIs by scope and filters.
+    pub async fn list_uis(
+        &self,
+        user: Uuid,
+        filter: &UiFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<PromptCustomUi>> {
+        let scope = match filter.scope {
+            UiScope::Mine => "u.user_id = $1",
+            UiScope::Public => "u.is_public AND u.status = 'active' AND $1 = $1",
+            UiScope::Featured => "u.is_public AND u.status = 'active' AND u.is_featured AND $1 = $1",
+        };
+        let filters = "($2 IS NULL OR u.prompt_id = $2) AND ($3 IS NULL OR u.status = $3) \
+             AND ($4 IS NULL OR LOWER(u.name) LIKE $4 ESCAPE '\\' OR LOWER(COALESCE(u.description, '')) LIKE $4 ESCAPE '\\')";
+        let order = match filter.sort {
+            UiSort::Recent => "u.updated_at DESC",
+            UiSort::UseCount => "u.use_count DESC, u.updated_at DESC",
+            UiSort::Rating => "rating_avg IS NULL, rating_avg DESC, rating_count DESC, u.updated_at DESC",
+        };
+        let sql = format!(
+            "SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE {scope} AND {filters} ORDER BY {order}, u.id LIMIT $5 OFFSET $6"
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM prompt_custom_uis u WHERE {scope} AND {filters}");
+        let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
+        let status = filter.status.map(|s| s.as_str());
+        let (rows, total) = in_tx!(self, Some(user), |tx| {
+            let rows = sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
+                .bind(user)
+                .bind(filter.prompt_id)
+                .bind(status)
+                .bind(&q)
+                .bind(page.limit)
+                .bind(page.offset)
+                .fetch_all(&mut *tx)
+                .await?;
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+                .bind(user)
+                .bind(filter.prompt_id)
+                .bind(status)
+                .bind(&q)
+                .fetch_one(&mut *tx)
+                .await?;
+            (rows, total)
+        });
+        let items = rows.into_iter().map(PromptCustomUi::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::new(items, total, page))
+    }
+
+    /// Every UI of the owner's prompt that is linked to `ui` through `parent_version_id`, in
+    /// version order: the whole version chain.
+    pub async fn ui_versions(&self, ui: &PromptCustomUi) -> StoreResult<Vec<PromptCustomUi>> {
+        let sql = format!(
+            "SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE u.user_id = $1 AND u.prompt_id = $2 ORDER BY u.version, u.created_at"
+        );
+        let rows = in_tx!(self, Some(ui.user_id), |tx| {
+            sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
+                .bind(ui.user_id)
+                .bind(ui.prompt_id)
+                .fetch_all(&mut *tx)
+                .await?
+        });
+        let all = rows.into_iter().map(PromptCustomUi::try_from).collect::<StoreResult<Vec<_>>>()?;
+        Ok(version_chain(all, ui.id))
+    }
+
+    /// Deletes a UI the caller owns; false when there was none.
+    pub async fn delete_ui(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
+        let n = in_tx!(self, Some(user), |tx| {
+            sqlx::query("DELETE FROM prompt_custom_uis WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(n > 0)
+    }
+}
+
+/// The connected component of `start` in the parent graph of `all`, sorted by version.
+fn version_chain(all: Vec<PromptCustomUi>, start: Uuid) -> Vec<PromptCustomUi> {
+    let mut members = std::collections::HashSet::from([start]);
+    loop {
+        let before = members.len();
+        for ui in &all {
+            let linked =
+                members.contains(&ui.id) || ui.parent_version_id.is_some_and(|p| members.contains(&p));
+            if linked {
+                members.insert(ui.id);
+                if let Some(p) = ui.parent_version_id {
+                    members.insert(p);
+                }
+            }
+        }
+        if members.len() == before {
+            break;
+        }
+    }
+    all.into_iter().filter(|ui| members.contains(&ui.id)).collect()
+}
