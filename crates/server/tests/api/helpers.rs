@@ -1,0 +1,652 @@
+//! Spawns the real `promptdeck` binary on a fresh database (SQLite or PostgreSQL) and talks HTTP
+//! to it: `spawn_app` gives a `TestApp` with one method per endpoint, so tests read as sentences.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Once;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, IF_NONE_MATCH};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use uuid::Uuid;
+
+/// The environment variable naming the PostgreSQL server the `postgres` variants use.
+pub const POSTGRES_ENV: &str = "PROMPTDECK_TEST_POSTGRES";
+
+/// A component every check accepts.
+pub const VALID_COMPONENT: &str = "export default function App() { return <div>Hello</div>; }";
+/// A component that reaches for the network, which the checks refuse.
+pub const FETCHING_COMPONENT: &str =
+    "export default function App() {\n  fetch(\"https://x\");\n  return <div>Hello</div>;\n}\n";
+/// A component importing a package the runtime does not provide.
+pub const UNKNOWN_IMPORT_COMPONENT: &str =
+    "import x from \"left-pad\";\nexport default function App() { return <div>{x}</div>; }\n";
+/// The password every test user signs up with.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Runs one scenario (`async fn name(backend: Backend)`) on SQLite and on PostgreSQL.
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if !$crate::helpers::postgres_enabled(concat!(module_path!(), "::postgres")) {
+                        return;
+                    }
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+pub(crate) use both_backends;
+
+/// The database a test's server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file in a temporary directory.
+    Sqlite,
+    /// A fresh database on the server named by `PROMPTDECK_TEST_POSTGRES`.
+    Postgres,
+}
+
+/// Whether the PostgreSQL variant can run. Without `PROMPTDECK_TEST_POSTGRES` it says so and
+/// answers false, unless `CI` is set: CI must run PostgreSQL.
+pub fn postgres_enabled(test: &str) -> bool {
+    if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
+        panic!("{test}: {POSTGRES_ENV} is not set, but CI must run the PostgreSQL variant");
+    }
+    println!("{test}: did not run on PostgreSQL ({POSTGRES_ENV} is not set)");
+    false
+}
+
+/// How to start the server, beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--max-body-bytes N`.
+    pub max_body_bytes: Option<u64>,
+    /// `PROMPTDECK_JWT_SECRET`.
+    pub jwt_secret: Option<String>,
+}
+
+/// A running server on its own database.
+pub struct TestApp {
+    /// `http://HOST:PORT`, no trailing slash.
+    pub address: String,
+    /// A plain HTTP client.
+    pub client: reqwest::Client,
+    // Declared before `database` so the server is killed before its database is removed.
+    _child: Child,
+    _database: TestDatabase,
+}
+
+/// A signed-up user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    /// The session token for `Authorization: Bearer`.
+    pub token: String,
+    /// The user id.
+    pub id: String,
+    /// The email signed up with.
+    pub email: String,
+}
+
+/// One HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Reply {
+    /// The body parsed as JSON (panics with the body when it is not JSON).
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}), status {}: {:?}", self.status, self.body))
+    }
+
+    /// Asserts the status and returns the JSON body (`Null` when the body is empty).
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected status {status}, got {} with body {:?}",
+            self.status,
+            self.body
+        );
+        if self.body.trim().is_empty() { Value::Null } else { self.json() }
+    }
+
+    /// Asserts the status and the error shape `{"error":{"code","message"}}` with that code, and
+    /// returns the message (never empty).
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str) -> String {
+        let body = self.expect(status);
+        let error = body.get("error").unwrap_or_else(|| panic!("no `error` object in {body}"));
+        assert_eq!(error["code"], code, "wrong error code in {body}");
+        let message =
+            error["message"].as_str().unwrap_or_else(|| panic!("no error.message string in {body}"));
+        assert!(!message.trim().is_empty(), "empty error.message in {body}");
+        message.to_owned()
+    }
+
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+enum TestDatabase {
+    Sqlite { dir: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    async fn create(backend: Backend) -> (TestDatabase, String) {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("promptdeck-test-{}", Uuid::new_v4().simple()));
+                std::fs::create_dir_all(&dir).expect("create the test directory");
+                let url = format!("sqlite://{}/db.sqlite", dir.display());
+                (TestDatabase::Sqlite { dir }, url)
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_ENV).expect("PROMPTDECK_TEST_POSTGRES is set");
+                let name = format!("pd_{}", Uuid::new_v4().simple());
+                let mut conn = PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("connect to {admin_url}: {e}"));
+                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+                let _ = conn.close().await;
+                let url = with_database_name(&admin_url, &name);
+                (TestDatabase::Postgres { admin_url, name }, url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Best effort, on a thread of its own: Drop cannot await inside the test's runtime.
+                let dropper = std::thread::spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+                    else {
+                        return;
+                    };
+                    runtime.block_on(async move {
+                        if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await;
+                            let _ = conn.close().await;
+                        }
+                    });
+                });
+                let _ = dropper.join();
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:p/test?x=y` with its database name replaced.
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let prefix = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{prefix}/{name}?{query}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// Starts the server on a fresh database of `backend`.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+/// Starts the server on a fresh database of `backend` with extra options.
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    install_crypto_provider();
+    let (database, url) = TestDatabase::create(backend).await;
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_promptdeck"));
+    command.args(["serve", "--addr", "127.0.0.1:0", "--database", &url]);
+    if let Some(n) = options.max_body_bytes {
+        command.args(["--max-body-bytes", &n.to_string()]);
+    }
+    for var in
+        ["PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET", "PROMPTDECK_MAX_BODY_BYTES"]
+    {
+        command.env_remove(var);
+    }
+    if let Some(secret) = &options.jwt_secret {
+        command.env("PROMPTDECK_JWT_SECRET", secret);
+    }
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
+    let mut child = command.spawn().expect("start the promptdeck binary");
+
+    let stdout = child.stdout.take().expect("the child's stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let wait_for_address = async {
+        while let Some(line) = lines.next_line().await.expect("read the server's stdout") {
+            println!("[server] {line}");
+            if let Some(rest) = line.trim().strip_prefix("listening on http://") {
+                let host_port = rest.split_whitespace().next().unwrap_or_default();
+                return Some(format!("http://{host_port}"));
+            }
+        }
+        None
+    };
+    let address = match tokio::time::timeout(Duration::from_secs(60), wait_for_address).await {
+        Ok(Some(address)) => address,
+        Ok(None) => panic!("the server exited without printing `listening on http://HOST:PORT`"),
+        Err(_) => panic!("the server did not print `listening on http://HOST:PORT` within 60 s"),
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            println!("[server] {line}");
+        }
+    });
+
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("build the HTTP client");
+    TestApp { address, client, _child: child, _database: database }
+}
+
+/// A unique email for a new test user.
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", Uuid::new_v4().simple())
+}
+
+/// A valid prompt body named `name`, with an extra setting the server must keep.
+pub fn prompt_body(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "Writes a short poem",
+        "messages": [
+            {"role": "system", "content": "You are a poet."},
+            {"role": "user", "content": "Write about {{topic}}"}
+        ],
+        "variableDefaults": [{"name": "topic", "defaultValue": "the sea"}],
+        "settings": {"model_id": "echo", "temperature": 0.5, "echo_repeat": 2}
+    })
+}
+
+/// An HS256 JWT for `sub`, signed with `secret`, valid for `valid_for_secs` (negative: expired).
+pub fn jwt(secret: &str, sub: &str, valid_for_secs: i64) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_secs() as i64;
+    let claims = json!({"sub": sub, "iat": now, "exp": now + valid_for_secs, "role": "authenticated"});
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign the JWT")
+}
+
+impl TestApp {
+    // ---- plain HTTP ------------------------------------------------------------------------
+
+    /// Sends a request; `token` becomes a bearer token, `body` JSON.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Self::read(request).await
+    }
+
+    /// Sends a request with a raw body and content type.
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .header(CONTENT_TYPE, content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Self::read(request).await
+    }
+
+    /// Sends a request with a raw `Authorization` header value.
+    pub async fn get_with_authorization(&self, path: &str, authorization: &str) -> Reply {
+        let request = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .header(reqwest::header::AUTHORIZATION, authorization);
+        Self::read(request).await
+    }
+
+    async fn read(request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("send the request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("read the response body");
+        Reply { status, headers, body }
+    }
+
+    async fn get(&self, user: &TestUser, path: &str) -> Reply {
+        self.request(Method::GET, path, Some(&user.token), None).await
+    }
+
+    async fn post(&self, user: &TestUser, path: &str, body: &Value) -> Reply {
+        self.request(Method::POST, path, Some(&user.token), Some(body)).await
+    }
+
+    async fn patch(&self, user: &TestUser, path: &str, body: &Value) -> Reply {
+        self.request(Method::PATCH, path, Some(&user.token), Some(body)).await
+    }
+
+    async fn delete(&self, user: &TestUser, path: &str) -> Reply {
+        self.request(Method::DELETE, path, Some(&user.token), None).await
+    }
+
+    // ---- auth ------------------------------------------------------------------------------
+
+    /// `POST /api/auth/signup`.
+    pub async fn signup(&self, email: &str, password: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        self.request(Method::POST, "/api/auth/signup", None, Some(&body)).await
+    }
+
+    /// `POST /api/auth/login`.
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        self.request(Method::POST, "/api/auth/login", None, Some(&body)).await
+    }
+
+    /// `GET /api/auth/me` with a bearer token.
+    pub async fn me(&self, token: &str) -> Reply {
+        self.request(Method::GET, "/api/auth/me", Some(token), None).await
+    }
+
+    /// Signs up a new user with a unique email and returns it.
+    pub async fn new_user(&self) -> TestUser {
+        let email = unique_email();
+        let body = self.signup(&email, PASSWORD).await.expect(201);
+        TestUser {
+            token: body["token"].as_str().expect("signup answers a token").to_owned(),
+            id: body["user"]["id"].as_str().expect("signup answers user.id").to_owned(),
+            email,
+        }
+    }
+
+    // ---- prompts ---------------------------------------------------------------------------
+
+    /// `GET /api/prompts{query}`.
+    pub async fn list_prompts(&self, user: &TestUser, query: &str) -> Reply {
+        self.get(user, &format!("/api/prompts{query}")).await
+    }
+
+    /// `POST /api/prompts`.
+    pub async fn create_prompt(&self, user: &TestUser, body: &Value) -> Reply {
+        self.post(user, "/api/prompts", body).await
+    }
+
+    /// `GET /api/prompts/{id}`.
+    pub async fn get_prompt(&self, user: &TestUser, id: &str) -> Reply {
+        self.get(user, &format!("/api/prompts/{id}")).await
+    }
+
+    /// `PATCH /api/prompts/{id}`.
+    pub async fn update_prompt(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.patch(user, &format!("/api/prompts/{id}"), body).await
+    }
+
+    /// `DELETE /api/prompts/{id}`.
+    pub async fn delete_prompt(&self, user: &TestUser, id: &str) -> Reply {
+        self.delete(user, &format!("/api/prompts/{id}")).await
+    }
+
+    /// Creates a valid prompt for `user` and returns it.
+    pub async fn new_prompt(&self, user: &TestUser) -> Value {
+        self.create_prompt(user, &prompt_body("Poem")).await.expect(201)
+    }
+
+    // ---- custom UIs ------------------------------------------------------------------------
+
+    /// `GET /api/custom-uis{query}`.
+    pub async fn list_custom_uis(&self, user: &TestUser, query: &str) -> Reply {
+        self.get(user, &format!("/api/custom-uis{query}")).await
+    }
+
+    /// `POST /api/custom-uis`.
+    pub async fn create_custom_ui(&self, user: &TestUser, body: &Value) -> Reply {
+        self.post(user, "/api/custom-uis", body).await
+    }
+
+    /// `GET /api/custom-uis/{id}`.
+    pub async fn get_custom_ui(&self, user: &TestUser, id: &str) -> Reply {
+        self.get(user, &format!("/api/custom-uis/{id}")).await
+    }
+
+    /// `PATCH /api/custom-uis/{id}`.
+    pub async fn update_custom_ui(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.patch(user, &format!("/api/custom-uis/{id}"), body).await
+    }
+
+    /// `DELETE /api/custom-uis/{id}`.
+    pub async fn delete_custom_ui(&self, user: &TestUser, id: &str) -> Reply {
+        self.delete(user, &format!("/api/custom-uis/{id}")).await
+    }
+
+    /// `POST /api/custom-uis/{id}/publish`.
+    pub async fn publish_custom_ui(&self, user: &TestUser, id: &str) -> Reply {
+        self.request(Method::POST, &format!("/api/custom-uis/{id}/publish"), Some(&user.token), None).await
+    }
+
+    /// `POST /api/custom-uis/{id}/versions`, with or without a body.
+    pub async fn create_version(&self, user: &TestUser, id: &str, body: Option<&Value>) -> Reply {
+        self.request(Method::POST, &format!("/api/custom-uis/{id}/versions"), Some(&user.token), body).await
+    }
+
+    /// `GET /api/custom-uis/{id}/versions`.
+    pub async fn list_versions(&self, user: &TestUser, id: &str) -> Reply {
+        self.get(user, &format!("/api/custom-uis/{id}/versions")).await
+    }
+
+    /// `PUT /api/custom-uis/{id}/rating`.
+    pub async fn rate_custom_ui(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.request(Method::PUT, &format!("/api/custom-uis/{id}/rating"), Some(&user.token), Some(body))
+            .await
+    }
+
+    /// `POST /api/custom-uis/{id}/usage`.
+    pub async fn record_usage(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.post(user, &format!("/api/custom-uis/{id}/usage"), body).await
+    }
+
+    /// `GET /api/usage{query}`.
+    pub async fn list_usage(&self, user: &TestUser, query: &str) -> Reply {
+        self.get(user, &format!("/api/usage{query}")).await
+    }
+
+    /// `POST /api/custom-uis/validate`.
+    pub async fn validate_component(&self, user: &TestUser, body: &Value) -> Reply {
+        self.post(user, "/api/custom-uis/validate", body).await
+    }
+
+    /// `POST /api/custom-uis/validate` for a react component.
+    pub async fn validate_react(&self, user: &TestUser, code: &str) -> Reply {
+        self.validate_component(user, &json!({"component_code": code, "component_type": "react"})).await
+    }
+
+    /// `GET /api/custom-uis/{id}/compiled`, optionally with `If-None-Match`.
+    pub async fn get_compiled(&self, user: &TestUser, id: &str, if_none_match: Option<&str>) -> Reply {
+        let mut request = self
+            .client
+            .get(format!("{}/api/custom-uis/{id}/compiled", self.address))
+            .bearer_auth(&user.token);
+        if let Some(etag) = if_none_match {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        Self::read(request).await
+    }
+
+    /// Creates a draft react UI with valid code on `prompt_id` and returns it.
+    pub async fn new_custom_ui(&self, user: &TestUser, prompt_id: &str) -> Value {
+        self.create_custom_ui(user, &custom_ui_body(prompt_id, "Hello UI", VALID_COMPONENT)).await.expect(201)
+    }
+
+    /// Creates a prompt and a valid UI for `user`, publishes the UI and returns it as published.
+    pub async fn new_public_custom_ui(&self, user: &TestUser) -> Value {
+        let prompt = self.new_prompt(user).await;
+        let ui = self.new_custom_ui(user, str_of(&prompt["id"])).await;
+        self.publish_custom_ui(user, str_of(&ui["id"])).await.expect(200)
+    }
+
+    // ---- templates -------------------------------------------------------------------------
+
+    /// `GET /api/templates{query}`.
+    pub async fn list_templates(&self, user: &TestUser, query: &str) -> Reply {
+        self.get(user, &format!("/api/templates{query}")).await
+    }
+
+    /// `GET /api/templates/{id}`.
+    pub async fn get_template(&self, user: &TestUser, id: &str) -> Reply {
+        self.get(user, &format!("/api/templates/{id}")).await
+    }
+
+    // ---- runs and tasks --------------------------------------------------------------------
+
+    /// `POST /api/runs`.
+    pub async fn create_run(&self, user: &TestUser, body: &Value) -> Reply {
+        self.post(user, "/api/runs", body).await
+    }
+
+    /// `GET /api/runs{query}`.
+    pub async fn list_runs(&self, user: &TestUser, query: &str) -> Reply {
+        self.get(user, &format!("/api/runs{query}")).await
+    }
+
+    /// `GET /api/runs/{id}`.
+    pub async fn get_run(&self, user: &TestUser, id: &str) -> Reply {
+        self.get(user, &format!("/api/runs/{id}")).await
+    }
+
+    /// `PATCH /api/runs/{id}`.
+    pub async fn update_run(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.patch(user, &format!("/api/runs/{id}"), body).await
+    }
+
+    /// `POST /api/runs/{id}/messages`.
+    pub async fn add_run_message(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
+        self.post(user, &format!("/api/runs/{id}/messages"), body).await
+    }
+
+    /// `POST /api/runs/{id}/tasks`.
+    pub async fn create_task(&self, user: &TestUser, run_id: &str, body: &Value) -> Reply {
+        self.post(user, &format!("/api/runs/{run_id}/tasks"), body).await
+    }
+
+    /// `GET /api/tasks/{task_id}`.
+    pub async fn get_task(&self, user: &TestUser, task_id: &str) -> Reply {
+        self.get(user, &format!("/api/tasks/{task_id}")).await
+    }
+
+    /// Creates a run for `user` and returns it.
+    pub async fn new_run(&self, user: &TestUser) -> Value {
+        self.create_run(user, &json!({"source_type": "prompt", "name": "A run"})).await.expect(201)
+    }
+
+    // ---- the rest --------------------------------------------------------------------------
+
+    /// `GET /api/models`.
+    pub async fn list_models(&self, user: &TestUser) -> Reply {
+        self.get(user, "/api/models").await
+    }
+
+    /// `GET /healthz`.
+    pub async fn health_check(&self) -> Reply {
+        self.request(Method::GET, "/healthz", None, None).await
+    }
+
+    /// `GET /api/openapi.json`.
+    pub async fn openapi(&self, user: &TestUser) -> Reply {
+        self.get(user, "/api/openapi.json").await
+    }
+}
+
+/// A `CreateCustomUIInput` with only the required fields.
+pub fn custom_ui_body(prompt_id: &str, name: &str, code: &str) -> Value {
+    json!({"prompt_id": prompt_id, "name": name, "component_code": code})
+}
+
+/// A JSON string field, or a panic naming what it got.
+#[track_caller]
+pub fn str_of(value: &Value) -> &str {
+    value.as_str().unwrap_or_else(|| panic!("expected a string, got {value}"))
+}
+
+/// The `id`s of a list answer's `items`, in order.
+#[track_caller]
+pub fn ids(list: &Value) -> Vec<String> {
+    items(list).iter().map(|item| str_of(&item["id"]).to_owned()).collect()
+}
+
+/// A list answer's `items`.
+#[track_caller]
+pub fn items(list: &Value) -> &Vec<Value> {
+    list["items"].as_array().unwrap_or_else(|| panic!("expected `items` to be an array in {list}"))
+}

@@ -1,0 +1,19 @@
+//! Black-box tests of promptdeck's REST API: each scenario starts the real `promptdeck` binary on
+//! a fresh database and runs once on SQLite and once on PostgreSQL. One test binary, so it links
+//! once; the modules only group the scenarios.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod auth;
+mod custom_uis;
+mod errors;
+mod helpers;
+mod lists;
+mod meta;
+mod prompts;
+mod publishing;
+mod ratings;
+mod runs;
+mod templates;
+mod usage;
+mod versions;
