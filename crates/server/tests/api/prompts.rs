@@ -18,6 +18,7 @@ both_backends!(
     patching_a_prompt_changes_only_the_given_fields,
     patching_a_prompt_without_model_id_fails_validation,
     deleting_a_prompt_returns_204_and_then_it_is_gone,
+    deleting_a_prompt_deletes_its_custom_uis,
     another_users_prompt_is_not_found_on_get_patch_and_delete,
     a_prompt_that_does_not_exist_is_not_found,
     prompts_require_a_token,
@@ -186,6 +187,19 @@ async fn deleting_a_prompt_returns_204_and_then_it_is_gone(backend: Backend) {
     app.get_prompt(&user, id).await.expect_error(404, "not_found");
     app.delete_prompt(&user, id).await.expect_error(404, "not_found");
     assert_eq!(app.list_prompts(&user, "").await.expect(200)["total"], 0);
+}
+
+async fn deleting_a_prompt_deletes_its_custom_uis(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.new_user().await;
+    let prompt = app.new_prompt(&user).await;
+    let ui = app.new_custom_ui(&user, str_of(&prompt["id"])).await;
+
+    let reply = app.delete_prompt(&user, str_of(&prompt["id"])).await;
+
+    assert_eq!(reply.status.as_u16(), 204, "body {:?}", reply.body);
+    app.get_custom_ui(&user, str_of(&ui["id"])).await.expect_error(404, "not_found");
+    assert_eq!(app.list_custom_uis(&user, "").await.expect(200)["total"], 0);
 }
 
 async fn another_users_prompt_is_not_found_on_get_patch_and_delete(backend: Backend) {
