@@ -1,0 +1,194 @@
+//! The security checks on a component, done on oxc's semantic model so that only free globals
+//! count: a local named `fetch`, a prop named `top` or `obj.fetch` are not violations. They give
+//! authors early, precise feedback; the sandbox is the real barrier.
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::{Argument, BinaryOperator, Expression, Program, Statement, TSModuleReference};
+use oxc_semantic::Semantic;
+use oxc_span::GetSpan;
+use promptdeck_core::ValidationIssue;
+
+use super::modules;
+use super::parse::Locator;
+use crate::issue::rules;
+
+const NETWORK: &[&str] = &["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "importScripts"];
+const FRAME: &[&str] = &["parent", "top", "opener", "frameElement"];
+const GLOBAL_OBJECTS: &[&str] = &["window", "self", "globalThis", "frames"];
+
+/// What the semantic pass found.
+pub(crate) struct Findings {
+    /// Rule violations.
+    pub(crate) issues: Vec<ValidationIssue>,
+    /// Free names used as values, for the seed's implicit bindings.
+    pub(crate) free_values: Vec<String>,
+}
+
+/// Checks every free global reference and every `import()`.
+pub(crate) fn lint(semantic: &Semantic<'_>, locator: &Locator<'_>) -> Findings {
+    let scoping = semantic.scoping();
+    let nodes = semantic.nodes();
+    let mut issues = Vec::new();
+    let mut free_values = Vec::new();
+    for (name, references) in scoping.root_unresolved_references().iter() {
+        let name = name.as_str();
+        let mut is_value = false;
+        for &reference_id in references.iter() {
+            let reference = scoping.get_reference(reference_id);
+            if !reference.is_value() {
+                continue;
+            }
+            is_value = true;
+            let node_id = reference.node_id();
+            let start = nodes.kind(node_id).span().start;
+            // Walk up `window.document.cookie`-style chains, through parentheses and TS casts.
+            let mut path = vec![name.to_owned()];
+            let mut current = node_id;
+            loop {
+                let current_span = nodes.kind(current).span();
+                let parent = nodes.parent_id(current);
+                if parent == current {
+                    break;
+                }
+                match nodes.kind(parent) {
+                    AstKind::StaticMemberExpression(m) if m.object.span() == current_span => {
+                        path.push(m.property.name.to_string());
+                    }
+                    AstKind::ComputedMemberExpression(m) if m.object.span() == current_span => {
+                        match m.expression.get_inner_expression() {
+                            Expression::StringLiteral(s) => path.push(s.value.to_string()),
+                            _ => break,
+                        }
+                    }
+                    AstKind::ParenthesizedExpression(_)
+                    | AstKind::TSAsExpression(_)
+                    | AstKind::TSSatisfiesExpression(_)
+                    | AstKind::TSNonNullExpression(_)
+                    | AstKind::TSTypeAssertion(_) => {}
+                    _ => break,
+                }
+                current = parent;
+            }
+            let mut path: &[String] = &path;
+            while path.len() > 1 && GLOBAL_OBJECTS.contains(&path[0].as_str()) {
+                path = &path[1..];
+            }
+            let head = path[0].as_str();
+            let second = path.get(1).map(String::as_str);
+            let parent = nodes.parent_kind(current);
+            let callee_span = nodes.kind(current).span();
+            let called = match parent {
+                AstKind::CallExpression(c) => c.callee.span() == callee_span,
+                AstKind::NewExpression(n) => n.callee.span() == callee_span,
+                _ => false,
+            };
+            let dotted = path.join(".");
+            if NETWORK.contains(&head) || (head == "navigator" && second == Some("sendBeacon")) {
+                let shown = if head == "navigator" { "navigator.sendBeacon" } else { head };
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_NETWORK,
+                    format!("`{shown}` reaches the network, which the sandbox blocks; run the prompt through the promptdeck SDK instead"),
+                ));
+            } else if head == "eval" || (head == "Function" && path.len() == 1 && called) {
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_EVAL,
+                    format!("`{dotted}` runs code built from strings, which custom UIs may not do"),
+                ));
+            } else if matches!(head, "setTimeout" | "setInterval")
+                && path.len() == 1
+                && let AstKind::CallExpression(call) = parent
+                && called
+                && call.arguments.first().is_some_and(is_stringish)
+            {
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_EVAL,
+                    format!("`{head}` with a string runs code built from strings; pass a function instead"),
+                ));
+            } else if FRAME.contains(&head)
+                || (head == "document" && matches!(second, Some("cookie" | "domain")))
+            {
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_FRAME_ESCAPE,
+                    format!("`{dotted}` reaches outside the custom UI's sandbox; use the promptdeck SDK to talk to the page"),
+                ));
+            }
+        }
+        if is_value && modules::implicit(name).is_some() {
+            free_values.push(name.to_owned());
+        }
+    }
+    for node in nodes.iter() {
+        if let AstKind::ImportExpression(e) = node.kind() {
+            issues.push(locator.issue(
+                e.span.start,
+                rules::NO_DYNAMIC_IMPORT,
+                "`import()` loads code at run time; import one of the allowed modules statically instead",
+            ));
+        }
+    }
+    issues.sort_by_key(|i| (i.line, i.column));
+    free_values.sort();
+    Findings { issues, free_values }
+}
+
+fn is_stringish(arg: &Argument<'_>) -> bool {
+    fn expr(e: &Expression<'_>) -> bool {
+        match e.get_inner_expression() {
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                expr(&b.left) || expr(&b.right)
+            }
+            _ => false,
+        }
+    }
+    arg.as_expression().is_some_and(expr)
+}
+
+/// Every import (and re-export) of a module the runtime does not provide.
+pub(crate) fn check_imports(program: &Program<'_>, locator: &Locator<'_>) -> Vec<ValidationIssue> {
+    let mut issues = Vec::new();
+    let allowed_list = || modules::ALLOWED_MODULES.join(", ");
+    for stmt in &program.body {
+        match stmt {
+            Statement::ImportDeclaration(d) if !d.import_kind.is_type() => {
+                let id = d.source.value.as_str();
+                if !modules::is_allowed(id) {
+                    issues.push(locator.issue(
+                        d.source.span.start,
+                        rules::DISALLOWED_IMPORT,
+                        format!("module `{id}` is not available to custom UIs; allowed: {}", allowed_list()),
+                    ));
+                }
+            }
+            Statement::ExportFromDeclaration(d) if !d.export_kind.is_type() => {
+                issues.push(locator.issue(
+                    d.source.span.start,
+                    rules::DISALLOWED_IMPORT,
+                    format!("re-exporting from `{}` is not supported; import what you need instead", d.source.value),
+                ));
+            }
+            Statement::ExportAllDeclaration(d) if !d.export_kind.is_type() => {
+                issues.push(locator.issue(
+                    d.source.span.start,
+                    rules::DISALLOWED_IMPORT,
+                    format!("re-exporting from `{}` is not supported; import what you need instead", d.source.value),
+                ));
+            }
+            Statement::TSImportEqualsDeclaration(d) if !d.import_kind.is_type() => {
+                if let TSModuleReference::ExternalModuleReference(r) = &d.module_reference {
+                    issues.push(locator.issue(
+                        r.expression.span.start,
+                        rules::DISALLOWED_IMPORT,
+                        format!("`import … = require(\"{}\")` is not supported; use `import`", r.expression.value),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    issues
+}

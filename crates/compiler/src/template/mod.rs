@@ -1,0 +1,134 @@
+//! `template` custom UIs: an HTML fragment sanitised with ammonia against an allow-list,
+//! with every removal reported, and its `{{name}}` bindings and form fields checked against
+//! the prompt's variables.
+
+mod policy;
+mod scan;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use promptdeck_core::ValidationIssue;
+use promptdeck_core::variables::placeholders;
+
+use crate::issue::{LineIndex, rules};
+
+/// The variable every template may show: the streamed answer.
+pub(crate) const RESPONSE: &str = "response";
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(policy::TAGS.iter().copied().collect())
+        .clean_content_tags(policy::CLEAN_CONTENT_TAGS.iter().copied().collect())
+        .generic_attributes(policy::GENERIC_ATTRIBUTES.iter().copied().collect())
+        .generic_attribute_prefixes(policy::GENERIC_PREFIXES.iter().copied().collect())
+        .tag_attributes(
+            policy::TAG_ATTRIBUTES
+                .iter()
+                .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+                .collect::<HashMap<_, _>>(),
+        )
+        .url_schemes(policy::URL_SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .attribute_filter(|tag, attribute, value| {
+            match policy::attribute_value_problem(tag, attribute, value) {
+                Some(_) => None,
+                None => Some(Cow::Borrowed(value)),
+            }
+        });
+    builder
+});
+
+/// What sanitising a template produced.
+pub(crate) struct Sanitised {
+    /// The safe HTML.
+    pub(crate) html: String,
+    /// What was removed, and bindings or fields naming unknown variables.
+    pub(crate) issues: Vec<ValidationIssue>,
+}
+
+/// Sanitises `html`; when `variables` is given, bindings and field names must be among them
+/// (or be `response`).
+pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
+    let index = LineIndex::new(html);
+    let mut issues = Vec::new();
+    let mut fields = Vec::new();
+    for tag in scan::start_tags(html) {
+        if !policy::tag_allowed(&tag.name) {
+            let how = if policy::CLEAN_CONTENT_TAGS.contains(&tag.name.as_str()) {
+                "was removed with its content"
+            } else {
+                "is not allowed and was removed (its text is kept)"
+            };
+            issues.push(index.issue_at(tag.offset, rules::UNSAFE_HTML, format!("element <{}> {how}", tag.name)));
+            continue;
+        }
+        for attribute in &tag.attributes {
+            if tag.name == "a" && attribute.name == "rel" {
+                // The sanitiser sets `rel` on links itself.
+                continue;
+            }
+            if !policy::attribute_allowed(&tag.name, &attribute.name) {
+                let message = if attribute.name.starts_with("on") {
+                    format!("event handler `{}` on <{}> was removed: templates run no scripts", attribute.name, tag.name)
+                } else {
+                    format!("attribute `{}` is not allowed on <{}> and was removed", attribute.name, tag.name)
+                };
+                issues.push(index.issue_at(attribute.offset, rules::UNSAFE_HTML, message));
+            } else if let Some(problem) = policy::attribute_value_problem(&tag.name, &attribute.name, &attribute.value) {
+                issues.push(index.issue_at(
+                    attribute.offset,
+                    rules::UNSAFE_HTML,
+                    format!("`{}` on <{}>: {problem}", attribute.name, tag.name),
+                ));
+            } else if attribute.name == "name" && policy::FIELD_TAGS.contains(&tag.name.as_str()) {
+                fields.push((attribute.value.trim().to_owned(), attribute.offset));
+            }
+        }
+    }
+    let html_out = SANITISER.clean(html).to_string();
+    if let Some(variables) = variables {
+        let known = |name: &str| name == RESPONSE || variables.iter().any(|v| v.trim() == name);
+        for name in placeholders(&html_out) {
+            if !known(&name) {
+                let offset = placeholder_offset(html, &name).unwrap_or(0);
+                issues.push(index.issue_at(
+                    offset,
+                    rules::UNKNOWN_VARIABLE,
+                    format!("`{{{{{name}}}}}` names no variable of the prompt"),
+                ));
+            }
+        }
+        for (name, offset) in fields {
+            if !name.is_empty() && !known(&name) {
+                issues.push(index.issue_at(
+                    offset,
+                    rules::UNKNOWN_VARIABLE,
+                    format!("form field `{name}` names no variable of the prompt"),
+                ));
+            }
+        }
+    }
+    issues.sort_by_key(|i| (i.line, i.column));
+    Sanitised { html: html_out, issues }
+}
+
+/// Where `{{ name }}` first appears in `text`.
+fn placeholder_offset(text: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(rel) = text.get(from..)?.find("{{") {
+        let start = from + rel;
+        let inner_start = start + 2;
+        if let Some(end) = text[inner_start..].find("}}")
+            && text[inner_start..inner_start + end].trim() == name
+        {
+            return Some(start);
+        }
+        from = start + 1;
+    }
+    None
+}
