@@ -222,6 +222,24 @@ impl Store {
         Ok(version_chain(all, ui.id))
     }
 
+    /// Sets or clears `is_featured` (an admin's decision, whoever owns the UI).
+    pub async fn set_featured(&self, id: Uuid, featured: bool) -> StoreResult<Option<PromptCustomUi>> {
+        let owner: Option<Uuid> = in_tx!(self, None, |tx| {
+            sqlx::query_scalar(
+                "UPDATE prompt_custom_uis SET is_featured = $2, updated_at = $3 WHERE id = $1 RETURNING user_id",
+            )
+            .bind(id)
+            .bind(featured)
+            .bind(Utc::now())
+            .fetch_optional(&mut *tx)
+            .await?
+        });
+        match owner {
+            Some(owner) => self.find_ui(owner, id).await,
+            None => Ok(None),
+        }
+    }
+
     /// Deletes a UI the caller owns; false when there was none.
     pub async fn delete_ui(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
         let n = in_tx!(self, Some(user), |tx| {

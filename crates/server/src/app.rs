@@ -1,0 +1,108 @@
+//! Building and running the application: the same start-up code for production and tests
+//! (bind the configured address, port 0 picks a free one).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use promptdeck_compiler::Compiler;
+use promptdeck_llm::Catalogue;
+use promptdeck_store::Store;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::routes::api_router;
+use crate::state::AppState;
+
+/// Entries kept in the compile cache.
+const COMPILE_CACHE_ENTRIES: usize = 1024;
+
+/// A server bound to its address, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects the store (running migrations), installs the official templates, marks tasks
+    /// a crash left unfinished as failed, loads the model catalogue and binds the address.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let store = Store::connect(&config.database_url).await?;
+        store.install_official_templates(crate::template_library::OFFICIAL).await?;
+        let recovered = store
+            .fail_unfinished_tasks("the server stopped before this task finished", chrono::Utc::now())
+            .await?;
+        if recovered > 0 {
+            tracing::warn!(recovered, "marked tasks left unfinished by a previous run as failed");
+        }
+        let catalogue = Catalogue::load_with_process_env(config.models_file.as_deref())?;
+        let listener = TcpListener::bind(config.addr).await?;
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
+            catalogue: Arc::new(catalogue),
+        };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (for tests and the CLI).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then closes the store.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let store = self.state.store.clone();
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        store.close().await;
+        Ok(())
+    }
+}
+
+/// The full router: the API with its OpenAPI document, limits, tracing and a JSON 404.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = api_router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    let limit = state.config.max_body_bytes;
+    api.route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
+        .fallback(|| async { ApiError::NotFound("route") })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn openapi_json(doc: Arc<OpenApi>) -> impl IntoResponse {
+    match doc.to_json() {
+        Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

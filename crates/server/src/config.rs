@@ -1,0 +1,37 @@
+//! Server settings, from flags and environment (see `main.rs`), with documented defaults.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default request body limit: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a session token from sign-up or login stays valid.
+pub const SESSION_DAYS: i64 = 30;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Secret for HS256 JWTs whose `sub` is a user id (Supabase style), when set.
+    pub jwt_secret: Option<String>,
+    /// TOML model catalogue, when set.
+    pub models_file: Option<PathBuf>,
+}
+
+impl Config {
+    /// Settings for a server on `addr` with `database_url` and every default.
+    pub fn new(addr: SocketAddr, database_url: impl Into<String>) -> Self {
+        Config {
+            addr,
+            database_url: database_url.into(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            jwt_secret: None,
+            models_file: None,
+        }
+    }
+}

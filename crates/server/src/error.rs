@@ -1,0 +1,117 @@
+//! The server's one error type and the one place it becomes an HTTP answer:
+//! `{"error":{"code","message"}}` with a stable `code` users can search for.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use promptdeck_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON, or not JSON of the declared content type.
+    #[error("{0}")]
+    InvalidJson(String),
+    /// The JSON is well formed but a field is missing, of the wrong type or out of range.
+    #[error("{0}")]
+    Validation(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The caller may see the thing but not change it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Missing, or not visible to the caller.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Clashes with something that exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is over the configured limit.
+    #[error("request body is larger than the server's limit (--max-body-bytes)")]
+    PayloadTooLarge,
+    /// A custom UI failed its checks; carries the issues found.
+    #[error("{message}")]
+    Invalid {
+        /// Summary.
+        message: String,
+        /// Details, returned under `error.details`.
+        details: serde_json::Value,
+    },
+    /// A bug or an unavailable dependency; logged, never leaked.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `validation_failed`.
+    pub code: &'static str,
+    /// For a person.
+    pub message: String,
+    /// Extra structured detail (validation issues), when there is any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// The HTTP status and stable code of this error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::InvalidJson(_) => (StatusCode::BAD_REQUEST, "invalid_json"),
+            ApiError::Validation(_) | ApiError::Invalid { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+            }
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let (message, details) = match self {
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ("internal server error".to_owned(), None)
+            }
+            ApiError::Invalid { message, details } => (message, Some(details)),
+            other => (other.to_string(), None),
+        };
+        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message, details } })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<promptdeck_core::CoreError> for ApiError {
+    fn from(err: promptdeck_core::CoreError) -> Self {
+        ApiError::Validation(err.to_string())
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

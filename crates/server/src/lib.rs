@@ -1,0 +1,15 @@
+//! The promptdeck server: REST API, auth and access rules over the store, the custom UI
+//! compiler and the model catalogue. `main.rs` only parses the command line and calls in here.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod state;
+pub mod template_library;
+pub mod ui_rules;
+
+pub use app::Application;
+pub use config::Config;

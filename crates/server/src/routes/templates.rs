@@ -1,0 +1,53 @@
+//! `/api/templates`: the template library, readable by everyone signed in.
+
+use axum::Json;
+use axum::extract::State;
+use promptdeck_core::{CustomUiTemplate, Difficulty, Page, PageRequest};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiQuery, IdPath};
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_templates)).routes(routes!(get_template))
+}
+
+/// Filters of the template list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct TemplateQuery {
+    /// `form`, `chat`, `dashboard`, `visualization`, …
+    pub category: Option<String>,
+    /// A tag the template has.
+    pub tag: Option<String>,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub difficulty: Option<String>,
+}
+
+/// Templates matching the filters.
+#[utoipa::path(get, path = "/api/templates", tag = "templates", params(TemplateQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<CustomUiTemplate>), (status = 401, body = ErrorBody)))]
+async fn list_templates(
+    State(state): State<AppState>,
+    AuthUser(_user): AuthUser,
+    ApiQuery(q): ApiQuery<TemplateQuery>,
+) -> ApiResult<Json<Page<CustomUiTemplate>>> {
+    let difficulty = q.difficulty.as_deref().map(str::parse::<Difficulty>).transpose()?;
+    let items = state.store.list_templates(q.category.as_deref(), q.tag.as_deref(), difficulty).await?;
+    let total = items.len() as i64;
+    Ok(Json(Page::new(items, total, PageRequest { limit: total.max(1), offset: 0 })))
+}
+
+/// One template.
+#[utoipa::path(get, path = "/api/templates/{id}", tag = "templates", params(("id" = uuid::Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CustomUiTemplate), (status = 404, body = ErrorBody)))]
+async fn get_template(
+    State(state): State<AppState>,
+    AuthUser(_user): AuthUser,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<CustomUiTemplate>> {
+    state.store.get_template(id).await?.map(Json).ok_or(ApiError::NotFound("template"))
+}

@@ -1,0 +1,23 @@
+//! What every handler shares: the store, the custom UI compiler, the model catalogue and the
+//! configuration.
+
+use std::sync::Arc;
+
+use promptdeck_compiler::Compiler;
+use promptdeck_llm::Catalogue;
+use promptdeck_store::Store;
+
+use crate::config::Config;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub store: Store,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Compiles and checks custom UIs, each distinct input once.
+    pub compiler: Arc<Compiler>,
+    /// Models and their providers.
+    pub catalogue: Arc<Catalogue>,
+}
