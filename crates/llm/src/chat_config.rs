@@ -28,22 +28,50 @@ impl ChatRequest {
         };
         let mut req = ChatRequest { model: model_id.clone(), messages, ..ChatRequest::default() };
         for (key, value) in obj {
-            if value.is_null() {
-                continue;
-            }
-            match key.as_str() {
-                "model_id" | "messages" | "stream" => {}
-                "temperature" => req.temperature = Some(number(key, value)?),
-                "top_p" => req.top_p = Some(number(key, value)?),
-                "max_tokens" => req.max_tokens = Some(count(key, value)?),
-                "top_k" => req.top_k = Some(count(key, value)?),
-                "tools" if is_tool_definitions(value) => req.tools = Some(value.clone()),
-                _ => {
-                    req.extra.insert(key.clone(), value.clone());
-                }
+            if !matches!(key.as_str(), "model_id" | "messages" | "stream") {
+                req.set(key, value, true)?;
             }
         }
         Ok((model_id, req))
+    }
+
+    /// Applies a model's default settings: each one the request does not set yet, typed fields
+    /// included. Fails like [`ChatRequest::from_chat_config`] on a value of the wrong type.
+    pub fn apply_defaults(&mut self, defaults: &Map<String, Value>) -> Result<(), LlmError> {
+        for (key, value) in defaults {
+            self.set(key, value, false)?;
+        }
+        Ok(())
+    }
+
+    /// Sets one setting: a typed field for the keys that have one, `extra` for the rest. `null`
+    /// means "not set". Without `replace`, a setting already present is kept.
+    fn set(&mut self, key: &str, value: &Value, replace: bool) -> Result<(), LlmError> {
+        if value.is_null() {
+            return Ok(());
+        }
+        match key {
+            "temperature" if replace || self.temperature.is_none() => {
+                self.temperature = Some(number(key, value)?)
+            }
+            "top_p" if replace || self.top_p.is_none() => self.top_p = Some(number(key, value)?),
+            "max_tokens" if replace || self.max_tokens.is_none() => {
+                self.max_tokens = Some(count(key, value)?)
+            }
+            "top_k" if replace || self.top_k.is_none() => self.top_k = Some(count(key, value)?),
+            "tools" if is_tool_definitions(value) => {
+                if replace || self.tools.is_none() {
+                    self.tools = Some(value.clone());
+                }
+            }
+            "temperature" | "top_p" | "max_tokens" | "top_k" => {}
+            _ => {
+                if replace || !self.extra.contains_key(key) {
+                    self.extra.insert(key.to_owned(), value.clone());
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A request for a stored prompt's settings and its resolved messages. Tool names and
@@ -101,7 +129,9 @@ fn parse_messages(items: &[Value]) -> Result<Vec<ChatMessage>, LlmError> {
                 })?,
                 Some(Value::Null) | None => String::new(),
                 Some(_) => {
-                    return Err(LlmError::invalid(format!("chat_config.messages[{i}].content must be a string")));
+                    return Err(LlmError::invalid(format!(
+                        "chat_config.messages[{i}].content must be a string"
+                    )));
                 }
             };
             Ok(ChatMessage { role, content })
@@ -119,7 +149,10 @@ fn text_parts(parts: &[Value]) -> Option<String> {
 }
 
 fn number(key: &str, value: &Value) -> Result<f64, LlmError> {
-    value.as_f64().filter(|v| v.is_finite()).ok_or_else(|| LlmError::invalid(format!("{key} must be a number")))
+    value
+        .as_f64()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| LlmError::invalid(format!("{key} must be a number")))
 }
 
 fn count(key: &str, value: &Value) -> Result<u32, LlmError> {

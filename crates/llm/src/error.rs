@@ -140,7 +140,8 @@ mod tests {
 
     #[test]
     fn every_error_has_a_code_and_a_readable_message() {
-        let e = LlmError::UpstreamStatus { provider: "openai".into(), status: 429, message: "slow down".into() };
+        let e =
+            LlmError::UpstreamStatus { provider: "openai".into(), status: 429, message: "slow down".into() };
         assert_eq!(e.code(), "upstream_status");
         assert_eq!(e.to_string(), "openai answered HTTP 429: slow down");
         let e = LlmError::UpstreamTimeout {
@@ -149,7 +150,11 @@ mod tests {
             after: Duration::from_millis(200),
         };
         assert_eq!(e.to_string(), "x timed out (idle timeout of 200 ms)");
-        let e = LlmError::UpstreamError { provider: "a".into(), kind: Some("overloaded_error".into()), message: "Overloaded".into() };
+        let e = LlmError::UpstreamError {
+            provider: "a".into(),
+            kind: Some("overloaded_error".into()),
+            message: "Overloaded".into(),
+        };
         assert_eq!(e.to_string(), "a reported an error (overloaded_error): Overloaded");
         assert!(LlmError::invalid("x").is_caller_error());
     }

@@ -52,14 +52,22 @@ pub fn apply(catalogue: &mut Catalogue, env: &HashMap<String, String>) -> Result
         let defaults = if official { OPENAI_MODELS } else { &[] };
         add_models(catalogue, "openai", var("PROMPTDECK_OPENAI_MODELS"), defaults, OPENAI_MODELS)?;
         if !official && var("PROMPTDECK_OPENAI_MODELS").is_none() {
-            tracing::warn!("PROMPTDECK_OPENAI_BASE_URL is set without PROMPTDECK_OPENAI_MODELS: no models added");
+            tracing::warn!(
+                "PROMPTDECK_OPENAI_BASE_URL is set without PROMPTDECK_OPENAI_MODELS: no models added"
+            );
         }
     }
     if let Some(key) = var("ANTHROPIC_API_KEY") {
         let base = var("PROMPTDECK_ANTHROPIC_BASE_URL").unwrap_or(ANTHROPIC_BASE_URL);
         let config = shortcut(ProviderKind::Anthropic, base, Some(key));
         catalogue.add_provider(build_provider("anthropic", &config, env)?);
-        add_models(catalogue, "anthropic", var("PROMPTDECK_ANTHROPIC_MODELS"), ANTHROPIC_MODELS, ANTHROPIC_MODELS)?;
+        add_models(
+            catalogue,
+            "anthropic",
+            var("PROMPTDECK_ANTHROPIC_MODELS"),
+            ANTHROPIC_MODELS,
+            ANTHROPIC_MODELS,
+        )?;
     }
     Ok(())
 }

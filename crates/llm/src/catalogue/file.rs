@@ -174,7 +174,9 @@ pub fn build_provider(
 ) -> Result<Arc<dyn Provider>, LlmError> {
     let api_key = match (&config.api_key, &config.api_key_env) {
         (Some(_), Some(_)) => {
-            return Err(LlmError::config(format!("provider `{name}`: give api_key or api_key_env, not both")));
+            return Err(LlmError::config(format!(
+                "provider `{name}`: give api_key or api_key_env, not both"
+            )));
         }
         (Some(key), None) => Some(key.clone()),
         (None, Some(var)) => Some(env.get(var).cloned().ok_or_else(|| {
@@ -197,7 +199,9 @@ pub fn build_provider(
     Ok(match config.kind {
         ProviderKind::OpenAi => {
             if config.default_max_tokens.is_some() {
-                return Err(LlmError::config(format!("provider `{name}`: default_max_tokens is for anthropic")));
+                return Err(LlmError::config(format!(
+                    "provider `{name}`: default_max_tokens is for anthropic"
+                )));
             }
             let official = settings.base_url.trim_end_matches('/') == OPENAI_BASE_URL;
             let completion = config.max_completion_tokens.unwrap_or(official);
@@ -205,7 +209,9 @@ pub fn build_provider(
         }
         ProviderKind::Anthropic => {
             if config.max_completion_tokens.is_some() {
-                return Err(LlmError::config(format!("provider `{name}`: max_completion_tokens is for openai")));
+                return Err(LlmError::config(format!(
+                    "provider `{name}`: max_completion_tokens is for openai"
+                )));
             }
             let max = config.default_max_tokens.unwrap_or(AnthropicProvider::DEFAULT_MAX_TOKENS);
             Arc::new(AnthropicProvider::new(name, settings)?.with_default_max_tokens(max))

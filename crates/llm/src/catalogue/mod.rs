@@ -96,7 +96,8 @@ impl Default for Catalogue {
 impl Catalogue {
     /// A catalogue with only the built-in `echo` model.
     pub fn new() -> Self {
-        let mut catalogue = Catalogue { models: Vec::new(), index: HashMap::new(), providers: HashMap::new() };
+        let mut catalogue =
+            Catalogue { models: Vec::new(), index: HashMap::new(), providers: HashMap::new() };
         catalogue.add_provider(Arc::new(EchoProvider));
         let echo = ModelEntry::new(EchoProvider::NAME, EchoProvider::NAME, EchoProvider::NAME)
             .with_display_name("Echo (built in)");
@@ -140,6 +141,9 @@ impl Catalogue {
                 entry.id, entry.provider
             )));
         }
+        ChatRequest::default()
+            .apply_defaults(&entry.defaults)
+            .map_err(|e| LlmError::config(format!("model `{}`: defaults: {e}", entry.id)))?;
         for (what, price) in [("input_price", entry.input_price), ("output_price", entry.output_price)] {
             if !price.is_finite() || price < 0.0 {
                 return Err(LlmError::config(format!("model `{}`: {what} must be a number ≥ 0", entry.id)));
@@ -198,9 +202,7 @@ impl Catalogue {
     pub async fn stream(&self, model_id: &str, mut req: ChatRequest) -> Result<ChatStream, LlmError> {
         let (entry, provider) = self.resolve(model_id)?;
         req.model.clone_from(&entry.upstream);
-        for (key, value) in &entry.defaults {
-            req.extra.entry(key.clone()).or_insert_with(|| value.clone());
-        }
+        req.apply_defaults(&entry.defaults)?;
         provider.stream(req).await
     }
 }

@@ -35,7 +35,10 @@ impl AnthropicProvider {
     /// A provider called `name` talking to `settings.base_url` (normally
     /// `https://api.anthropic.com`).
     pub fn new(name: &str, settings: HttpSettings) -> Result<Self, LlmError> {
-        Ok(AnthropicProvider { upstream: Upstream::new(name, settings)?, default_max_tokens: Self::DEFAULT_MAX_TOKENS })
+        Ok(AnthropicProvider {
+            upstream: Upstream::new(name, settings)?,
+            default_max_tokens: Self::DEFAULT_MAX_TOKENS,
+        })
     }
 
     /// Changes the `max_tokens` sent when a request sets none.
@@ -141,8 +144,9 @@ impl Provider for AnthropicProvider {
         let mut headers = HeaderMap::new();
         headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
         if let Some(key) = self.upstream.settings.api_key.as_deref().filter(|k| !k.is_empty()) {
-            let value = HeaderValue::from_str(key)
-                .map_err(|_| LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name())))?;
+            let value = HeaderValue::from_str(key).map_err(|_| {
+                LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name()))
+            })?;
             headers.insert("x-api-key", value);
         }
         let body = serde_json::to_vec(&self.body(&req))
@@ -231,7 +235,8 @@ struct ErrorBody {
 impl AnthropicWire {
     /// Input tokens count cached ones too, since `Usage` has a single input figure.
     fn add_usage(&mut self, usage: &Usage) {
-        let cached = usage.cache_creation_input_tokens.unwrap_or(0) + usage.cache_read_input_tokens.unwrap_or(0);
+        let cached =
+            usage.cache_creation_input_tokens.unwrap_or(0) + usage.cache_read_input_tokens.unwrap_or(0);
         if let Some(input) = usage.input_tokens {
             self.input = input + cached;
         }
@@ -250,10 +255,12 @@ impl WireProtocol for AnthropicWire {
         event: SseEvent<'_>,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<bool, LlmError> {
-        let malformed = |message: String| LlmError::UpstreamMalformed { provider: provider.to_owned(), message };
+        let malformed =
+            |message: String| LlmError::UpstreamMalformed { provider: provider.to_owned(), message };
         let parsed: Event<'_> = serde_json::from_slice(event.data)
             .map_err(|e| malformed(format!("an event's data is not JSON ({e})")))?;
-        let name = std::str::from_utf8(event.name).map_err(|_| malformed("an event name is not UTF-8".into()))?;
+        let name =
+            std::str::from_utf8(event.name).map_err(|_| malformed("an event name is not UTF-8".into()))?;
         let kind = match parsed.kind.as_deref() {
             Some(kind) => kind,
             None if !name.is_empty() => name,
@@ -278,7 +285,9 @@ impl WireProtocol for AnthropicWire {
                 _ => {}
             },
             "content_block_delta" => {
-                let Some(delta) = parsed.delta else { return Err(malformed("content_block_delta without delta".into())) };
+                let Some(delta) = parsed.delta else {
+                    return Err(malformed("content_block_delta without delta".into()));
+                };
                 match delta.kind.as_deref() {
                     Some("text_delta") => {
                         if let Some(text) = delta.text.filter(|t| !t.is_empty()) {

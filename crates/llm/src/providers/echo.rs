@@ -76,7 +76,8 @@ fn next_chunk_end(text: &str) -> Option<usize> {
 /// The full answer for a request: the last user message, repeated.
 pub fn answer(req: &ChatRequest) -> Result<String, LlmError> {
     let repeat = setting(req, "echo_repeat", 1, MAX_REPEAT)?;
-    let text = req.messages.iter().rev().find(|m| m.role == MessageRole::User).map_or("", |m| m.content.as_str());
+    let text =
+        req.messages.iter().rev().find(|m| m.role == MessageRole::User).map_or("", |m| m.content.as_str());
     let joiner = if text.is_empty() || text.ends_with(char::is_whitespace) { "" } else { " " };
     let repeat = usize::try_from(repeat).unwrap_or(usize::MAX);
     let size = (text.len() + joiner.len()).saturating_mul(repeat);

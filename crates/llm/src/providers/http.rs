@@ -111,7 +111,8 @@ impl Upstream {
         if status.is_success() {
             return Ok(response);
         }
-        let text = tokio::time::timeout(idle, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let text =
+            tokio::time::timeout(idle, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
         Err(LlmError::UpstreamStatus {
             provider: self.name.clone(),
             status: status.as_u16(),

@@ -7,8 +7,8 @@ use std::fmt;
 
 use async_trait::async_trait;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use super::http::{HttpSettings, Upstream};
@@ -100,8 +100,9 @@ impl Provider for OpenAiProvider {
     async fn stream(&self, req: ChatRequest) -> Result<ChatStream, LlmError> {
         let mut headers = HeaderMap::new();
         if let Some(key) = self.upstream.settings.api_key.as_deref().filter(|k| !k.is_empty()) {
-            let value = HeaderValue::from_str(&format!("Bearer {key}"))
-                .map_err(|_| LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name())))?;
+            let value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+                LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name()))
+            })?;
             headers.insert(AUTHORIZATION, value);
         }
         let body = serde_json::to_vec(&self.body(&req))

@@ -147,7 +147,10 @@ mod tests {
         for c in chunks {
             d.push(c).unwrap();
             while let Some(e) = d.next_event() {
-                out.push((String::from_utf8_lossy(e.name).into_owned(), String::from_utf8_lossy(e.data).into_owned()));
+                out.push((
+                    String::from_utf8_lossy(e.name).into_owned(),
+                    String::from_utf8_lossy(e.data).into_owned(),
+                ));
             }
         }
         out

@@ -138,7 +138,10 @@ where
                     this.last_activity = Instant::now();
                     if this.decoder.push(bytes.as_ref()).is_err() {
                         let message = "an event grew past 16 MiB without ending".to_owned();
-                        return this.fail(LlmError::UpstreamMalformed { provider: this.upstream.name.clone(), message });
+                        return this.fail(LlmError::UpstreamMalformed {
+                            provider: this.upstream.name.clone(),
+                            message,
+                        });
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
