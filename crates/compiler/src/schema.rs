@@ -116,5 +116,9 @@ pub(crate) fn check_props(schema: Option<&Value>, defaults: Option<&Value>) -> V
 
 /// The property names a schema declares, for checking them against the prompt's variables.
 pub(crate) fn property_names(schema: &Value) -> Vec<String> {
-    schema.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
 }

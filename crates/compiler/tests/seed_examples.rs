@@ -40,7 +40,13 @@ fn block_containing(needle: &str) -> String {
 }
 
 fn react(code: &str) -> UiSource<'_> {
-    UiSource { component_type: ComponentType::React, code, props_schema: None, default_props: None, prompt_variables: None }
+    UiSource {
+        component_type: ComponentType::React,
+        code,
+        props_schema: None,
+        default_props: None,
+        prompt_variables: None,
+    }
 }
 
 fn assert_valid(report: &ValidationReport, what: &str) {

@@ -41,7 +41,7 @@ pub(crate) fn emit<'a>(
             .diagnostics
             .iter()
             .map(|d| {
-                let offset = d.labels.first().map_or(0, |l| l.offset());
+                let offset = super::parse::label_offset(&d.labels);
                 locator.issue(offset, rules::SYNTAX, d.message.to_string())
             })
             .collect());

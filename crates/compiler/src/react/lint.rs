@@ -168,14 +168,20 @@ pub(crate) fn check_imports(program: &Program<'_>, locator: &Locator<'_>) -> Vec
                 issues.push(locator.issue(
                     d.source.span.start,
                     rules::DISALLOWED_IMPORT,
-                    format!("re-exporting from `{}` is not supported; import what you need instead", d.source.value),
+                    format!(
+                        "re-exporting from `{}` is not supported; import what you need instead",
+                        d.source.value
+                    ),
                 ));
             }
             Statement::ExportAllDeclaration(d) if !d.export_kind.is_type() => {
                 issues.push(locator.issue(
                     d.source.span.start,
                     rules::DISALLOWED_IMPORT,
-                    format!("re-exporting from `{}` is not supported; import what you need instead", d.source.value),
+                    format!(
+                        "re-exporting from `{}` is not supported; import what you need instead",
+                        d.source.value
+                    ),
                 ));
             }
             Statement::TSImportEqualsDeclaration(d) if !d.import_kind.is_type() => {
@@ -183,7 +189,10 @@ pub(crate) fn check_imports(program: &Program<'_>, locator: &Locator<'_>) -> Vec
                     issues.push(locator.issue(
                         r.expression.span.start,
                         rules::DISALLOWED_IMPORT,
-                        format!("`import … = require(\"{}\")` is not supported; use `import`", r.expression.value),
+                        format!(
+                            "`import … = require(\"{}\")` is not supported; use `import`",
+                            r.expression.value
+                        ),
                     ));
                 }
             }

@@ -21,9 +21,14 @@ pub(crate) fn compile(code: &str) -> Result<String, Vec<ValidationIssue>> {
     let locator = parsed.locator;
 
     let mut issues = lint::check_imports(&program, &locator);
-    let semantic = SemanticBuilder::new().with_check_syntax_error(true).with_build_nodes(true).build(&program);
+    let semantic = SemanticBuilder::new()
+        .with_check_syntax_error(true)
+        .with_build_nodes(true)
+        // The TypeScript transform needs enum member values to lower `enum`s.
+        .with_enum_eval(true)
+        .build(&program);
     for d in semantic.diagnostics.iter() {
-        let offset = d.labels.iter().find(|l| l.primary()).or(d.labels.first()).map_or(0, |l| l.offset());
+        let offset = parse::label_offset(&d.labels);
         issues.push(locator.issue(offset, rules::SYNTAX, d.message.to_string()));
     }
     let findings = lint::lint(&semantic.semantic, &locator);

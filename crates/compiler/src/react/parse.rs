@@ -6,7 +6,7 @@
 use oxc_allocator::Allocator;
 use oxc_ast::ast::Program;
 use oxc_parser::{Parser, ParserReturn};
-use oxc_span::SourceType;
+use oxc_span::{LabeledSpan, SourceType};
 use promptdeck_core::ValidationIssue;
 
 use super::shape::{self, Shape};
@@ -78,7 +78,10 @@ pub(crate) fn parse_component<'a, 't>(
         if let Some(at) = anonymous_function_start(code) {
             let retry = parse(allocator, with_export_default(allocator, code, at));
             if parsed_cleanly(&retry) {
-                let locator = Locator { index: LineIndex::new(code), edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }) };
+                let locator = Locator {
+                    index: LineIndex::new(code),
+                    edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }),
+                };
                 return Ok(Parsed { program: retry.program, shape: Ok(Shape::HasDefault), locator });
             }
         }
@@ -87,7 +90,7 @@ pub(crate) fn parse_component<'a, 't>(
             .diagnostics
             .iter()
             .map(|d| {
-                let offset = d.labels.iter().find(|l| l.primary()).or(d.labels.first()).map_or(0, |l| l.offset());
+                let offset = label_offset(&d.labels);
                 let message = match &d.help {
                     Some(help) => format!("{} ({help})", d.message),
                     None => d.message.to_string(),
@@ -106,13 +109,24 @@ pub(crate) fn parse_component<'a, 't>(
         let at = at as usize;
         let retry = parse(allocator, with_export_default(allocator, code, at));
         if parsed_cleanly(&retry) {
-            let locator = Locator { index: LineIndex::new(code), edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }) };
+            let locator =
+                Locator { index: LineIndex::new(code), edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }) };
             return Ok(Parsed { program: retry.program, shape: Ok(Shape::HasDefault), locator });
         }
-        let issue = locator.issue(at as u32, rules::NO_COMPONENT, "this function could not be made the default export");
+        let issue = locator.issue(
+            at as u32,
+            rules::NO_COMPONENT,
+            "this function could not be made the default export",
+        );
         return Ok(Parsed { program: ret.program, shape: Err(issue), locator });
     }
     Ok(Parsed { program: ret.program, shape, locator })
+}
+
+/// Where a diagnostic points: its primary label, else its last (oxc lists "declared here"
+/// before "redeclared here").
+pub(crate) fn label_offset(labels: &[LabeledSpan]) -> u32 {
+    labels.iter().find(|l| l.primary()).or(labels.last()).map_or(0, LabeledSpan::offset)
 }
 
 /// The offset of the first line that starts with an anonymous `function (` or `async function (`.

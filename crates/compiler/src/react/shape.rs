@@ -30,7 +30,9 @@ struct Candidate {
 fn is_function(expr: &Expression<'_>) -> bool {
     matches!(
         expr.get_inner_expression(),
-        Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_) | Expression::ClassExpression(_)
+        Expression::ArrowFunctionExpression(_)
+            | Expression::FunctionExpression(_)
+            | Expression::ClassExpression(_)
     )
 }
 
@@ -87,7 +89,8 @@ pub(crate) fn find(program: &Program<'_>, locator: &Locator<'_>) -> Result<Shape
             }
             Statement::VariableDeclaration(v) if !v.declare => {
                 for declarator in &v.declarations {
-                    if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&declarator.id, &declarator.init)
+                    if let (BindingPattern::BindingIdentifier(id), Some(init)) =
+                        (&declarator.id, &declarator.init)
                         && is_function(init)
                     {
                         consts.push(Candidate { name: id.name.to_string(), offset: id.span.start });

@@ -64,7 +64,11 @@ pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
             } else {
                 "is not allowed and was removed (its text is kept)"
             };
-            issues.push(index.issue_at(tag.offset, rules::UNSAFE_HTML, format!("element <{}> {how}", tag.name)));
+            issues.push(index.issue_at(
+                tag.offset,
+                rules::UNSAFE_HTML,
+                format!("element <{}> {how}", tag.name),
+            ));
             continue;
         }
         for attribute in &tag.attributes {
@@ -74,12 +78,17 @@ pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
             }
             if !policy::attribute_allowed(&tag.name, &attribute.name) {
                 let message = if attribute.name.starts_with("on") {
-                    format!("event handler `{}` on <{}> was removed: templates run no scripts", attribute.name, tag.name)
+                    format!(
+                        "event handler `{}` on <{}> was removed: templates run no scripts",
+                        attribute.name, tag.name
+                    )
                 } else {
                     format!("attribute `{}` is not allowed on <{}> and was removed", attribute.name, tag.name)
                 };
                 issues.push(index.issue_at(attribute.offset, rules::UNSAFE_HTML, message));
-            } else if let Some(problem) = policy::attribute_value_problem(&tag.name, &attribute.name, &attribute.value) {
+            } else if let Some(problem) =
+                policy::attribute_value_problem(&tag.name, &attribute.name, &attribute.value)
+            {
                 issues.push(index.issue_at(
                     attribute.offset,
                     rules::UNSAFE_HTML,

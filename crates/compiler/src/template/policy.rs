@@ -3,13 +3,92 @@
 
 /// Elements kept: text, layout, tables, lists, links, inline images and form fields.
 pub(crate) const TAGS: &[&str] = &[
-    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "button", "caption",
-    "center", "cite", "code", "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
-    "hr", "i", "img", "input", "ins", "kbd", "label", "legend", "li", "main", "mark", "meter", "nav", "ol",
-    "optgroup", "option", "output", "p", "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp", "section",
-    "select", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot",
-    "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "address",
+    "article",
+    "aside",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "main",
+    "mark",
+    "meter",
+    "nav",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "section",
+    "select",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 ];
 
 /// Elements removed together with everything inside them.
@@ -19,7 +98,8 @@ pub(crate) const CLEAN_CONTENT_TAGS: &[&str] = &[
 ];
 
 /// Attributes allowed on every kept element (besides `data-*` and `aria-*`).
-pub(crate) const GENERIC_ATTRIBUTES: &[&str] = &["class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", "style"];
+pub(crate) const GENERIC_ATTRIBUTES: &[&str] =
+    &["class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", "style"];
 
 /// Attribute name prefixes allowed on every kept element.
 pub(crate) const GENERIC_PREFIXES: &[&str] = &["data-", "aria-"];
@@ -31,11 +111,41 @@ pub(crate) const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     (
         "input",
         &[
-            "type", "name", "value", "placeholder", "checked", "disabled", "required", "readonly", "min", "max", "step",
-            "minlength", "maxlength", "pattern", "size", "multiple", "autocomplete", "list",
+            "type",
+            "name",
+            "value",
+            "placeholder",
+            "checked",
+            "disabled",
+            "required",
+            "readonly",
+            "min",
+            "max",
+            "step",
+            "minlength",
+            "maxlength",
+            "pattern",
+            "size",
+            "multiple",
+            "autocomplete",
+            "list",
         ],
     ),
-    ("textarea", &["name", "placeholder", "rows", "cols", "required", "disabled", "readonly", "minlength", "maxlength", "wrap"]),
+    (
+        "textarea",
+        &[
+            "name",
+            "placeholder",
+            "rows",
+            "cols",
+            "required",
+            "disabled",
+            "readonly",
+            "minlength",
+            "maxlength",
+            "wrap",
+        ],
+    ),
     ("select", &["name", "multiple", "required", "disabled", "size"]),
     ("option", &["value", "selected", "disabled", "label"]),
     ("optgroup", &["label", "disabled"]),
@@ -82,9 +192,20 @@ pub(crate) fn attribute_allowed(tag: &str, attribute: &str) -> bool {
 pub(crate) fn attribute_value_problem(tag: &str, attribute: &str, value: &str) -> Option<&'static str> {
     match (tag, attribute) {
         (_, "style") => {
-            let squashed: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-            const BAD: &[&str] =
-                &["url(", "image(", "image-set(", "expression(", "-moz-binding", "behavior:", "src(", "element(", "@import", "\\"];
+            let squashed: String =
+                value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            const BAD: &[&str] = &[
+                "url(",
+                "image(",
+                "image-set(",
+                "expression(",
+                "-moz-binding",
+                "behavior:",
+                "src(",
+                "element(",
+                "@import",
+                "\\",
+            ];
             BAD.iter().any(|b| squashed.contains(b)).then_some(
                 "a style that loads resources or runs code (url(), image-set(), expression(), escapes) was removed",
             )
@@ -95,10 +216,13 @@ pub(crate) fn attribute_value_problem(tag: &str, attribute: &str, value: &str) -
         },
         ("img", "src") => {
             let v = value.trim().to_ascii_lowercase();
-            let ok = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/jpg", "data:image/webp"]
-                .iter()
-                .any(|p| v.starts_with(p));
-            (!ok).then_some("images may only be inline data:image URLs; remote or relative sources were removed")
+            let ok =
+                ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/jpg", "data:image/webp"]
+                    .iter()
+                    .any(|p| v.starts_with(p));
+            (!ok).then_some(
+                "images may only be inline data:image URLs; remote or relative sources were removed",
+            )
         }
         _ => None,
     }
@@ -107,11 +231,8 @@ pub(crate) fn attribute_value_problem(tag: &str, attribute: &str, value: &str) -
 /// The lower-case scheme of a URL, as browsers read it (tabs and newlines ignored), or `None`
 /// for a relative URL.
 fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let cleaned: String =
+        url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let colon = cleaned.find(':')?;
     let scheme = &cleaned[..colon];
     let mut chars = scheme.chars();

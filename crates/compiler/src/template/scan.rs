@@ -25,7 +25,8 @@ pub(crate) struct StartTag {
 }
 
 /// Elements whose content is text up to their end tag.
-const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
+const RAW_TEXT: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
 /// Every start tag of `html`, in order.
 pub(crate) fn start_tags(html: &str) -> Vec<StartTag> {
@@ -64,7 +65,10 @@ pub(crate) fn start_tags(html: &str) -> Vec<StartTag> {
             }
             let name_start = j;
             j += 1;
-            while j < bytes.len() && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'=' | b'>' | b'/') {
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'=' | b'>' | b'/')
+            {
                 j += 1;
             }
             let attr_name = html[name_start..j].to_ascii_lowercase();
@@ -122,7 +126,8 @@ fn decode_references(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map_or(rest.len(), |e| e + 1);
+        let end =
+            rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map_or(rest.len(), |e| e + 1);
         let entity = &rest[1..end];
         let decoded = if let Some(num) = entity.strip_prefix('#') {
             let code = match num.strip_prefix(['x', 'X']) {

@@ -1,0 +1,12 @@
+//! Behaviour of the custom UI compiler, one module per concern; one test binary so it links once.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod cache;
+mod fuzz;
+mod helpers;
+mod output;
+mod react_rules;
+mod react_shapes;
+mod schema;
+mod template;
