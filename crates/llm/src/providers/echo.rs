@@ -155,6 +155,10 @@ impl EchoStream {
     fn poll_due(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let offset = self.delay.saturating_mul(self.sent.saturating_add(1));
         let due = self.start.checked_add(offset).unwrap_or(self.start);
+        if Instant::now() >= due {
+            // Already due (a late reader catching up): no timer round trip.
+            return Poll::Ready(());
+        }
         let sleep = self.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(due)));
         if sleep.deadline() != due {
             sleep.as_mut().reset(due);

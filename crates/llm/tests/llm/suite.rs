@@ -194,6 +194,20 @@ pub async fn keep_alive_comments_do_not_count_as_stalls<W: Wire>(wire: W) {
     assert_eq!(result.unwrap().1, None);
 }
 
+pub async fn times_out_when_the_whole_answer_takes_too_long<W: Wire>(wire: W) {
+    let mut steps: Vec<Step> = wire.start().into_iter().map(Step::Send).collect();
+    steps.push(Step::KeepAlive(Duration::from_millis(30)));
+    let upstream = FakeUpstream::start(Reply::sse(steps)).await;
+    let limit = Duration::from_millis(300);
+    let provider = wire.provider_with(&upstream.base, |s| s.request_timeout = Some(limit));
+    let (_, error) = drain(provider.stream(request()).await.unwrap()).await;
+    let error = error.unwrap();
+    assert!(
+        matches!(error, LlmError::UpstreamTimeout { phase: TimeoutPhase::Request, after, .. } if after == limit),
+        "{error:?}"
+    );
+}
+
 pub async fn times_out_when_headers_never_come<W: Wire>(wire: W) {
     let mut reply = Reply::events(wire.answer(&["late"], 1, 1));
     reply.header_delay = Some(Duration::from_secs(5));
@@ -308,6 +322,10 @@ macro_rules! shared_suite {
         #[tokio::test]
         async fn keep_alive_comments_do_not_count_as_stalls() {
             super::keep_alive_comments_do_not_count_as_stalls($wire).await
+        }
+        #[tokio::test]
+        async fn times_out_when_the_whole_answer_takes_too_long() {
+            super::times_out_when_the_whole_answer_takes_too_long($wire).await
         }
         #[tokio::test]
         async fn times_out_when_headers_never_come() {

@@ -9,8 +9,8 @@ use serde_json::json;
 
 /// What the shared suite needs to know about a provider's wire format.
 pub trait Wire: Copy {
-    /// The provider built against a fake upstream at `base`, with this idle timeout.
-    fn provider(self, base: &str, idle: Duration) -> Arc<dyn Provider>;
+    /// The provider built against a fake upstream at `base`, with settings changed by `edit`.
+    fn provider_with(self, base: &str, edit: impl FnOnce(&mut HttpSettings)) -> Arc<dyn Provider>;
     /// The request path.
     fn path(self) -> &'static str;
     /// Events before the first text.
@@ -37,6 +37,11 @@ pub trait Wire: Copy {
     /// The finish reason of a tool call.
     fn tool_reason(self) -> &'static str;
 
+    /// The provider built against a fake upstream at `base`, with this idle timeout.
+    fn provider(self, base: &str, idle: Duration) -> Arc<dyn Provider> {
+        self.provider_with(base, |s| s.idle_timeout = idle)
+    }
+
     /// A whole normal answer.
     fn answer(self, texts: &[&str], input: i64, output: i64) -> Vec<String> {
         let mut events = self.start();
@@ -47,10 +52,11 @@ pub trait Wire: Copy {
     }
 }
 
-fn settings(base: &str, idle: Duration) -> HttpSettings {
+fn settings(base: &str, edit: impl FnOnce(&mut HttpSettings)) -> HttpSettings {
     let mut s = HttpSettings::new(base, Some("test-key".into()));
-    s.idle_timeout = idle;
     s.connect_timeout = Duration::from_secs(2);
+    s.idle_timeout = Duration::from_secs(5);
+    edit(&mut s);
     s
 }
 
@@ -66,8 +72,8 @@ fn chunk(choices: serde_json::Value) -> String {
 }
 
 impl Wire for OpenAi {
-    fn provider(self, base: &str, idle: Duration) -> Arc<dyn Provider> {
-        Arc::new(OpenAiProvider::new("openai", settings(&format!("{base}/v1"), idle)).unwrap())
+    fn provider_with(self, base: &str, edit: impl FnOnce(&mut HttpSettings)) -> Arc<dyn Provider> {
+        Arc::new(OpenAiProvider::new("openai", settings(&format!("{base}/v1"), edit)).unwrap())
     }
     fn path(self) -> &'static str {
         "/v1/chat/completions"
@@ -137,8 +143,8 @@ fn event(name: &str, data: serde_json::Value) -> String {
 }
 
 impl Wire for Anthropic {
-    fn provider(self, base: &str, idle: Duration) -> Arc<dyn Provider> {
-        Arc::new(AnthropicProvider::new("anthropic", settings(base, idle)).unwrap())
+    fn provider_with(self, base: &str, edit: impl FnOnce(&mut HttpSettings)) -> Arc<dyn Provider> {
+        Arc::new(AnthropicProvider::new("anthropic", settings(base, edit)).unwrap())
     }
     fn path(self) -> &'static str {
         "/v1/messages"
