@@ -1,8 +1,8 @@
 //! The model catalogue: which model ids exist, which provider serves each, under which upstream
 //! name and at what price; and the configured providers themselves.
 //!
-//! Built from the built-in `echo` model, then the environment shortcuts ([`env`]), then the
-//! TOML file ([`file`]); later sources replace earlier entries with the same id or name.
+//! Built from the built-in `echo` model, then the environment shortcuts ([`env`](mod@env)), then the
+//! TOML file ([`file`](mod@file)); later sources replace earlier entries with the same id or name.
 
 pub mod env;
 pub mod file;
@@ -105,8 +105,8 @@ impl Catalogue {
         catalogue
     }
 
-    /// The catalogue for a server: `echo`, the shortcuts found in `env` (see [`env`]) and, when
-    /// given, the TOML file at `path` (see [`file`]).
+    /// The catalogue for a server: `echo`, the shortcuts found in `env` (see [`env`](mod@env)) and, when
+    /// given, the TOML file at `path` (see [`file`](mod@file)).
     pub fn load(path: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, LlmError> {
         let mut catalogue = Self::new();
         env::apply(&mut catalogue, env)?;
