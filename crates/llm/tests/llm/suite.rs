@@ -183,15 +183,19 @@ pub async fn times_out_when_the_stream_stalls<W: Wire>(wire: W) {
 }
 
 pub async fn keep_alive_comments_do_not_count_as_stalls<W: Wire>(wire: W) {
+    let idle = Duration::from_millis(500);
     let mut steps: Vec<Step> = wire.start().into_iter().map(Step::Send).collect();
-    for _ in 0..4 {
-        steps.push(Step::Sleep(Duration::from_millis(120)));
+    for _ in 0..5 {
+        steps.push(Step::Sleep(Duration::from_millis(150)));
         steps.push(Step::Send(": keep-alive\n\n".into()));
     }
     steps.extend(wire.finish(1, 1).into_iter().map(Step::Send));
     steps.push(Step::Send(wire.terminator()));
-    let (_upstream, result) = run(wire, Reply::sse(steps)).await;
-    assert_eq!(result.unwrap().1, None);
+    let upstream = FakeUpstream::start(Reply::sse(steps)).await;
+    let started = std::time::Instant::now();
+    let (_, error) = drain(wire.provider(&upstream.base, idle).stream(request()).await.unwrap()).await;
+    assert_eq!(error, None);
+    assert!(started.elapsed() > idle, "the answer must outlast the idle timeout to prove anything");
 }
 
 pub async fn times_out_when_the_whole_answer_takes_too_long<W: Wire>(wire: W) {
