@@ -177,7 +177,8 @@ impl Store {
             UiSort::Rating => "rating_avg IS NULL, rating_avg DESC, rating_count DESC, u.updated_at DESC",
         };
         let sql = format!(
-            "SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE {scope} AND {filters} ORDER BY {order}, u.id LIMIT $5 OFFSET $6"
+            "SELECT * FROM (SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE {scope} AND {filters}) u \
+             ORDER BY {order}, u.id LIMIT $5 OFFSET $6"
         );
         let count_sql = format!("SELECT COUNT(*) FROM prompt_custom_uis u WHERE {scope} AND {filters}");
         let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);

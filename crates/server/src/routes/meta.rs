@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use promptdeck_core::{Page, PageRequest};
+use promptdeck_core::Page;
 use promptdeck_llm::ModelEntry;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,6 +10,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiQuery;
+use crate::routes::prompts::Paging;
+use crate::routes::templates::page_of;
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -17,12 +20,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The configured models with their prices (US dollars per million tokens).
-#[utoipa::path(get, path = "/api/models", tag = "meta", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/models", tag = "meta", params(Paging), security(("bearer" = [])),
     responses((status = 200, body = Page<ModelEntry>)))]
-async fn list_models(State(state): State<AppState>, AuthUser(_user): AuthUser) -> Json<Page<ModelEntry>> {
-    let items = state.catalogue.models().to_vec();
-    let total = items.len() as i64;
-    Json(Page::new(items, total, PageRequest { limit: total.max(1), offset: 0 }))
+async fn list_models(
+    State(state): State<AppState>,
+    AuthUser(_user): AuthUser,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Json<Page<ModelEntry>> {
+    Json(page_of(state.catalogue.models().to_vec(), paging.page()))
 }
 
 /// Liveness and database health.

@@ -25,6 +25,10 @@ pub struct TemplateQuery {
     pub tag: Option<String>,
     /// `beginner`, `intermediate` or `advanced`.
     pub difficulty: Option<String>,
+    /// Items per page (default 50, at most 200).
+    pub limit: Option<i64>,
+    /// Items to skip.
+    pub offset: Option<i64>,
 }
 
 /// Templates matching the filters.
@@ -36,9 +40,15 @@ async fn list_templates(
     ApiQuery(q): ApiQuery<TemplateQuery>,
 ) -> ApiResult<Json<Page<CustomUiTemplate>>> {
     let difficulty = q.difficulty.as_deref().map(str::parse::<Difficulty>).transpose()?;
-    let items = state.store.list_templates(q.category.as_deref(), q.tag.as_deref(), difficulty).await?;
-    let total = items.len() as i64;
-    Ok(Json(Page::new(items, total, PageRequest { limit: total.max(1), offset: 0 })))
+    let all = state.store.list_templates(q.category.as_deref(), q.tag.as_deref(), difficulty).await?;
+    Ok(Json(page_of(all, PageRequest::new(q.limit, q.offset))))
+}
+
+/// One page of a list that is small enough to hold whole (templates, models).
+pub fn page_of<T>(all: Vec<T>, page: PageRequest) -> Page<T> {
+    let total = all.len() as i64;
+    let items = all.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
+    Page::new(items, total, page)
 }
 
 /// One template.
