@@ -30,6 +30,7 @@ both_backends!(
     public_uis_sort_by_use_count,
     public_uis_sort_by_rating,
     public_uis_sort_by_recent,
+    an_unknown_scope_or_sort_fails_validation,
     validating_a_good_component_passes,
     validating_a_component_that_fetches_fails_with_located_errors,
     validating_a_component_with_an_unknown_import_fails,
@@ -407,6 +408,17 @@ async fn public_uis_sort_by_recent(backend: Backend) {
     let list = app.list_custom_uis(&alice, "?scope=public&sort=recent").await.expect(200);
 
     assert_eq!(ids(&list), vec![str_of(&newer["id"]).to_owned(), str_of(&older["id"]).to_owned()]);
+}
+
+async fn an_unknown_scope_or_sort_fails_validation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.new_user().await;
+
+    let scope = app.list_custom_uis(&user, "?scope=everyone").await.expect_error(422, "validation_failed");
+    let sort = app.list_custom_uis(&user, "?sort=random").await.expect_error(422, "validation_failed");
+
+    assert!(scope.contains("scope"), "the message should name `scope`: {scope}");
+    assert!(sort.contains("sort"), "the message should name `sort`: {sort}");
 }
 
 async fn validating_a_good_component_passes(backend: Backend) {
