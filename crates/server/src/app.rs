@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::routes::api_router;
 use crate::state::AppState;
+use crate::tasks::TaskHub;
 
 /// Entries kept in the compile cache.
 const COMPILE_CACHE_ENTRIES: usize = 1024;
@@ -49,6 +50,7 @@ impl Application {
             config: Arc::new(config),
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             catalogue: Arc::new(catalogue),
+            hub: Arc::new(TaskHub::default()),
         };
         let router = router(state.clone());
         Ok(Application { listener, router, state })
@@ -78,9 +80,11 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_router().split_for_parts();
     let openapi = Arc::new(openapi);
     let limit = state.config.max_body_bytes;
+    let (socket_layer, _io) = crate::socket::layer(state.clone());
     api.route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
         .fallback(|| async { ApiError::NotFound("route") })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(socket_layer)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

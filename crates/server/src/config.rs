@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 /// Default request body limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Default limit on the message content of one task: 512 KiB.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 512 * 1024;
 /// How long a session token from sign-up or login stays valid.
 pub const SESSION_DAYS: i64 = 30;
 
@@ -17,6 +19,8 @@ pub struct Config {
     pub database_url: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest total message content of one task, in bytes.
+    pub max_message_bytes: usize,
     /// Secret for HS256 JWTs whose `sub` is a user id (Supabase style), when set.
     pub jwt_secret: Option<String>,
     /// TOML model catalogue, when set.
@@ -30,6 +34,7 @@ impl Config {
             addr,
             database_url: database_url.into(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             jwt_secret: None,
             models_file: None,
         }

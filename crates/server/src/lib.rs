@@ -7,7 +7,9 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod socket;
 pub mod state;
+pub mod tasks;
 pub mod template_library;
 pub mod ui_rules;
 

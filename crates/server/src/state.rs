@@ -8,6 +8,7 @@ use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
 use crate::config::Config;
+use crate::tasks::TaskHub;
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -20,4 +21,6 @@ pub struct AppState {
     pub compiler: Arc<Compiler>,
     /// Models and their providers.
     pub catalogue: Arc<Catalogue>,
+    /// Tasks streaming now or recently finished.
+    pub hub: Arc<TaskHub>,
 }

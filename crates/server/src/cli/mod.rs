@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use promptdeck_server::{Application, Config, config::DEFAULT_MAX_BODY_BYTES};
+use promptdeck_server::{
+    Application, Config, config::DEFAULT_MAX_BODY_BYTES, config::DEFAULT_MAX_MESSAGE_BYTES,
+};
 
 /// Default database for `cargo run`: a SQLite file in the working directory.
 const DEFAULT_DATABASE: &str = "sqlite://promptdeck.db";
@@ -47,6 +49,9 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PROMPTDECK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    /// Largest total message content of one task, in bytes.
+    #[arg(long, env = "PROMPTDECK_MAX_MESSAGE_BYTES", default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
+    max_message_bytes: usize,
     /// TOML model catalogue (see crates/llm/README.md).
     #[arg(long, env = "PROMPTDECK_MODELS")]
     models: Option<PathBuf>,
@@ -95,6 +100,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .init();
     let mut config = Config::new(args.addr, args.database);
     config.max_body_bytes = args.max_body_bytes;
+    config.max_message_bytes = args.max_message_bytes;
     config.models_file = args.models;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;

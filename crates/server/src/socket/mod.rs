@@ -1,0 +1,218 @@
+//! Socket.IO at `/socket.io/` (socketioxide): token-checked connections and the task services
+//! of docs/protocol.md. Handlers answer every ack, malformed requests included, and never touch
+//! another user's tasks.
+
+use std::time::Duration;
+
+use promptdeck_store::User;
+use serde_json::{Value, json};
+use socketioxide::extract::{AckSender, Event, Extension, SocketRef, State, TryData};
+use socketioxide::handler::ConnectHandler;
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::{ParserError, SocketIo};
+
+use crate::state::AppState;
+use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
+use crate::tasks::{TaskError, runner};
+
+/// Packets a socket may have queued before emits report it full; a slow client past this is
+/// waited for, never dropped (see `tasks::hub`).
+pub const SOCKET_BUFFER_PACKETS: usize = 1024;
+
+/// Builds the Socket.IO layer for the app's router.
+pub fn layer(state: AppState) -> (SocketIoLayer, SocketIo) {
+    let max_payload =
+        (state.config.max_message_bytes as u64 * 2).max(state.config.max_body_bytes as u64).max(1 << 20);
+    let (layer, io) = SocketIo::builder()
+        .max_payload(max_payload)
+        .max_buffer_size(SOCKET_BUFFER_PACKETS)
+        .ping_interval(Duration::from_secs(25))
+        .ping_timeout(Duration::from_secs(20))
+        .with_state(state)
+        .build_layer();
+    io.ns("/", on_connect.with(authenticate));
+    (layer, io)
+}
+
+#[derive(Debug)]
+struct Unauthorized;
+
+impl std::fmt::Display for Unauthorized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unauthorized")
+    }
+}
+
+async fn authenticate(
+    socket: SocketRef,
+    TryData(auth): TryData<Value>,
+    State(state): State<AppState>,
+) -> Result<(), Unauthorized> {
+    let token = auth
+        .ok()
+        .and_then(|a| a.get("token").and_then(Value::as_str).map(str::to_owned))
+        .ok_or(Unauthorized)?;
+    let user = crate::auth::user_for_token(&state.store, state.config.jwt_secret.as_deref(), &token)
+        .await
+        .map_err(|_| Unauthorized)?;
+    socket.extensions.insert(user);
+    Ok(())
+}
+
+async fn on_connect(socket: SocketRef) {
+    socket.on("chat_service", chat_service);
+    socket.on("prompt_service", prompt_service);
+    socket.on("task_service", task_service);
+    socket.on_fallback(unknown_service);
+}
+
+fn refuse(ack: AckSender, err: &TaskError) {
+    let _ = ack.send(&json!({ "response_listener_events": [], "error": err.to_json() }));
+}
+
+fn payload(data: Result<Value, ParserError>) -> Option<Value> {
+    data.ok()
+}
+
+async fn chat_service(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    Extension(user): Extension<User>,
+    State(state): State<AppState>,
+) {
+    let planned = match Envelope::parse(payload(data)) {
+        Ok(env) if env.task_name == "direct_chat" => plan_direct_chat(&state, user.id, env).await,
+        Ok(env) => Err(unknown_task("chat_service", &env.task_name)),
+        Err(e) => Err(e),
+    };
+    start(socket, ack, state, planned);
+}
+
+async fn prompt_service(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    Extension(user): Extension<User>,
+    State(state): State<AppState>,
+) {
+    let planned = match Envelope::parse(payload(data)) {
+        Ok(env) if env.task_name == "run_prompt" => plan_run_prompt(&state, user.id, env).await,
+        Ok(env) => Err(unknown_task("prompt_service", &env.task_name)),
+        Err(e) => Err(e),
+    };
+    start(socket, ack, state, planned);
+}
+
+fn unknown_task(service: &str, task: &str) -> TaskError {
+    TaskError::new("unknown_task", format!("{service} has no task `{task}`"))
+}
+
+/// Acks a planned task, subscribes the socket, and starts the runner — in that order, so the
+/// ack reaches the client before the first stream event.
+fn start(
+    socket: SocketRef,
+    ack: AckSender,
+    state: AppState,
+    planned: Result<crate::tasks::TaskPlan, TaskError>,
+) {
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(e) => return refuse(ack, &e),
+    };
+    let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
+        return refuse(ack, &TaskError::new("duplicate_task", "this taskId was used before"));
+    };
+    let _ = ack.send(&json!({
+        "response_listener_events": [live.event],
+        "task_id": plan.task_id,
+        "run_id": plan.run_id,
+    }));
+    tokio::spawn(live.clone().forward(socket, 0));
+    tokio::spawn(runner::run(state, plan, live));
+}
+
+async fn task_service(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    Extension(user): Extension<User>,
+    State(state): State<AppState>,
+) {
+    let env = match Envelope::parse(payload(data)) {
+        Ok(env) => env,
+        Err(e) => return refuse(ack, &e),
+    };
+    let task_id = env.task_data.get("task_id").and_then(Value::as_str).map(str::to_owned);
+    let Some(task_id) = task_id else {
+        return refuse(ack, &TaskError::new("invalid_request", "taskData.task_id is required"));
+    };
+    match env.task_name.as_str() {
+        "cancel_task" => {
+            let answer = match state.hub.get(&task_id, user.id) {
+                Some(live) if !live.is_done() => {
+                    live.cancel.cancel();
+                    json!({ "ok": true })
+                }
+                Some(_) => {
+                    json!({ "ok": false, "error": { "code": "task_finished", "message": "the task has already ended" } })
+                }
+                None => {
+                    json!({ "ok": false, "error": TaskError::new("not_found", "task was not found").to_json() })
+                }
+            };
+            let _ = ack.send(&answer);
+        }
+        "resume" => {
+            let from = env.task_data.get("from").and_then(Value::as_u64).unwrap_or(0) as usize;
+            resume(socket, ack, state, user, task_id, from).await;
+        }
+        other => refuse(ack, &unknown_task("task_service", other)),
+    }
+}
+
+/// Replays a task from event `from` and follows it live; a task no longer in memory is replayed
+/// from its stored record.
+async fn resume(
+    socket: SocketRef,
+    ack: AckSender,
+    state: AppState,
+    user: User,
+    task_id: String,
+    from: usize,
+) {
+    if let Some(live) = state.hub.get(&task_id, user.id) {
+        let _ = ack.send(&json!({
+            "response_listener_events": [live.event],
+            "task_id": live.task_id,
+            "run_id": live.run_id,
+        }));
+        tokio::spawn(live.forward(socket, from));
+        return;
+    }
+    let task = match state.store.get_task(user.id, &task_id).await {
+        Ok(Some(task)) => task,
+        Ok(None) => return refuse(ack, &TaskError::new("not_found", "task was not found")),
+        Err(e) => return refuse(ack, &e.into()),
+    };
+    let event = format!("response-{}", task.task_id);
+    let _ = ack.send(
+        &json!({ "response_listener_events": [event], "task_id": task.task_id, "run_id": task.run_id }),
+    );
+    if from == 0
+        && let Some(text) = task.response_text.as_deref().filter(|t| !t.is_empty())
+    {
+        let _ = socket.emit(&event, text);
+    }
+    if let Some(errors) = &task.response_errors {
+        let _ = socket.emit(&event, &json!({ "error": errors }));
+    }
+    if let Some(info) = &task.response_info {
+        let _ = socket.emit(&event, &json!({ "info": info }));
+    }
+    let _ = socket.emit(&event, &json!({ "end": true }));
+}
+
+async fn unknown_service(Event(event): Event, ack: AckSender) {
+    refuse(ack, &TaskError::new("unknown_service", format!("there is no service `{event}`")));
+}
