@@ -70,8 +70,14 @@ pub(crate) fn lint(semantic: &Semantic<'_>, locator: &Locator<'_>) -> Findings {
                 current = parent;
             }
             let mut path: &[String] = &path;
-            while path.len() > 1 && GLOBAL_OBJECTS.contains(&path[0].as_str()) {
-                path = &path[1..];
+            loop {
+                if path.len() > 1 && GLOBAL_OBJECTS.contains(&path[0].as_str()) {
+                    path = &path[1..];
+                } else if path.len() > 2 && path[0] == "document" && path[1] == "defaultView" {
+                    path = &path[2..];
+                } else {
+                    break;
+                }
             }
             let head = path[0].as_str();
             let second = path.get(1).map(String::as_str);

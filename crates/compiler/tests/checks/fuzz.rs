@@ -131,6 +131,67 @@ proptest! {
     }
 }
 
+/// Any JSON value, a few levels deep.
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        prop::sample::select(vec![
+            "object",
+            "string",
+            "integer",
+            "#/$defs/x",
+            "https://x.example/s.json",
+            "^(a+)+$"
+        ])
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        let keys = prop::sample::select(vec![
+            "type",
+            "properties",
+            "required",
+            "enum",
+            "$ref",
+            "$defs",
+            "items",
+            "minimum",
+            "pattern",
+            "format",
+            "x",
+            "$schema",
+            "default",
+            "allOf",
+        ]);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::vec((keys, inner), 0..5).prop_map(|kv| serde_json::Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+            )),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn arbitrary_schemas_and_values_never_panic(schema in json(), values in json()) {
+        let src = UiSource {
+            component_type: ComponentType::JsonSchema,
+            code: "",
+            props_schema: Some(&schema),
+            default_props: Some(&values),
+            prompt_variables: None,
+        };
+        let report = check(&src);
+        prop_assert!(report.validation_errors.iter().all(|i| i.rule != rules::INTERNAL));
+        let _ = promptdeck_compiler::validate_values(&schema, &values);
+    }
+}
+
 #[test]
 fn the_unmutated_bases_are_valid() {
     assert_no_internal_failure(ComponentType::React, VALID);

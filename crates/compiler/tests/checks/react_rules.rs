@@ -40,6 +40,7 @@ fn every_forbidden_global_is_reported_at_its_position() {
         ("const c = document.cookie;", rules::NO_FRAME_ESCAPE, 13),
         ("const d = window.document.domain;", rules::NO_FRAME_ESCAPE, 13),
         ("document.domain = \"evil.example\";", rules::NO_FRAME_ESCAPE, 3),
+        ("document.defaultView.parent.postMessage(1, \"*\");", rules::NO_FRAME_ESCAPE, 3),
     ];
     for (stmt, rule, column) in cases {
         let code = in_component(stmt);
