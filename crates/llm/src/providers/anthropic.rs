@@ -5,13 +5,13 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use async_trait::async_trait;
+use eventsource_stream::Event as SseEvent;
 use promptdeck_core::MessageRole;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::http::{HttpSettings, Upstream};
-use super::sse::SseEvent;
 use super::sse_stream::{WireProtocol, chat_stream};
 use crate::{ChatRequest, ChatStream, LlmError, Provider, StreamEvent};
 
@@ -252,18 +252,18 @@ impl WireProtocol for AnthropicWire {
     fn on_event(
         &mut self,
         provider: &str,
-        event: SseEvent<'_>,
+        event: &SseEvent,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<bool, LlmError> {
         let malformed =
             |message: String| LlmError::UpstreamMalformed { provider: provider.to_owned(), message };
-        let parsed: Event<'_> = serde_json::from_slice(event.data)
+        let parsed: Event<'_> = serde_json::from_str(&event.data)
             .map_err(|e| malformed(format!("an event's data is not JSON ({e})")))?;
-        let name =
-            std::str::from_utf8(event.name).map_err(|_| malformed("an event name is not UTF-8".into()))?;
+        // The parser names an event without an `event:` line `message`, which Anthropic never
+        // sends as a type.
         let kind = match parsed.kind.as_deref() {
             Some(kind) => kind,
-            None if !name.is_empty() => name,
+            None if event.event != "message" => &event.event,
             None => return Err(malformed("an event has neither a name nor a type".into())),
         };
         match kind {

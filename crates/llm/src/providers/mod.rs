@@ -4,7 +4,6 @@ pub mod anthropic;
 pub mod echo;
 pub(crate) mod http;
 pub mod openai;
-pub(crate) mod sse;
 pub(crate) mod sse_stream;
 
 pub use http::HttpSettings;

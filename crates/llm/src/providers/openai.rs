@@ -6,13 +6,13 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use async_trait::async_trait;
+use eventsource_stream::Event;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use super::http::{HttpSettings, Upstream};
-use super::sse::SseEvent;
 use super::sse_stream::{WireProtocol, chat_stream};
 use crate::{ChatRequest, ChatStream, LlmError, Provider, StreamEvent};
 
@@ -179,15 +179,15 @@ impl WireProtocol for OpenAiWire {
     fn on_event(
         &mut self,
         provider: &str,
-        event: SseEvent<'_>,
+        event: &Event,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<bool, LlmError> {
         let data = event.data.trim_ascii();
-        if data == b"[DONE]" {
+        if data == "[DONE]" {
             out.push_back(StreamEvent::Done { finish_reason: self.finish_reason.take() });
             return Ok(true);
         }
-        let chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|e| LlmError::UpstreamMalformed {
+        let chunk: Chunk<'_> = serde_json::from_str(data).map_err(|e| LlmError::UpstreamMalformed {
             provider: provider.to_owned(),
             message: format!("a data event is not a JSON chunk ({e})"),
         })?;

@@ -100,3 +100,17 @@ async fn takes_input_tokens_from_message_start() {
     assert_eq!(events[1], StreamEvent::Usage { input: 25, output: 9 });
     assert_eq!(events[2], StreamEvent::Done { finish_reason: Some("max_tokens".into()) });
 }
+
+#[tokio::test]
+async fn takes_the_kind_from_the_event_name_when_the_data_has_no_type() {
+    let mut events = Anthropic.start();
+    events.push("event: content_block_delta\ndata: {\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"named\"}}\n\n".into());
+    events.push("data: {\"index\":0}\n\n".into());
+    let upstream = FakeUpstream::start(Reply::events(events)).await;
+    let provider = Anthropic.provider(&upstream.base, Duration::from_secs(5));
+    let (events, error) = drain(provider.stream(request()).await.unwrap()).await;
+    assert_eq!(events, [StreamEvent::Text("named".into())]);
+    let error = error.expect("an event with neither a name nor a type is an error");
+    assert_eq!(error.code(), "upstream_malformed");
+    assert!(error.to_string().contains("neither a name nor a type"), "{error}");
+}

@@ -101,6 +101,17 @@ pub async fn survives_events_split_across_many_writes<W: Wire>(wire: W) {
     assert!(matches!(events.last(), Some(StreamEvent::Done { .. })));
 }
 
+pub async fn reads_crlf_lines_and_skips_comments_and_other_fields<W: Wire>(wire: W) {
+    let mut events = vec![": a comment first\n\nid: 7\nretry: 1000\n\n".to_owned()];
+    events.extend(wire.answer(&["line ", "ends"], 2, 2));
+    let crlf = events.iter().map(|e| e.replace('\n', "\r\n")).collect();
+    let (_upstream, result) = run(wire, Reply::events(crlf)).await;
+    let (events, error) = result.unwrap();
+    assert_eq!(error, None);
+    assert_eq!(texts(&events), ["line ", "ends"]);
+    assert_eq!(events.last(), Some(&StreamEvent::Done { finish_reason: Some(wire.stop_reason().into()) }));
+}
+
 pub async fn passes_tool_call_fragments_through<W: Wire>(wire: W) {
     let mut events = wire.start();
     events.extend(wire.tool_call());
@@ -231,6 +242,28 @@ pub async fn rejects_invalid_json<W: Wire>(wire: W) {
     assert_eq!(error.unwrap().code(), "upstream_malformed");
 }
 
+pub async fn refuses_an_event_that_never_ends<W: Wire>(wire: W) {
+    // 17 MiB as one endless line (in large writes: the parser rereads a partial line on every
+    // chunk), then as endless `data:` lines without the blank line that ends an event.
+    let mib = "x".repeat(1 << 20);
+    let one_line = std::iter::once("data: ".to_owned()).chain((0..17).map(|_| mib.clone()));
+    let line = "x".repeat(64 * 1024);
+    let many_lines = (0..17 * 16).map(|_| format!("data: {line}\n"));
+    for body in [one_line.collect::<Vec<_>>(), many_lines.collect()] {
+        let mut steps: Vec<Step> = wire.start().into_iter().map(Step::Send).collect();
+        steps.push(Step::Send(wire.text("before ")));
+        steps.extend(body.into_iter().map(Step::Send));
+        steps.push(Step::Hang);
+        let upstream = FakeUpstream::start(Reply::sse(steps)).await;
+        let stream = wire.provider(&upstream.base, Duration::from_secs(5)).stream(request()).await.unwrap();
+        let (events, error) = drain(stream).await;
+        assert_eq!(texts(&events), ["before "]);
+        let error = error.expect("an endless event is an error");
+        assert_eq!(error.code(), "upstream_malformed", "{error}");
+        assert!(error.to_string().contains("16 MiB"), "{error}");
+    }
+}
+
 pub async fn rejects_a_body_that_is_not_an_event_stream<W: Wire>(wire: W) {
     let (_upstream, result) =
         run(wire, Reply::events(vec!["<html><body>maintenance</body></html>\n".into()])).await;
@@ -304,6 +337,10 @@ macro_rules! shared_suite {
             super::survives_events_split_across_many_writes($wire).await
         }
         #[tokio::test]
+        async fn reads_crlf_lines_and_skips_comments_and_other_fields() {
+            super::reads_crlf_lines_and_skips_comments_and_other_fields($wire).await
+        }
+        #[tokio::test]
         async fn passes_tool_call_fragments_through() {
             super::passes_tool_call_fragments_through($wire).await
         }
@@ -338,6 +375,10 @@ macro_rules! shared_suite {
         #[tokio::test]
         async fn rejects_invalid_json() {
             super::rejects_invalid_json($wire).await
+        }
+        #[tokio::test]
+        async fn refuses_an_event_that_never_ends() {
+            super::refuses_an_event_that_never_ends($wire).await
         }
         #[tokio::test]
         async fn rejects_a_body_that_is_not_an_event_stream() {
