@@ -280,6 +280,7 @@ mod tests {
         let v: PromptVariable = serde_json::from_str(json).unwrap();
         let c = v.custom_component.clone().unwrap();
         assert_eq!(c.kind, VariableComponentType::Toggle);
-        assert_eq!(serde_json::to_string(&v).unwrap(), json);
+        let back: Value = serde_json::to_value(&v).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
     }
 }

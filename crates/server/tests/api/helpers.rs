@@ -88,6 +88,8 @@ pub struct TestApp {
     pub address: String,
     /// A plain HTTP client.
     pub client: reqwest::Client,
+    /// The database URL the server runs on (for commands that open it directly).
+    pub database_url: String,
     // Declared before `database` so the server is killed before its database is removed.
     _child: Child,
     _database: TestDatabase,
@@ -294,7 +296,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("build the HTTP client");
-    TestApp { address, client, _child: child, _database: database }
+    TestApp { address, client, database_url: url, _child: child, _database: database }
 }
 
 /// A unique email for a new test user.
