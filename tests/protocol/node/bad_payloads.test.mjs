@@ -81,7 +81,7 @@ describe("bad payloads while a long echo streams on the same connection", () => 
     refused("chat_service", { taskName: "fly_to_the_moon", taskData: {} }, "unknown_task"));
 
   test("an unknown task_service task is answered with unknown_task", () =>
-    refused("task_service", { taskName: "reboot", taskData: {} }, "unknown_task"));
+    refused("task_service", { taskName: "reboot", taskData: { task_id: long.ack.task_id } }, "unknown_task"));
 
   test("a direct_chat without chat_config is answered with invalid_request", () =>
     refused("chat_service", { taskName: "direct_chat", taskData: {} }, "invalid_request"));

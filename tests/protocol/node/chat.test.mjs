@@ -10,6 +10,8 @@ import {
   connect,
   closeAll,
   submit,
+  collect,
+  within,
   startEcho,
   directChat,
   assertTaskAck,
@@ -50,13 +52,16 @@ test("the ack arrives before the first stream event, so a listener added in the 
   const spy = (event) => order.push(event);
   socket.onAny(spy);
   const taskId = randomUUID();
-  const { ack, stream } = await submit(socket, "chat_service", {
-    ...directChat("first chunk must not be missed"),
-    taskId,
-  }).then((r) => {
-    order.push("ACK");
-    return r;
-  });
+  const { ack, stream } = await within(
+    10_000,
+    new Promise((resolve) =>
+      socket.emit("chat_service", { ...directChat("first chunk must not be missed"), taskId }, (ack) => {
+        order.push("ACK");
+        resolve({ ack, stream: collect(socket, ack.response_listener_events[0]) });
+      }),
+    ),
+    "the ack",
+  );
   assertTaskAck(assert, ack);
   await stream.done();
   socket.offAny(spy);

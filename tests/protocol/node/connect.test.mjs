@@ -3,8 +3,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { io } from "socket.io-client";
 import {
   startServer,
+  within,
+  directChat,
   signup,
   connect,
   closeAll,
@@ -106,4 +109,51 @@ test("an expired JWT is refused with connect_error unauthorized", async () => {
   const token = hs256({ sub: user.id, iat: now - 7200, exp: now - 3600 }, JWT_SECRET);
   const err = await refusal({ token }, ["websocket"]);
   assert.equal(err.message, "unauthorized");
+});
+
+test("an emit buffered before the connection opens is answered on every one of 20 fresh connections", async () => {
+  // socket.io-client queues emits made before `connect` and sends them right after the
+  // handshake, as the seed's client does on page load; the server must already listen then.
+  const sockets = Array.from({ length: 20 }, (_, i) =>
+    io(server.url, {
+      auth: { token: user.token },
+      transports: i % 2 === 0 ? ["websocket"] : ["polling"],
+      reconnection: false,
+      forceNew: true,
+    }),
+  );
+  try {
+    const acks = await Promise.all(
+      sockets.map((s, i) =>
+        within(
+          5_000,
+          new Promise((resolve) => s.emit("chat_service", directChat(`early ${i}`), resolve)),
+          `the ack of the emit made before connecting on socket ${i} (${i % 2 === 0 ? "websocket" : "polling"})`,
+        ),
+      ),
+    );
+    acks.forEach((ack) => assertTaskAck(assert, ack));
+  } finally {
+    sockets.forEach((s) => s.close());
+  }
+});
+
+test("an emit made in the connect handler is answered on every one of 20 fresh connections", async () => {
+  const sockets = Array.from({ length: 20 }, () =>
+    io(server.url, { auth: { token: user.token }, transports: ["websocket"], reconnection: false, forceNew: true }),
+  );
+  try {
+    const acks = await Promise.all(
+      sockets.map((s, i) =>
+        within(
+          5_000,
+          new Promise((resolve) => s.once("connect", () => s.emit("chat_service", directChat(`at once ${i}`), resolve))),
+          `the ack of the emit made on connect on socket ${i}`,
+        ),
+      ),
+    );
+    acks.forEach((ack) => assertTaskAck(assert, ack));
+  } finally {
+    sockets.forEach((s) => s.close());
+  }
 });

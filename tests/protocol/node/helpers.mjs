@@ -3,7 +3,7 @@
 // `socket.io-client`. Every wait is bounded and fails with a message saying what it waited for.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, mkdirSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,7 +69,14 @@ export async function startServer({ env = {}, args = [] } = {}) {
     { env: childEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
+  // PROMPTDECK_PROTOCOL_LOGS=DIR keeps each server's output in DIR for a post-mortem.
+  let logFile = null;
+  if (process.env.PROMPTDECK_PROTOCOL_LOGS) {
+    mkdirSync(process.env.PROMPTDECK_PROTOCOL_LOGS, { recursive: true });
+    logFile = createWriteStream(join(process.env.PROMPTDECK_PROTOCOL_LOGS, `server-${process.pid}-${Date.now()}.log`));
+  }
   const keep = (chunk) => {
+    logFile?.write(chunk);
     log += chunk.toString();
     if (log.length > 200_000) log = log.slice(-100_000);
   };
