@@ -50,6 +50,31 @@ macro_rules! in_tx {
     };
 }
 
+/// Like `in_tx!` for a transaction that reads and then writes: on SQLite it takes the write lock
+/// up front (`BEGIN IMMEDIATE`), so a concurrent writer makes it wait instead of failing with a
+/// stale snapshot.
+macro_rules! in_write_tx {
+    ($store:expr, $user:expr, |$tx:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::pool::Backend::Sqlite(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::pool::Backend::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                $crate::pool::set_claims(&mut $tx, $user).await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+
 /// Runs `$body` on the pool itself, for work not done on behalf of one user.
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
@@ -61,6 +86,7 @@ macro_rules! on_pool {
 }
 
 pub(crate) use in_tx;
+pub(crate) use in_write_tx;
 pub(crate) use on_pool;
 
 /// Tells PostgreSQL who the caller is for the rest of the transaction.

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::in_tx;
+use crate::pool::{in_tx, in_write_tx};
 use crate::rows::{RunRow, like_pattern};
 use crate::{Store, StoreError, StoreResult};
 
@@ -156,7 +156,7 @@ impl Store {
             crate::pool::Backend::Postgres(_) => " FOR UPDATE",
         };
         let select = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}");
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_write_tx!(self, Some(user), |tx| {
             let Some(row) = sqlx::query_as::<_, RunRow>(AssertSqlSafe(select.as_str()))
                 .bind(id)
                 .bind(user)

@@ -20,8 +20,8 @@ pub const RESUMABLE_FOR: Duration = Duration::from_secs(600);
 /// One event of a task's stream.
 #[derive(Debug, Clone)]
 pub enum StreamItem {
-    /// A text chunk, emitted as a plain string.
-    Text(Box<str>),
+    /// A text chunk, emitted as a plain string (kept as the provider made it: no copy).
+    Text(String),
     /// An object event: `data`, `info`, `error`, `tool_update`, `broker` or the final `end`.
     Object(Value),
 }
@@ -29,6 +29,7 @@ pub enum StreamItem {
 #[derive(Debug, Default)]
 struct Buffer {
     items: Vec<StreamItem>,
+    text_len: usize,
     done: bool,
 }
 
@@ -56,7 +57,13 @@ impl LiveTask {
 
     /// Appends an event and wakes the forwarders.
     pub fn push(&self, item: StreamItem) {
-        self.lock().items.push(item);
+        {
+            let mut buf = self.lock();
+            if let StreamItem::Text(t) = &item {
+                buf.text_len += t.len();
+            }
+            buf.items.push(item);
+        }
         self.notify.notify_waiters();
     }
 
@@ -69,6 +76,24 @@ impl LiveTask {
             buf.done = true;
         }
         self.notify.notify_waiters();
+    }
+
+    /// The text streamed so far: the text chunks joined (for flushes and the final record, so
+    /// chunks are not copied one by one as they arrive).
+    pub fn text(&self) -> String {
+        let buf = self.lock();
+        let mut text = String::with_capacity(buf.text_len);
+        for item in &buf.items {
+            if let StreamItem::Text(t) = item {
+                text.push_str(t);
+            }
+        }
+        text
+    }
+
+    /// Bytes of text streamed so far.
+    pub fn text_len(&self) -> usize {
+        self.lock().text_len
     }
 
     /// Whether the stream has ended.
@@ -90,7 +115,7 @@ impl LiveTask {
                 let mut blocked = false;
                 while next < buf.items.len() {
                     let result = match &buf.items[next] {
-                        StreamItem::Text(t) => socket.emit(&self.event, &**t),
+                        StreamItem::Text(t) => socket.emit(&self.event, t.as_str()),
                         StreamItem::Object(v) => socket.emit(&self.event, v),
                     };
                     match result {

@@ -60,7 +60,7 @@ impl Envelope {
         };
         let task_data = match map.remove("taskData") {
             Some(Value::Object(m)) => m,
-            None | Some(Value::Null) => Map::new(),
+            None => return Err(invalid("taskData is required")),
             Some(_) => return Err(invalid("taskData must be an object")),
         };
         let task_id = match map.remove("taskId") {

@@ -19,6 +19,7 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 struct Outcome {
     status: TaskStatus,
+    /// Filled from the live buffer when the stream ends.
     text: String,
     error: Option<TaskError>,
     tool_updates: Vec<Value>,
@@ -29,7 +30,8 @@ struct Outcome {
 /// Streams the task to the end, records it, and ends its stream.
 pub async fn run(state: AppState, plan: TaskPlan, live: Arc<LiveTask>) {
     let started = Instant::now();
-    let outcome = stream(&state, &plan, &live, started).await;
+    let mut outcome = stream(&state, &plan, &live, started).await;
+    outcome.text = live.text();
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (input, output) = outcome.usage.unwrap_or((0, 0));
     let cost = state.catalogue.cost(&plan.model_id, input, output);
@@ -83,10 +85,11 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
             biased;
             _ = live.cancel.cancelled() => return fail(out, cancelled()),
             _ = flush.tick() => {
-                if out.text.len() != flushed_len {
-                    flushed_len = out.text.len();
-                    let (store, user, task_id, text, ttft) =
-                        (state.store.clone(), plan.user_id, plan.task_id.clone(), out.text.clone(), out.ttft_ms);
+                if live.text_len() != flushed_len {
+                    let text = live.text();
+                    flushed_len = text.len();
+                    let (store, user, task_id, ttft) =
+                        (state.store.clone(), plan.user_id, plan.task_id.clone(), out.ttft_ms);
                     tokio::spawn(async move {
                         if let Err(e) = store.flush_task_text(user, &task_id, &text, ttft).await {
                             tracing::warn!(error = %e, task_id, "could not flush partial text");
@@ -102,8 +105,7 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
                     if out.ttft_ms.is_none() {
                         out.ttft_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                     }
-                    out.text.push_str(&chunk);
-                    live.push(StreamItem::Text(chunk.into_boxed_str()));
+                    live.push(StreamItem::Text(chunk));
                 }
                 Some(Ok(StreamEvent::ToolUpdate(update))) => {
                     live.push(StreamItem::Object(json!({ "tool_update": update })));
