@@ -1,0 +1,61 @@
+import { useState, type FormEvent } from "react";
+import { api } from "../../../lib/api";
+import { Link, navigate } from "../../../lib/router";
+import { setSession, type Session } from "../../../lib/session";
+
+/** Sign-up and sign-in: the token goes to the host app's session and nowhere else. */
+export function AuthPage({ mode, next }: { mode: "signup" | "login"; next: string }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await api<Session>("POST", `/api/auth/${mode}`, { email, password });
+      setSession(session);
+      navigate(next || "/", true);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = mode === "signup" ? "Create an account" : "Sign in";
+  return (
+    <main className="auth">
+      <h1>{title}</h1>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === "signup" ? "new-password" : "current-password"}
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error && <p role="alert" className="error">{error}</p>}
+        <button type="submit" disabled={busy}>{mode === "signup" ? "Sign up" : "Sign in"}</button>
+      </form>
+      <p>
+        {mode === "signup" ? (
+          <>Have an account? <Link href={`/login${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Sign in</Link></>
+        ) : (
+          <>New here? <Link href={`/signup${next ? `?next=${encodeURIComponent(next)}` : ""}`}>Create an account</Link></>
+        )}
+      </p>
+    </main>
+  );
+}

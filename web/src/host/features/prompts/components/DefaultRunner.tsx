@@ -1,0 +1,54 @@
+import { useEffect, useState } from "react";
+import { Markdown } from "../../../../shared/markdown/Markdown";
+import { api } from "../../../lib/api";
+import { Link } from "../../../lib/router";
+import type { PromptData } from "../../../lib/types";
+import { useHostRun } from "../../runner/hooks/useHostRun";
+import { initialVariables } from "../../runner/init";
+import { VariableFields } from "./VariableFields";
+
+/** `/prompts/{id}/run`: a form built from the prompt's variables, a message box and the answer. */
+export function DefaultRunner({ id, search }: { id: string; search: string }) {
+  const [prompt, setPrompt] = useState<PromptData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<PromptData>("GET", `/api/prompts/${id}`).then(setPrompt, (e: Error) => setError(e.message));
+  }, [id]);
+  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  if (!prompt) return <main className="page"><p>Loading…</p></main>;
+  return <RunnerForm prompt={prompt} search={search} />;
+}
+
+function RunnerForm({ prompt, search }: { prompt: PromptData; search: string }) {
+  const [values, setValues] = useState(() => initialVariables(prompt, search));
+  const [message, setMessage] = useState("");
+  const run = useHostRun(prompt.id);
+  const busy = run.status === "running";
+  return (
+    <main className="page stack">
+      <h1>{prompt.name}</h1>
+      <form
+        className="stack"
+        aria-label="Run prompt"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run.start({ variables: values, ...(message.trim() ? { userInput: message.trim() } : {}) });
+        }}
+      >
+        <VariableFields variables={prompt.variableDefaults ?? []} values={values} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} disabled={busy} />
+        <label>Message (optional)<textarea name="user_input" rows={2} value={message} onChange={(e) => setMessage(e.target.value)} /></label>
+        <div className="row">
+          <button type="submit" disabled={busy}>{busy ? "Running…" : "Run"}</button>
+          {busy && <button type="button" onClick={run.cancel}>Stop</button>}
+          {run.runId && <Link href={`/runs/${run.runId}`}>View recorded run</Link>}
+        </div>
+      </form>
+      {(run.text || run.status !== "idle") && (
+        <div className="answer" data-status={run.status} aria-label="Answer">
+          <Markdown content={run.text} isStreaming={busy} />
+        </div>
+      )}
+      {run.error && <p role="alert" className="error">{run.error}</p>}
+    </main>
+  );
+}

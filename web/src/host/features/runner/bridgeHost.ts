@@ -1,0 +1,245 @@
+// The host's side of the bridge: answers one frame's JSON-RPC requests with the capabilities
+// DESIGN.md lists and nothing else. Every message is checked: its source must be this frame's
+// window, its shape JSON-RPC 2.0 with JSON params, its method known and its params valid.
+import {
+  checkChatSubmit,
+  checkCopy,
+  checkOpenLink,
+  checkResize,
+  checkRun,
+  checkRunChild,
+  checkRunCreate,
+  checkStateSet,
+  checkTaskRef,
+  ErrorCodes,
+  FrameMethods,
+  HostNotifications,
+  isJson,
+  JSONRPC,
+  MAX_MESSAGE_CHARS,
+  parseFrameMessage,
+  STATE_QUOTA_CHARS,
+  type InitResult,
+  type Json,
+  type JsonObject,
+  type RpcError,
+} from "../../../shared/protocol";
+import { api } from "../../lib/api";
+import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+
+export interface BridgeOptions {
+  frame: HTMLIFrameElement;
+  init: InitResult;
+  userId: string;
+  /** The prompt's model: the only one a UI's `direct_chat` may use. */
+  modelId: string | undefined;
+  onResize: (height: number) => void;
+  onRun: (run: { taskId: string; runId: string }) => void;
+  confirmLink: (url: string) => Promise<boolean>;
+  /** Reports refused messages (for the runner's diagnostics). */
+  onRefused?: (reason: string) => void;
+}
+
+class Refusal extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function valid<T>(v: T | string): T {
+  if (typeof v === "string") throw new Refusal(ErrorCodes.invalidParams, v);
+  return v;
+}
+
+export function stateKey(userId: string, uiId: string): string {
+  return `promptdeck.uistate.${userId}.${uiId}`;
+}
+
+export function loadState(userId: string, uiId: string): JsonObject {
+  try {
+    const raw = localStorage.getItem(stateKey(userId, uiId));
+    const v = raw ? (JSON.parse(raw) as unknown) : {};
+    return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
+  } catch {
+    return {};
+  }
+}
+
+export class BridgeHost {
+  private readonly o: BridgeOptions;
+  private readonly tasks = new Set<string>();
+  private readonly runs = new Set<string>();
+  private state: JsonObject;
+  private readonly listener = (e: MessageEvent) => this.receive(e);
+
+  constructor(options: BridgeOptions) {
+    this.o = options;
+    this.state = { ...options.init.state };
+    window.addEventListener("message", this.listener);
+  }
+
+  dispose(): void {
+    window.removeEventListener("message", this.listener);
+  }
+
+  /** Tells the frame the runner started a run, and forwards its events. */
+  hostRun(taskId: string, runId: string): void {
+    this.tasks.add(taskId);
+    this.runs.add(runId);
+    this.notify(HostNotifications.hostRun, { taskId, runId });
+  }
+
+  forward(taskId: string, event: StreamEvent): void {
+    if (!isJson(event)) return;
+    this.notify(HostNotifications.taskEvent, { taskId, event: event as Json });
+  }
+
+  private post(message: JsonObject): void {
+    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
+    // the message goes to this frame's window only.
+    this.o.frame.contentWindow?.postMessage(message, "*");
+  }
+
+  private notify(method: string, params: JsonObject): void {
+    this.post({ jsonrpc: JSONRPC, method, params });
+  }
+
+  private refuse(reason: string): void {
+    this.o.onRefused?.(reason);
+  }
+
+  private receive(event: MessageEvent): void {
+    const frameWindow = this.o.frame.contentWindow;
+    if (!frameWindow || event.source !== frameWindow) return;
+    if (event.origin !== "null") return this.refuse(`message from origin ${event.origin}`);
+    let size: number;
+    try {
+      size = JSON.stringify(event.data)?.length ?? 0;
+    } catch {
+      return this.refuse("message is not JSON");
+    }
+    if (size > MAX_MESSAGE_CHARS) return this.refuse("message too large");
+    const msg = parseFrameMessage(event.data);
+    if (!msg) {
+      const id = (event.data as { id?: unknown } | null)?.id;
+      if (typeof id === "string" || typeof id === "number") {
+        this.post({ jsonrpc: JSONRPC, id, error: { code: ErrorCodes.invalidRequest, message: "invalid JSON-RPC request" } });
+      }
+      return this.refuse("invalid message");
+    }
+    const params = msg.params ?? {};
+    if (!("id" in msg)) {
+      if (msg.method === FrameMethods.resize) {
+        const r = checkResize(params);
+        if (typeof r !== "string") this.o.onResize(r.height);
+        return;
+      }
+      return this.refuse(`unknown notification ${msg.method}`);
+    }
+    const id = msg.id;
+    this.handle(msg.method, params).then(
+      (result) => this.post({ jsonrpc: JSONRPC, id, result }),
+      (err: unknown) => {
+        const error: RpcError =
+          err instanceof Refusal
+            ? { code: err.code, message: err.message }
+            : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
+        if (err instanceof Refusal) this.refuse(`${msg.method}: ${err.message}`);
+        this.post({ jsonrpc: JSONRPC, id, error: error as unknown as JsonObject });
+      },
+    );
+  }
+
+  private follow(taskId: string) {
+    return (e: StreamEvent) => this.forward(taskId, e);
+  }
+
+  private async handle(method: string, params: JsonObject): Promise<Json> {
+    const { init } = this.o;
+    switch (method) {
+      case FrameMethods.initialize:
+        return init as unknown as Json;
+      case FrameMethods.run: {
+        const p = valid(checkRun(params));
+        if (p.runId !== undefined && !this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
+        const taskData: Record<string, unknown> = { prompt_id: init.prompt.id, custom_ui_id: init.ui.id, variables: p.variables };
+        if (p.userInput) taskData.user_input = p.userInput;
+        if (p.continueRun && p.runId) taskData.run_id = p.runId;
+        let taskId = "";
+        const buffered: StreamEvent[] = [];
+        const started = await submitTask(Services.prompt, Tasks.runPrompt, taskData, (e) => (taskId ? this.forward(taskId, e) : buffered.push(e)));
+        taskId = started.taskId;
+        buffered.splice(0).forEach((e) => this.forward(taskId, e));
+        this.tasks.add(started.taskId);
+        this.runs.add(started.runId);
+        this.o.onRun(started);
+        return { taskId: started.taskId, runId: started.runId };
+      }
+      case FrameMethods.chatSubmit: {
+        const p = valid(checkChatSubmit(params));
+        if (p.chatConfig.model_id !== this.o.modelId) {
+          throw new Refusal(ErrorCodes.denied, `model_not_allowed: this UI may use only ${this.o.modelId ?? "its prompt's model"}`);
+        }
+        if (p.runId !== undefined && !this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
+        const taskData: Record<string, unknown> = { chat_config: p.chatConfig, custom_ui_id: init.ui.id };
+        if (p.runId) taskData.run_id = p.runId;
+        let taskId = p.taskId ?? "";
+        const known = Boolean(p.taskId);
+        const buffered: StreamEvent[] = [];
+        const started = await submitTask(Services.chat, Tasks.directChat, taskData, (e) => (known || taskId ? this.forward(taskId, e) : buffered.push(e)), p.taskId);
+        taskId = started.taskId;
+        buffered.splice(0).forEach((e) => this.forward(taskId, e));
+        this.tasks.add(started.taskId);
+        this.runs.add(started.runId);
+        this.o.onRun(started);
+        return { taskId: started.taskId, runId: started.runId };
+      }
+      case FrameMethods.cancel: {
+        const p = valid(checkTaskRef(params));
+        if (!this.tasks.has(p.taskId)) throw new Refusal(ErrorCodes.denied, "not a task of this UI");
+        await cancelTask(p.taskId);
+        return { ok: true };
+      }
+      case FrameMethods.runCreate: {
+        const p = valid(checkRunCreate(params));
+        const body: JsonObject = { ...p.run, source_type: "custom", source_id: init.ui.id };
+        const run = await api<JsonObject>("POST", "/api/runs", body);
+        if (typeof run.id === "string") this.runs.add(run.id);
+        return run;
+      }
+      case FrameMethods.runAddMessage:
+      case FrameMethods.runCreateTask: {
+        const p = valid(checkRunChild(params));
+        if (!this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
+        const path = method === FrameMethods.runAddMessage ? "messages" : "tasks";
+        return api<JsonObject>("POST", `/api/runs/${encodeURIComponent(p.runId)}/${path}`, p.body);
+      }
+      case FrameMethods.stateSet: {
+        const p = valid(checkStateSet(params));
+        const next: JsonObject = Object.fromEntries(
+          Object.entries({ ...this.state, [p.key]: p.value }).filter(([k, v]) => !(k === p.key && v === null)),
+        );
+        const raw = JSON.stringify(next);
+        if (raw.length > STATE_QUOTA_CHARS) throw new Refusal(ErrorCodes.denied, `state over its quota of ${STATE_QUOTA_CHARS} characters`);
+        localStorage.setItem(stateKey(this.o.userId, init.ui.id), raw);
+        this.state = next;
+        return { ok: true };
+      }
+      case FrameMethods.copy: {
+        const p = valid(checkCopy(params));
+        await navigator.clipboard.writeText(p.text);
+        return { ok: true };
+      }
+      case FrameMethods.openLink: {
+        const p = valid(checkOpenLink(params));
+        const ok = await this.o.confirmLink(p.url);
+        if (ok) window.open(p.url, "_blank", "noopener,noreferrer");
+        return { opened: ok };
+      }
+      default:
+        throw new Refusal(ErrorCodes.methodNotFound, `unknown method ${method}`);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// REST client: JSON in and out, the session token as a Bearer header, errors as ApiError.
+import { getSession, setSession } from "./session";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  const session = getSession();
+  if (session) headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, {
+    method,
+    headers,
+    cache: "no-store",
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    let code = "http_error";
+    let message = `${res.status} ${res.statusText}`;
+    let details: unknown;
+    try {
+      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
+      if (parsed.error) {
+        code = parsed.error.code ?? code;
+        message = parsed.error.message ?? message;
+        details = parsed.error.details;
+      }
+    } catch {
+      // not JSON: keep the status line
+    }
+    if (res.status === 401 && session) setSession(null);
+    throw new ApiError(res.status, code, message, details);
+  }
+  if (!text) return undefined as T;
+  const type = res.headers.get("content-type") ?? "";
+  return (type.includes("json") ? JSON.parse(text) : text) as T;
+}
+
+/** A GET answering text with its ETag (for the compiled UI). */
+export async function apiText(path: string): Promise<{ text: string; etag: string | null; type: string }> {
+  const session = getSession();
+  const res = await fetch(path, {
+    headers: session ? { Authorization: `Bearer ${session.token}` } : {},
+    cache: "no-store",
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const parsed = JSON.parse(text) as { error?: { message?: string } };
+      message = parsed.error?.message ?? message;
+    } catch {
+      // keep the status line
+    }
+    throw new ApiError(res.status, "http_error", message);
+  }
+  return { text, etag: res.headers.get("etag"), type: res.headers.get("content-type") ?? "" };
+}

@@ -1,0 +1,57 @@
+// The frame's side of the bridge: JSON-RPC requests to the host (window.parent) and the host's
+// notifications. Only messages whose source is the parent window are read.
+import { JSONRPC, parseHostMessage, type Json, type JsonObject, type RpcNotification } from "../shared/protocol";
+
+type Pending = { resolve: (v: Json) => void; reject: (e: Error) => void };
+
+export class BridgeError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const pending = new Map<string, Pending>();
+const handlers = new Map<string, Set<(params: JsonObject) => void>>();
+let nextId = 1;
+
+window.addEventListener("message", (event: MessageEvent) => {
+  if (event.source !== window.parent || window.parent === window) return;
+  const msg = parseHostMessage(event.data);
+  if (!msg) return;
+  if ("method" in msg) {
+    const n = msg as RpcNotification;
+    handlers.get(n.method)?.forEach((h) => h(n.params ?? {}));
+    return;
+  }
+  const p = pending.get(String(msg.id));
+  if (!p) return;
+  pending.delete(String(msg.id));
+  if (msg.error) p.reject(new BridgeError(msg.error.code, msg.error.message));
+  else p.resolve(msg.result ?? null);
+});
+
+/** Calls a host method; resolves with its result, rejects with a BridgeError. */
+export function request<T = Json>(method: string, params: JsonObject = {}): Promise<T> {
+  const id = `f${nextId++}`;
+  return new Promise<T>((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: Json) => void, reject });
+    // A JSON round trip turns Dates into strings and drops undefined, as the host expects plain JSON.
+    const plain = JSON.parse(JSON.stringify(params)) as JsonObject;
+    window.parent.postMessage({ jsonrpc: JSONRPC, id, method, params: plain }, "*");
+  });
+}
+
+/** Sends a notification (no answer expected). */
+export function notify(method: string, params: JsonObject = {}): void {
+  window.parent.postMessage({ jsonrpc: JSONRPC, method, params }, "*");
+}
+
+/** Listens to a host notification. */
+export function on(method: string, handler: (params: JsonObject) => void): () => void {
+  let set = handlers.get(method);
+  if (!set) handlers.set(method, (set = new Set()));
+  set.add(handler);
+  return () => set.delete(handler);
+}

@@ -1,0 +1,184 @@
+// Markdown that renders while streaming: remend (Streamdown's healer for unterminated
+// markdown) closes half-written emphasis, links, code fences and math before each render, and
+// react-markdown with GFM renders the result. KaTeX and highlighting load only when an answer
+// needs them. Code blocks get a copy button, HTML blocks a preview in a nested sandbox, and the
+// whole answer an optional full-screen editor with an edit callback.
+import { Children, isValidElement, memo, useEffect, useMemo, useState, type ReactNode } from "react";
+import ReactMarkdown, { type Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
+import remend from "remend";
+import { needsHighlight, needsMath } from "./plugins";
+
+type Plugin = NonNullable<Parameters<typeof ReactMarkdown>[0]["remarkPlugins"]>[number];
+
+let copyHandler: (text: string) => Promise<void> = (text) => navigator.clipboard.writeText(text);
+
+/** Sets how code is copied (the sandbox copies through the host bridge). */
+export function setCopyHandler(fn: (text: string) => Promise<void>): void {
+  copyHandler = fn;
+}
+
+interface Loaded {
+  remark: Plugin[];
+  rehype: Plugin[];
+}
+let mathPlugins: Promise<Loaded> | null = null;
+let highlightPlugins: Promise<Loaded> | null = null;
+
+function loadMath(): Promise<Loaded> {
+  mathPlugins ??= import("./math").then((m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeKatex as Plugin] }));
+  return mathPlugins;
+}
+function loadHighlight(): Promise<Loaded> {
+  highlightPlugins ??= import("./highlight").then((m) => ({
+    remark: [],
+    rehype: [[m.rehypeHighlight, { detect: false, ignoreMissing: true }] as unknown as Plugin],
+  }));
+  return highlightPlugins;
+}
+
+function useOptionalPlugins(text: string): Loaded & { math: boolean } {
+  const math = needsMath(text);
+  const code = needsHighlight(text);
+  const [loaded, setLoaded] = useState<{ math?: Loaded; code?: Loaded }>({});
+  useEffect(() => {
+    let live = true;
+    if (math && !loaded.math) loadMath().then((m) => live && setLoaded((l) => ({ ...l, math: m })), () => undefined);
+    if (code && !loaded.code) loadHighlight().then((c) => live && setLoaded((l) => ({ ...l, code: c })), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [math, code, loaded.math, loaded.code]);
+  return {
+    math: Boolean(loaded.math),
+    remark: [...(loaded.math?.remark ?? [])],
+    rehype: [...(loaded.math?.rehype ?? []), ...(loaded.code?.rehype ?? [])],
+  };
+}
+
+function textOf(node: ReactNode): string {
+  if (typeof node === "string" || typeof node === "number") return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join("");
+  if (isValidElement<{ children?: ReactNode }>(node)) return textOf(node.props.children);
+  return "";
+}
+
+function CodeBlock({ children, hideCopyButton }: { children: ReactNode; hideCopyButton?: boolean }) {
+  const [copied, setCopied] = useState(false);
+  const [preview, setPreview] = useState(false);
+  const child = Children.toArray(children)[0];
+  const className = isValidElement<{ className?: string }>(child) ? (child.props.className ?? "") : "";
+  const language = /language-([\w-]+)/.exec(className)?.[1] ?? "";
+  const code = textOf(children).replace(/\n$/, "");
+  const isHtml = language === "html" || language === "svg";
+  return (
+    <div className="pd-code">
+      <div className="pd-code-bar">
+        <span className="pd-code-lang">{language}</span>
+        {isHtml && (
+          <button type="button" className="pd-code-btn" onClick={() => setPreview((p) => !p)}>
+            {preview ? "Code" : "Preview"}
+          </button>
+        )}
+        {!hideCopyButton && (
+          <button
+            type="button"
+            className="pd-code-btn"
+            aria-label="Copy code"
+            onClick={() => {
+              copyHandler(code).then(
+                () => {
+                  setCopied(true);
+                  setTimeout(() => setCopied(false), 1500);
+                },
+                () => undefined,
+              );
+            }}
+          >
+            {copied ? "Copied" : "Copy"}
+          </button>
+        )}
+      </div>
+      {preview ? (
+        <iframe className="pd-html-preview" title="HTML preview" sandbox="" srcDoc={code} referrerPolicy="no-referrer" />
+      ) : (
+        <pre>{children}</pre>
+      )}
+    </div>
+  );
+}
+
+export interface MarkdownProps {
+  content: string;
+  isStreaming?: boolean;
+  className?: string;
+  hideCopyButton?: boolean;
+  allowFullScreenEditor?: boolean;
+  onContentChange?: (content: string) => void;
+}
+
+/** Renders markdown, also while it is still streaming in. */
+export const Markdown = memo(function Markdown({
+  content,
+  isStreaming = false,
+  className,
+  hideCopyButton,
+  allowFullScreenEditor,
+  onContentChange,
+}: MarkdownProps) {
+  const text = typeof content === "string" ? content : "";
+  const healed = useMemo(() => (isStreaming ? remend(text) : text), [text, isStreaming]);
+  const plugins = useOptionalPlugins(text);
+  const [editing, setEditing] = useState(false);
+  const components = useMemo<Components>(
+    () => ({
+      pre: ({ children }) => <CodeBlock hideCopyButton={hideCopyButton}>{children}</CodeBlock>,
+      a: ({ href, children }) => (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+          {children}
+        </a>
+      ),
+    }),
+    [hideCopyButton],
+  );
+  return (
+    <div className={`pd-markdown${className ? ` ${className}` : ""}`} data-streaming={isStreaming ? "true" : "false"}>
+      {(allowFullScreenEditor || onContentChange) && !isStreaming && (
+        <button type="button" className="pd-edit-btn" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+      )}
+      <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={plugins.rehype} components={components}>
+        {healed}
+      </ReactMarkdown>
+      {editing && (
+        <FullScreenEditor
+          initial={text}
+          onCancel={() => setEditing(false)}
+          onSave={(next) => {
+            setEditing(false);
+            onContentChange?.(next);
+          }}
+        />
+      )}
+    </div>
+  );
+});
+
+function FullScreenEditor({ initial, onSave, onCancel }: { initial: string; onSave: (s: string) => void; onCancel: () => void }) {
+  const [draft, setDraft] = useState(initial);
+  return (
+    <div className="pd-editor" role="dialog" aria-label="Edit answer">
+      <div className="pd-editor-panes">
+        <textarea aria-label="Markdown source" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <div className="pd-editor-preview">
+          <ReactMarkdown remarkPlugins={[remarkGfm]}>{draft}</ReactMarkdown>
+        </div>
+      </div>
+      <div className="pd-editor-bar">
+        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="button" onClick={() => onSave(draft)}>Save</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,315 @@
+// The host ↔ frame bridge: JSON-RPC 2.0 messages over postMessage (as MCP Apps does).
+// The frame sends requests; the host answers them and sends notifications (stream events).
+// Both sides check every message's shape with the functions below.
+
+export const JSONRPC = "2.0" as const;
+
+/** Methods the frame may call on the host. Anything else is answered with METHOD_NOT_FOUND. */
+export const FrameMethods = {
+  initialize: "ui/initialize",
+  run: "prompt/run",
+  cancel: "prompt/cancel",
+  chatSubmit: "chat/submit",
+  runCreate: "runs/create",
+  runAddMessage: "runs/addMessage",
+  runCreateTask: "runs/createTask",
+  stateSet: "state/set",
+  resize: "ui/resize",
+  copy: "clipboard/write",
+  openLink: "link/open",
+} as const;
+export type FrameMethod = (typeof FrameMethods)[keyof typeof FrameMethods];
+
+/** Notifications the host sends to the frame. */
+export const HostNotifications = {
+  /** `{taskId, event}`: one stream event as the socket delivered it (a string chunk or an object). */
+  taskEvent: "task/event",
+  /** `{taskId, runId}`: the runner (not the component) started a run of this UI's prompt. */
+  hostRun: "host/run",
+} as const;
+
+export const ErrorCodes = {
+  parse: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internal: -32603,
+  denied: -32000,
+} as const;
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface RpcRequest {
+  jsonrpc: typeof JSONRPC;
+  id: string | number;
+  method: string;
+  params?: JsonObject;
+}
+export interface RpcNotification {
+  jsonrpc: typeof JSONRPC;
+  method: string;
+  params?: JsonObject;
+}
+export interface RpcError {
+  code: number;
+  message: string;
+  data?: Json;
+}
+export interface RpcResponse {
+  jsonrpc: typeof JSONRPC;
+  id: string | number;
+  result?: Json;
+  error?: RpcError;
+}
+export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
+
+/** Largest message the host accepts from a frame, in characters of its JSON. */
+export const MAX_MESSAGE_CHARS = 1_000_000;
+/** Quota of a UI's per-user state, in characters of its JSON. */
+export const STATE_QUOTA_CHARS = 64 * 1024;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** True when `v` is plain JSON data (no functions, cycles, class instances), at most `depth` deep. */
+export function isJson(v: unknown, depth = 32): v is Json {
+  if (depth < 0) return false;
+  if (v === null || typeof v === "boolean" || typeof v === "string") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJson(x, depth - 1));
+  if (isObject(v)) {
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(v).every((x) => isJson(x, depth - 1));
+  }
+  return false;
+}
+
+function validId(id: unknown): id is string | number {
+  return (typeof id === "string" && id.length > 0 && id.length <= 128) || (typeof id === "number" && Number.isSafeInteger(id));
+}
+
+/** Parses a message from the frame: a request or a notification with JSON params, else null. */
+export function parseFrameMessage(data: unknown): RpcRequest | RpcNotification | null {
+  if (!isObject(data) || data.jsonrpc !== JSONRPC || typeof data.method !== "string") return null;
+  if (data.method.length === 0 || data.method.length > 64) return null;
+  if (data.params !== undefined && !(isObject(data.params) && isJson(data.params))) return null;
+  const extra = Object.keys(data).filter((k) => !["jsonrpc", "id", "method", "params"].includes(k));
+  if (extra.length > 0) return null;
+  const params = data.params as JsonObject | undefined;
+  if ("id" in data) {
+    if (!validId(data.id)) return null;
+    return { jsonrpc: JSONRPC, id: data.id, method: data.method, ...(params ? { params } : {}) };
+  }
+  return { jsonrpc: JSONRPC, method: data.method, ...(params ? { params } : {}) };
+}
+
+/** Parses a message from the host: a response or a notification, else null. */
+export function parseHostMessage(data: unknown): RpcResponse | RpcNotification | null {
+  if (!isObject(data) || data.jsonrpc !== JSONRPC) return null;
+  if (typeof data.method === "string") {
+    if (data.params !== undefined && !isObject(data.params)) return null;
+    return data as unknown as RpcNotification;
+  }
+  if (!validId(data.id)) return null;
+  if (data.error !== undefined) {
+    if (!isObject(data.error) || typeof data.error.code !== "number" || typeof data.error.message !== "string") return null;
+  }
+  return data as unknown as RpcResponse;
+}
+
+// ---- Params of each frame method, checked field by field. ----
+
+export type ParamError = string;
+type Check<T> = (p: JsonObject) => T | ParamError;
+
+function onlyKeys(p: JsonObject, keys: string[]): ParamError | null {
+  const extra = Object.keys(p).filter((k) => !keys.includes(k));
+  return extra.length ? `unexpected field(s): ${extra.join(", ")}` : null;
+}
+
+export type VariableValue = string | number | boolean | string[];
+
+export interface RunParams {
+  variables: Record<string, VariableValue>;
+  userInput?: string;
+  continueRun: boolean;
+  runId?: string;
+}
+
+function variableMap(v: Json | undefined): Record<string, VariableValue> | ParamError {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) return "variables must be an object";
+  const out: Record<string, VariableValue> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x === "string" || typeof x === "number" || typeof x === "boolean") out[k] = x;
+    else if (Array.isArray(x) && x.every((e) => typeof e === "string")) out[k] = x as string[];
+    else return `variables.${k} must be a string, number, boolean or list of strings`;
+  }
+  return out;
+}
+
+export const checkRun: Check<RunParams> = (p) => {
+  const bad = onlyKeys(p, ["variables", "userInput", "continueRun", "runId"]);
+  if (bad) return bad;
+  const variables = variableMap(p.variables);
+  if (typeof variables === "string") return variables;
+  if (p.userInput !== undefined && p.userInput !== null && typeof p.userInput !== "string") return "userInput must be a string";
+  if (p.continueRun !== undefined && typeof p.continueRun !== "boolean") return "continueRun must be a boolean";
+  if (p.runId !== undefined && typeof p.runId !== "string") return "runId must be a string";
+  return {
+    variables,
+    ...(typeof p.userInput === "string" ? { userInput: p.userInput } : {}),
+    continueRun: p.continueRun === true,
+    ...(typeof p.runId === "string" ? { runId: p.runId } : {}),
+  };
+};
+
+export interface TaskRef {
+  taskId: string;
+}
+
+export const checkTaskRef: Check<TaskRef> = (p) => {
+  const bad = onlyKeys(p, ["taskId"]);
+  if (bad) return bad;
+  return typeof p.taskId === "string" && p.taskId.length <= 128 ? { taskId: p.taskId } : "taskId must be a string";
+};
+
+export interface ChatSubmitParams {
+  taskId?: string;
+  chatConfig: JsonObject;
+  runId?: string;
+}
+
+export const checkChatSubmit: Check<ChatSubmitParams> = (p) => {
+  const bad = onlyKeys(p, ["taskId", "chatConfig", "runId"]);
+  if (bad) return bad;
+  if (!isObject(p.chatConfig)) return "chatConfig must be an object";
+  if (p.taskId !== undefined && typeof p.taskId !== "string") return "taskId must be a string";
+  if (p.runId !== undefined && typeof p.runId !== "string") return "runId must be a string";
+  return {
+    chatConfig: p.chatConfig,
+    ...(typeof p.taskId === "string" ? { taskId: p.taskId } : {}),
+    ...(typeof p.runId === "string" ? { runId: p.runId } : {}),
+  };
+};
+
+export interface StateSetParams {
+  key: string;
+  value: Json;
+}
+
+export const checkStateSet: Check<StateSetParams> = (p) => {
+  const bad = onlyKeys(p, ["key", "value"]);
+  if (bad) return bad;
+  if (typeof p.key !== "string" || p.key.length === 0 || p.key.length > 128) return "key must be a non-empty string";
+  return { key: p.key, value: p.value ?? null };
+};
+
+export const checkResize: Check<{ height: number }> = (p) => {
+  const bad = onlyKeys(p, ["height"]);
+  if (bad) return bad;
+  return typeof p.height === "number" && Number.isFinite(p.height) && p.height >= 0
+    ? { height: Math.min(Math.ceil(p.height), 20000) }
+    : "height must be a number";
+};
+
+export const checkCopy: Check<{ text: string }> = (p) => {
+  const bad = onlyKeys(p, ["text"]);
+  if (bad) return bad;
+  return typeof p.text === "string" && p.text.length <= 1_000_000 ? { text: p.text } : "text must be a string";
+};
+
+export const checkOpenLink: Check<{ url: string }> = (p) => {
+  const bad = onlyKeys(p, ["url"]);
+  if (bad) return bad;
+  if (typeof p.url !== "string") return "url must be a string";
+  let url: URL;
+  try {
+    url = new URL(p.url);
+  } catch {
+    return "url must be an absolute URL";
+  }
+  return url.protocol === "https:" || url.protocol === "http:" ? { url: url.href } : "only http and https links open";
+};
+
+export const checkRunCreate: Check<{ run: JsonObject }> = (p) => {
+  const bad = onlyKeys(p, ["run"]);
+  if (bad) return bad;
+  return isObject(p.run) ? { run: p.run } : "run must be an object";
+};
+
+export const checkRunChild: Check<{ runId: string; body: JsonObject }> = (p) => {
+  const bad = onlyKeys(p, ["runId", "body"]);
+  if (bad) return bad;
+  if (typeof p.runId !== "string") return "runId must be a string";
+  return isObject(p.body) ? { runId: p.runId, body: p.body } : "body must be an object";
+};
+
+// ---- What the host hands the frame at initialisation. ----
+
+export type ComponentType = "react" | "template" | "json-schema";
+export type ExecutionMode =
+  | "auto-run"
+  | "auto-run-one-shot"
+  | "manual-with-hidden-variables"
+  | "manual-with-visible-variables"
+  | "manual";
+
+export interface PromptVariable {
+  name: string;
+  defaultValue: string;
+  customComponent?: {
+    type: "textarea" | "toggle" | "radio" | "checkbox" | "select" | "number";
+    options?: string[];
+    allowOther?: boolean;
+    toggleValues?: [string, string];
+    min?: number;
+    max?: number;
+    step?: number;
+  };
+}
+
+export interface PromptMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** The prompt's public data, as the API shows it to the viewer. */
+export interface PromptData {
+  id: string;
+  name: string;
+  description?: string;
+  messages: PromptMessage[];
+  variableDefaults?: PromptVariable[];
+  settings: { model_id?: string; [key: string]: unknown };
+}
+
+export interface InitResult {
+  ui: {
+    id: string;
+    name: string;
+    componentType: ComponentType;
+    executionMode: ExecutionMode;
+    autoSubmit: boolean;
+    showVariables: boolean;
+  };
+  prompt: PromptData;
+  props: JsonObject;
+  /** Variable values to start from: the prompt's defaults, then `?var.NAME=` values. */
+  variables: Record<string, string>;
+  /** React: the module's URL on the sandbox origin; template: sanitised HTML; json-schema: the schema. */
+  module: { kind: "react"; url: string } | { kind: "template"; html: string } | { kind: "json-schema"; schema: JsonObject };
+  state: JsonObject;
+  /** Theme overrides from `styling_config`, as CSS custom properties. */
+  theme: Record<string, string>;
+  /** The runner's chrome asks the frame to show its own variables form and input (templates, schemas). */
+  frameShowsVariables: boolean;
+  frameAcceptsInput: boolean;
+  /** The frame starts a run on load (auto-run modes, auto_submit). */
+  autoRun: boolean;
+  /** After its first run the frame accepts no more (auto-run-one-shot). */
+  oneShot: boolean;
+}
