@@ -70,8 +70,13 @@ fn refuse(ack: AckSender, err: &TaskError) {
     let _ = ack.send(&json!({ "response_listener_events": [], "error": err.to_json() }));
 }
 
-fn payload(data: Result<Value, ParserError>) -> Option<Value> {
-    data.ok()
+/// The two services that start tasks.
+#[derive(Debug, Clone, Copy)]
+enum Service {
+    /// `chat_service`: `direct_chat`.
+    Chat,
+    /// `prompt_service`: `run_prompt`.
+    Prompt,
 }
 
 async fn chat_service(
@@ -81,12 +86,7 @@ async fn chat_service(
     Extension(user): Extension<User>,
     State(state): State<AppState>,
 ) {
-    let planned = match Envelope::parse(payload(data)) {
-        Ok(env) if env.task_name == "direct_chat" => plan_direct_chat(&state, user.id, env).await,
-        Ok(env) => Err(unknown_task("chat_service", &env.task_name)),
-        Err(e) => Err(e),
-    };
-    start(socket, ack, state, planned);
+    submit(Service::Chat, socket, data, ack, user, state).await;
 }
 
 async fn prompt_service(
@@ -96,9 +96,25 @@ async fn prompt_service(
     Extension(user): Extension<User>,
     State(state): State<AppState>,
 ) {
-    let planned = match Envelope::parse(payload(data)) {
-        Ok(env) if env.task_name == "run_prompt" => plan_run_prompt(&state, user.id, env).await,
-        Ok(env) => Err(unknown_task("prompt_service", &env.task_name)),
+    submit(Service::Prompt, socket, data, ack, user, state).await;
+}
+
+/// Plans a task of `service` and starts it, or refuses it in the ack.
+async fn submit(
+    service: Service,
+    socket: SocketRef,
+    data: Result<Value, ParserError>,
+    ack: AckSender,
+    user: User,
+    state: AppState,
+) {
+    let planned = match Envelope::parse(data.ok()) {
+        Ok(env) => match (service, env.task_name.as_str()) {
+            (Service::Chat, "direct_chat") => plan_direct_chat(&state, user.id, env).await,
+            (Service::Prompt, "run_prompt") => plan_run_prompt(&state, user.id, env).await,
+            (Service::Chat, other) => Err(unknown_task("chat_service", other)),
+            (Service::Prompt, other) => Err(unknown_task("prompt_service", other)),
+        },
         Err(e) => Err(e),
     };
     start(socket, ack, state, planned);
@@ -139,7 +155,7 @@ async fn task_service(
     Extension(user): Extension<User>,
     State(state): State<AppState>,
 ) {
-    let env = match Envelope::parse(payload(data)) {
+    let env = match Envelope::parse(data.ok()) {
         Ok(env) => env,
         Err(e) => return refuse(ack, &e),
     };

@@ -11,6 +11,7 @@ mod errors;
 mod helpers;
 mod lists;
 mod meta;
+mod openapi_document;
 mod prompts;
 mod publishing;
 mod ratings;
