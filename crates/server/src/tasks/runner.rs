@@ -86,15 +86,7 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
             _ = live.cancel.cancelled() => return fail(out, cancelled()),
             _ = flush.tick() => {
                 if live.text_len() != flushed_len {
-                    let text = live.text();
-                    flushed_len = text.len();
-                    let (store, user, task_id, ttft) =
-                        (state.store.clone(), plan.user_id, plan.task_id.clone(), out.ttft_ms);
-                    tokio::spawn(async move {
-                        if let Err(e) = store.flush_task_text(user, &task_id, &text, ttft).await {
-                            tracing::warn!(error = %e, task_id, "could not flush partial text");
-                        }
-                    });
+                    flushed_len = flush_text(state, plan, live, out.ttft_ms);
                 }
             }
             event = upstream.next() => match event {
@@ -102,10 +94,15 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
                     if chunk.is_empty() {
                         continue;
                     }
-                    if out.ttft_ms.is_none() {
+                    let first = out.ttft_ms.is_none();
+                    if first {
                         out.ttft_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                     }
                     live.push(StreamItem::Text(chunk));
+                    if first {
+                        // Marks the task `streaming` with its time to first token at once.
+                        flushed_len = flush_text(state, plan, live, out.ttft_ms);
+                    }
                 }
                 Some(Ok(StreamEvent::ToolUpdate(update))) => {
                     live.push(StreamItem::Object(json!({ "tool_update": update })));
@@ -117,6 +114,20 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
             }
         }
     }
+}
+
+/// Writes the text so far in the background (never awaited on the streaming path); returns
+/// the length written.
+fn flush_text(state: &AppState, plan: &TaskPlan, live: &LiveTask, ttft_ms: Option<f64>) -> usize {
+    let text = live.text();
+    let len = text.len();
+    let (store, user, task_id) = (state.store.clone(), plan.user_id, plan.task_id.clone());
+    tokio::spawn(async move {
+        if let Err(e) = store.flush_task_text(user, &task_id, &text, ttft_ms).await {
+            tracing::warn!(error = %e, task_id, "could not flush partial text");
+        }
+    });
+    len
 }
 
 fn cancelled() -> TaskError {
