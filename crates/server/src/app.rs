@@ -16,7 +16,6 @@ use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi;
 
 use crate::config::Config;
-use crate::error::ApiError;
 use crate::routes::api_router;
 use crate::state::AppState;
 use crate::tasks::TaskHub;
@@ -29,6 +28,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    sandbox: crate::web::Sandbox,
 }
 
 impl Application {
@@ -45,6 +45,7 @@ impl Application {
         }
         let catalogue = Catalogue::load_with_process_env(config.models_file.as_deref())?;
         let listener = TcpListener::bind(config.addr).await?;
+        let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
         let state = AppState {
             store,
             config: Arc::new(config),
@@ -53,12 +54,17 @@ impl Application {
             hub: Arc::new(TaskHub::default()),
         };
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application { listener, router, state, sandbox })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The address the sandbox listener (custom UI documents) actually bound.
+    pub fn sandbox_addr(&self) -> std::io::Result<SocketAddr> {
+        self.sandbox.local_addr()
     }
 
     /// The shared state (for tests and the CLI).
@@ -69,7 +75,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let store = self.state.store.clone();
+        let sandbox = tokio::spawn(self.sandbox.run(shutdown_signal()));
         axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        sandbox.abort();
         store.close().await;
         Ok(())
     }
@@ -82,7 +90,8 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let (socket_layer, _io) = crate::socket::layer(state.clone());
     api.route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
-        .fallback(|| async { ApiError::NotFound("route") })
+        .fallback(crate::web::fallback)
+        .layer(axum::middleware::from_fn(crate::web::remember_compiled))
         .layer(DefaultBodyLimit::max(limit))
         .layer(socket_layer)
         .layer(TraceLayer::new_for_http())

@@ -25,6 +25,16 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// TOML model catalogue, when set.
     pub models_file: Option<PathBuf>,
+    /// Address of the sandbox listener (custom UI documents); `None`: the app's port + 1, or a
+    /// free port when the app's port is 0.
+    pub sandbox_addr: Option<SocketAddr>,
+    /// Public origin of the sandbox documents when a proxy serves them (e.g.
+    /// `https://sandbox.example.com`); `None`: the sandbox listener's own address. Set to the
+    /// resolved origin once the server is bound.
+    pub sandbox_origin: Option<String>,
+    /// Origins the app is reached at, allowed to frame sandbox documents; `None`: the bound
+    /// address (and `localhost` beside a loopback address).
+    pub app_origins: Option<Vec<String>>,
 }
 
 impl Config {
@@ -37,6 +47,9 @@ impl Config {
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             jwt_secret: None,
             models_file: None,
+            sandbox_addr: None,
+            sandbox_origin: None,
+            app_origins: None,
         }
     }
 }

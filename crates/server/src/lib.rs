@@ -12,6 +12,7 @@ pub mod state;
 pub mod tasks;
 pub mod template_library;
 pub mod ui_rules;
+pub mod web;
 
 pub use app::Application;
 pub use config::Config;

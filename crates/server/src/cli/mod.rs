@@ -55,6 +55,18 @@ struct ServeArgs {
     /// TOML model catalogue (see crates/llm/README.md).
     #[arg(long, env = "PROMPTDECK_MODELS")]
     models: Option<PathBuf>,
+    /// Address of the sandbox listener serving custom UI documents (default: the app's port + 1;
+    /// a free port when the app's port is 0).
+    #[arg(long, env = "PROMPTDECK_SANDBOX_ADDR")]
+    sandbox_addr: Option<SocketAddr>,
+    /// Public origin of the sandbox documents when a proxy serves the sandbox listener
+    /// (e.g. `https://sandbox.example.com`); must differ from the app's origin.
+    #[arg(long, env = "PROMPTDECK_SANDBOX_ORIGIN")]
+    sandbox_origin: Option<String>,
+    /// Origins the app is reached at (comma-separated), allowed to frame sandbox documents
+    /// (default: the bound address, and `localhost` beside a loopback address).
+    #[arg(long, env = "PROMPTDECK_APP_ORIGINS", value_delimiter = ',')]
+    app_origin: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,11 +114,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.max_body_bytes = args.max_body_bytes;
     config.max_message_bytes = args.max_message_bytes;
     config.models_file = args.models;
+    config.sandbox_addr = args.sandbox_addr;
+    config.sandbox_origin = args.sandbox_origin;
+    config.app_origins = (!args.app_origin.is_empty()).then_some(args.app_origin);
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;
     // Tests and scripts read this exact line to learn the port.
     println!("listening on http://{addr}");
+    println!("sandbox on http://{}", app.sandbox_addr()?);
     app.run_until_stopped().await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,11 @@
+//! The browser front end: the host app (embedded `web/dist`, SPA fallback) on the app's
+//! address, and the sandbox origin — a second listener that serves the custom UI runtime and
+//! compiled modules with a strict Content-Security-Policy.
+
+pub mod assets;
+pub mod modules;
+pub mod sandbox;
+
+pub use assets::fallback;
+pub use modules::remember_compiled;
+pub use sandbox::{Sandbox, bind_sandbox};

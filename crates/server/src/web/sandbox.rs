@@ -1,0 +1,226 @@
+//! The sandbox origin: a second listener that serves the custom UI runtime document, its
+//! assets and compiled modules, and nothing else. Every answer carries the Content-Security-Policy
+//! (`default-src 'none'`, scripts and styles only from this origin, `connect-src 'none'`,
+//! `form-action 'none'`, framed only by the app) and `Access-Control-Allow-Origin: *`, because
+//! the frame runs with an opaque origin (`sandbox="allow-scripts"`, never `allow-same-origin`)
+//! and module scripts are fetched in CORS mode.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// The sandbox listener, bound and ready to serve.
+pub struct Sandbox {
+    listener: TcpListener,
+    policy: SandboxPolicy,
+}
+
+/// What the sandbox origin's answers are built from.
+#[derive(Debug, Clone)]
+pub struct SandboxPolicy {
+    /// The origin scripts are loaded from (the listener's, or the configured external one).
+    pub origin: String,
+    /// The app origins allowed to frame sandbox documents.
+    pub frame_ancestors: Vec<String>,
+}
+
+impl SandboxPolicy {
+    /// The Content-Security-Policy of every sandbox answer.
+    pub fn csp(&self) -> String {
+        let o = &self.origin;
+        format!(
+            "default-src 'none'; script-src {o}; style-src {o}; img-src {o} data: blob:; font-src {o} data:; \
+             connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; \
+             worker-src 'none'; manifest-src 'none'; frame-ancestors {}",
+            self.frame_ancestors.join(" ")
+        )
+    }
+}
+
+/// Binds the sandbox listener next to the app listener bound at `app_addr` and records the
+/// sandbox origin in the configuration (for the host app). The address is
+/// `config.sandbox_addr`, or the app's port + 1 (a free port when the app's port was 0).
+pub async fn bind_sandbox(mut config: Config, app_addr: SocketAddr) -> anyhow::Result<(Config, Sandbox)> {
+    let addr = config.sandbox_addr.unwrap_or_else(|| {
+        let port = if config.addr.port() == 0 { 0 } else { app_addr.port().saturating_add(1) };
+        SocketAddr::new(app_addr.ip(), port)
+    });
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("binding the sandbox address {addr}: {e} (set --sandbox-addr)"))?;
+    let bound = listener.local_addr()?;
+    let origin = config
+        .sandbox_origin
+        .clone()
+        .map(|o| o.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| format!("http://{}", host_port(bound)));
+    config.sandbox_origin = Some(origin.clone());
+    let policy =
+        SandboxPolicy { origin, frame_ancestors: app_origins(app_addr, config.app_origins.as_deref()) };
+    Ok((config, Sandbox { listener, policy }))
+}
+
+/// The origins the app is reached at: configured ones, or the bound address (with `localhost`
+/// beside a loopback address; any host on that port when bound to every interface).
+fn app_origins(app_addr: SocketAddr, configured: Option<&[String]>) -> Vec<String> {
+    if let Some(list) = configured.filter(|l| !l.is_empty()) {
+        return list.iter().map(|o| o.trim_end_matches('/').to_owned()).collect();
+    }
+    let port = app_addr.port();
+    if app_addr.ip().is_unspecified() {
+        return vec![format!("http://*:{port}"), format!("https://*:{port}")];
+    }
+    let mut list = vec![format!("http://{}", host_port(app_addr))];
+    if app_addr.ip().is_loopback() {
+        list.push(format!("http://localhost:{port}"));
+    }
+    list
+}
+
+fn host_port(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+    }
+}
+
+impl Sandbox {
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The policy its answers carry.
+    pub fn policy(&self) -> &SandboxPolicy {
+        &self.policy
+    }
+
+    /// Serves until the future `stop` completes.
+    pub async fn run(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = router(self.policy);
+        axum::serve(self.listener, router).with_graceful_shutdown(stop).await
+    }
+}
+
+/// The sandbox origin's routes.
+pub fn router(policy: SandboxPolicy) -> Router {
+    Router::new()
+        .route("/", get(document))
+        .route("/frame", get(document))
+        .route("/m/{file}", get(module))
+        .fallback(asset)
+        .with_state(policy)
+}
+
+fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(CACHE_CONTROL, cache);
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&policy.csp()) {
+        h.insert(CONTENT_SECURITY_POLICY, v);
+    }
+    h
+}
+
+async fn document(State(policy): State<SandboxPolicy>) -> Response {
+    match super::assets::file("sandbox.html") {
+        Some((body, mime)) => {
+            (headers(&policy, mime, HeaderValue::from_static("no-cache")), body).into_response()
+        }
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            headers(&policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
+            "the sandbox runtime is not built",
+        )
+            .into_response(),
+    }
+}
+
+async fn module(State(policy): State<SandboxPolicy>, Path(file): Path<String>) -> Response {
+    let hash = file.strip_suffix(".js").unwrap_or_default();
+    let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    match valid.then(|| super::modules::get(hash)).flatten() {
+        Some(code) => (
+            headers(
+                &policy,
+                "text/javascript; charset=utf-8",
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+            code.to_string(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            headers(&policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
+            "unknown module",
+        )
+            .into_response(),
+    }
+}
+
+async fn asset(State(policy): State<SandboxPolicy>, uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    let found = path.starts_with("assets/").then(|| super::assets::file(path)).flatten();
+    match found {
+        Some((body, mime)) => {
+            (headers(&policy, mime, super::assets::cache_control(path)), body).into_response()
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            headers(&policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
+            "not found",
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_scripts_only_from_the_sandbox_and_framing_only_by_the_app() {
+        let p = SandboxPolicy {
+            origin: "http://127.0.0.1:9".into(),
+            frame_ancestors: vec!["http://127.0.0.1:8".into()],
+        };
+        let csp = p.csp();
+        assert!(csp.starts_with("default-src 'none'; script-src http://127.0.0.1:9;"));
+        assert!(csp.contains("connect-src 'none'"));
+        assert!(csp.contains("form-action 'none'"));
+        assert!(csp.ends_with("frame-ancestors http://127.0.0.1:8"));
+    }
+
+    #[test]
+    fn a_loopback_app_is_also_allowed_as_localhost() {
+        let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap_or_else(|_| unreachable!());
+        assert_eq!(app_origins(addr, None), vec!["http://127.0.0.1:8080", "http://localhost:8080"]);
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap_or_else(|_| unreachable!());
+        assert_eq!(app_origins(any, None)[0], "http://*:8080");
+        assert_eq!(
+            app_origins(addr, Some(&["https://app.example/".to_owned()])),
+            vec!["https://app.example"]
+        );
+    }
+}
