@@ -118,6 +118,20 @@ describe("bad payloads while a long echo streams on the same connection", () => 
       "payload_too_large",
     ));
 
+  test("messages adding up to over 512 KiB in one task are answered with payload_too_large", () =>
+    refused(
+      "chat_service",
+      chat({
+        model_id: "echo",
+        messages: [
+          { role: "system", content: "y".repeat(300 * 1024) },
+          { role: "user", content: "z".repeat(300 * 1024) },
+        ],
+        stream: true,
+      }),
+      "payload_too_large",
+    ));
+
   test("emits without an ack callback break nothing and later emits are still answered", async () => {
     socket.emit("chat_service", "no ack here");
     socket.emit("chat_service", { taskName: "direct_chat" });
