@@ -71,6 +71,8 @@ export class BridgeHost {
   private readonly o: BridgeOptions;
   private readonly tasks = new Set<string>();
   private readonly runs = new Set<string>();
+  /** Tasks registered with `createTask` before their submit (the seed's order), by task id. */
+  private readonly registered = new Map<string, { runId: string; body: JsonObject }>();
   private state: JsonObject;
   private readonly listener = (e: MessageEvent) => this.receive(e);
 
@@ -82,6 +84,11 @@ export class BridgeHost {
 
   dispose(): void {
     window.removeEventListener("message", this.listener);
+    // Registered tasks that were never submitted are still recorded, as the seed's createTask does.
+    for (const [, t] of this.registered) {
+      api("POST", `/api/runs/${encodeURIComponent(t.runId)}/tasks`, t.body).catch(() => undefined);
+    }
+    this.registered.clear();
   }
 
   /** Tells the frame the runner started a run, and forwards its events. */
@@ -183,8 +190,11 @@ export class BridgeHost {
           throw new Refusal(ErrorCodes.denied, `model_not_allowed: this UI may use only ${this.o.modelId ?? "its prompt's model"}`);
         }
         if (p.runId !== undefined && !this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
+        const registered = p.taskId ? this.registered.get(p.taskId) : undefined;
+        const runId = p.runId ?? registered?.runId;
         const taskData: Record<string, unknown> = { chat_config: p.chatConfig, custom_ui_id: init.ui.id };
-        if (p.runId) taskData.run_id = p.runId;
+        if (runId) taskData.run_id = runId;
+        if (p.taskId) this.registered.delete(p.taskId);
         let taskId = p.taskId ?? "";
         const known = Boolean(p.taskId);
         const buffered: StreamEvent[] = [];
@@ -213,6 +223,13 @@ export class BridgeHost {
       case FrameMethods.runCreateTask: {
         const p = valid(checkRunChild(params));
         if (!this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
+        if (method === FrameMethods.runCreateTask && typeof p.body.task_id === "string" && !this.registered.has(p.body.task_id)) {
+          // The socket task with this id records the task in this run when it is submitted, so the
+          // seed's createTask-then-submit order does not register the id twice.
+          if (this.registered.size >= 100) throw new Refusal(ErrorCodes.denied, "too many registered tasks");
+          this.registered.set(p.body.task_id, { runId: p.runId, body: p.body });
+          return { ...p.body, run_id: p.runId, status: "pending" };
+        }
         const path = method === FrameMethods.runAddMessage ? "messages" : "tasks";
         return api<JsonObject>("POST", `/api/runs/${encodeURIComponent(p.runId)}/${path}`, p.body);
       }

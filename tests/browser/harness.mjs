@@ -1,0 +1,107 @@
+// Shared helpers: spawn the real server on 127.0.0.1:0 with a temp SQLite database, launch
+// Debian's chromium through playwright-core, and talk to the API.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, "..", "..");
+const bin = process.env.PROMPTDECK_BIN ?? join(root, "target", "debug", "promptdeck");
+
+/** Starts the server; resolves with its app and sandbox URLs once both lines are printed. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "promptdeck-browser-"));
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout });
+  const urls = await new Promise((resolve, reject) => {
+    const found = {};
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30_000);
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)));
+    let first = true;
+    lines.on("line", (line) => {
+      if (first) {
+        first = false;
+        if (!line.startsWith("listening on ")) return reject(new Error(`first line was ${line}`));
+      }
+      const m = /^(listening|sandbox) on (http:\/\/\S+)$/.exec(line);
+      if (m) found[m[1]] = m[2];
+      if (found.listening && found.sandbox) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  });
+  return {
+    app: urls.listening,
+    sandbox: urls.sandbox,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
+
+/** A JSON API client for a base URL and token. */
+export function apiClient(base, token) {
+  return async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+}
+
+let counter = 0;
+/** Signs up through the UI; returns the page's session {token, user}. */
+export async function signUpInBrowser(page, app) {
+  const email = `user${Date.now()}${++counter}@example.com`;
+  await page.goto(`${app}/signup`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.getByTestId("user-email").waitFor();
+  const session = await page.evaluate(() => JSON.parse(localStorage.getItem("promptdeck.session")));
+  return { email, ...session };
+}
+
+/** The seed's Pattern 2 component, verbatim from the seed document. */
+export function seedPattern2() {
+  const doc = readFileSync(join(root, "..", "shared", "seed", "custom-ui-system.md"), "utf8");
+  const start = doc.indexOf("### Pattern 2");
+  const open = doc.indexOf("```typescript\n", start) + "```typescript\n".length;
+  return doc.slice(open, doc.indexOf("\n```", open));
+}
+
+/** Records the distinct texts a locator shows until `done(text)` holds. */
+export async function watchText(locator, done, timeoutMs = 30_000) {
+  const seen = [];
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const t = (await locator.textContent().catch(() => null)) ?? "";
+    if (seen.at(-1) !== t) seen.push(t);
+    if (done(t)) return seen;
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  throw new Error(`timed out; saw ${JSON.stringify(seen.slice(-3))}`);
+}
