@@ -15,9 +15,12 @@ use crate::state::AppState;
 use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
 use crate::tasks::{TaskError, runner};
 
-/// Packets a socket may have queued before emits report it full; a slow client past this is
-/// waited for, never dropped (see `tasks::hub`).
-pub const SOCKET_BUFFER_PACKETS: usize = 1024;
+/// Packets a socket may have queued before emits report it full. socketioxide's default (128)
+/// fills within one burst of a fast model; an ack that meets a full buffer cannot be retried
+/// (socketioxide consumes the ack on failure), so the buffer is sized for many concurrent bursts
+/// on one socket. Stream chunks that meet a full buffer are retried from the task's own buffer
+/// (see `tasks::hub`), so a slow client costs at most this many queued packets.
+pub const SOCKET_BUFFER_PACKETS: usize = 16 * 1024;
 
 /// Builds the Socket.IO layer for the app's router.
 pub fn layer(state: AppState) -> (SocketIoLayer, SocketIo) {
@@ -56,18 +59,35 @@ async fn authenticate(
         .await
         .map_err(|_| Unauthorized)?;
     socket.extensions.insert(user);
+    register_handlers(&socket);
     Ok(())
 }
 
-async fn on_connect(socket: SocketRef) {
+/// Registers the event handlers. Called from the connect middleware, which socketioxide awaits
+/// *before* it answers CONNECT: the connect handler itself runs in a task spawned after CONNECT
+/// is sent, so an event the client emits at once could arrive before handlers registered there
+/// exist, and be dropped without an ack.
+fn register_handlers(socket: &SocketRef) {
     socket.on("chat_service", chat_service);
     socket.on("prompt_service", prompt_service);
     socket.on("task_service", task_service);
     socket.on_fallback(unknown_service);
 }
 
+async fn on_connect(socket: SocketRef) {
+    tracing::debug!(sid = %socket.id, "socket connected");
+}
+
 fn refuse(ack: AckSender, err: &TaskError) {
-    let _ = ack.send(&json!({ "response_listener_events": [], "error": err.to_json() }));
+    send_ack(ack, &json!({ "response_listener_events": [], "error": err.to_json() }));
+}
+
+/// Sends an ack; a failure (the socket closed, or its buffer full) is logged: socketioxide does
+/// not let an ack be sent twice.
+fn send_ack(ack: AckSender, answer: &Value) {
+    if let Err(e) = ack.send(answer) {
+        tracing::warn!(error = %e, "could not send an ack");
+    }
 }
 
 /// The two services that start tasks.
@@ -139,11 +159,14 @@ fn start(
     let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
         return refuse(ack, &TaskError::new("duplicate_task", "this taskId was used before"));
     };
-    let _ = ack.send(&json!({
-        "response_listener_events": [live.event],
-        "task_id": plan.task_id,
-        "run_id": plan.run_id,
-    }));
+    send_ack(
+        ack,
+        &json!({
+            "response_listener_events": [live.event],
+            "task_id": plan.task_id,
+            "run_id": plan.run_id,
+        }),
+    );
     tokio::spawn(live.clone().forward(socket, 0));
     tokio::spawn(runner::run(state, plan, live));
 }
@@ -159,6 +182,9 @@ async fn task_service(
         Ok(env) => env,
         Err(e) => return refuse(ack, &e),
     };
+    if !matches!(env.task_name.as_str(), "cancel_task" | "resume") {
+        return refuse(ack, &unknown_task("task_service", &env.task_name));
+    }
     let task_id = env.task_data.get("task_id").and_then(Value::as_str).map(str::to_owned);
     let Some(task_id) = task_id else {
         return refuse(ack, &TaskError::new("invalid_request", "taskData.task_id is required"));
@@ -177,7 +203,7 @@ async fn task_service(
                     json!({ "ok": false, "error": TaskError::new("not_found", "task was not found").to_json() })
                 }
             };
-            let _ = ack.send(&answer);
+            send_ack(ack, &answer);
         }
         "resume" => {
             let from = env.task_data.get("from").and_then(Value::as_u64).unwrap_or(0) as usize;
@@ -198,11 +224,14 @@ async fn resume(
     from: usize,
 ) {
     if let Some(live) = state.hub.get(&task_id, user.id) {
-        let _ = ack.send(&json!({
-            "response_listener_events": [live.event],
-            "task_id": live.task_id,
-            "run_id": live.run_id,
-        }));
+        send_ack(
+            ack,
+            &json!({
+                "response_listener_events": [live.event],
+                "task_id": live.task_id,
+                "run_id": live.run_id,
+            }),
+        );
         tokio::spawn(live.forward(socket, from));
         return;
     }
