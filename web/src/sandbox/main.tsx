@@ -9,6 +9,7 @@ import "../shared/markdown/markdown.css";
 import "./sandbox.css";
 import { notify, request } from "./bridge";
 import { context, setContext } from "./context";
+import { installFormSubmission } from "./forms";
 import { install } from "./registry";
 import { SchemaUi } from "./renderers/SchemaUi";
 import { TemplateUi } from "./renderers/TemplateUi";
@@ -67,6 +68,7 @@ async function loadComponent(init: InitResult): Promise<ComponentType<Record<str
 
 async function start() {
   install();
+  installFormSubmission();
   setCopyHandler(copyText);
   const root = createRoot(document.getElementById("root") as HTMLElement);
   try {
