@@ -89,16 +89,20 @@ pub(crate) use in_tx;
 pub(crate) use in_write_tx;
 pub(crate) use on_pool;
 
-/// Tells PostgreSQL who the caller is for the rest of the transaction.
+/// Tells PostgreSQL who the caller is for the rest of the transaction: the claims `auth.uid()`
+/// reads, and the role `authenticated`, whose row-level security policies then apply. Both are
+/// transaction-local, so the pooled connection is back to its own role after the commit.
 pub(crate) async fn set_claims(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    user: Option<Uuid>,
+    user: Uuid,
 ) -> StoreResult<()> {
-    let claims = match user {
-        Some(id) => serde_json::json!({ "sub": id, "role": "authenticated" }).to_string(),
-        None => String::from("{}"),
-    };
-    sqlx::query("SELECT set_config('request.jwt.claims', $1, true)").bind(claims).execute(&mut **tx).await?;
+    let claims = serde_json::json!({ "sub": user, "role": "authenticated" }).to_string();
+    sqlx::query(
+        "SELECT set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)",
+    )
+    .bind(claims)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

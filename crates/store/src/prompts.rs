@@ -20,7 +20,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO prompts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(user)
@@ -42,7 +42,7 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM prompts WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3"
         );
-        let (rows, total) = in_tx!(self, Some(user), |tx| {
+        let (rows, total) = in_tx!(self, user, |tx| {
             let rows = sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(page.limit)
@@ -62,7 +62,7 @@ impl Store {
     /// The caller's prompt with this id.
     pub async fn get_prompt(&self, user: Uuid, id: Uuid) -> StoreResult<Option<PromptsData>> {
         let sql = format!("SELECT {COLUMNS} FROM prompts WHERE id = $1 AND user_id = $2");
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -84,7 +84,7 @@ impl Store {
              WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active'))",
             COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(ui_id)
                 .bind(user)
@@ -109,7 +109,7 @@ impl Store {
             "UPDATE prompts SET name = $3, description = $4, messages = $5, variable_defaults = $6, \
              settings = $7, tools = $8, updated_at = $9 WHERE id = $1 AND user_id = $2 RETURNING {COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -128,7 +128,7 @@ impl Store {
 
     /// Deletes the caller's prompt (and, by cascade, its custom UIs); false when not theirs.
     pub async fn delete_prompt(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
-        let n = in_tx!(self, Some(user), |tx| {
+        let n = in_tx!(self, user, |tx| {
             sqlx::query("DELETE FROM prompts WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user)

@@ -36,7 +36,7 @@ impl Store {
             "INSERT INTO ai_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
              'active', false, 0, 0, 0, 0, $13, $13, $13) RETURNING {RUN_COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(user)
@@ -60,7 +60,7 @@ impl Store {
     /// The caller's run with this id.
     pub async fn get_run(&self, user: Uuid, id: Uuid) -> StoreResult<Option<AiRun>> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2");
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -86,7 +86,7 @@ impl Store {
         let count_sql = format!("SELECT COUNT(*) FROM ai_runs WHERE {filters}");
         let status = filter.status.map(|s| s.as_str());
         let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
-        let (rows, total) = in_tx!(self, Some(user), |tx| {
+        let (rows, total) = in_tx!(self, user, |tx| {
             let rows = sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(status)
@@ -119,7 +119,7 @@ impl Store {
              metadata = COALESCE($7, metadata), updated_at = $8 \
              WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -156,7 +156,7 @@ impl Store {
             crate::pool::Backend::Postgres(_) => " FOR UPDATE",
         };
         let select = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}");
-        let row = in_write_tx!(self, Some(user), |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             let Some(row) = sqlx::query_as::<_, RunRow>(AssertSqlSafe(select.as_str()))
                 .bind(id)
                 .bind(user)

@@ -57,7 +57,7 @@ impl Store {
              request_data, response_complete, response_metadata, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, 'pending', $12, $12) RETURNING {TASK_COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             let bumped = sqlx::query(
                 "UPDATE ai_runs SET task_count = task_count + 1, updated_at = $3 WHERE id = $1 AND user_id = $2",
             )
@@ -92,7 +92,7 @@ impl Store {
     /// The caller's task with this Socket.IO task id.
     pub async fn get_task(&self, user: Uuid, task_id: &str) -> StoreResult<Option<AiTask>> {
         let sql = format!("SELECT {TASK_COLUMNS} FROM ai_tasks WHERE task_id = $1 AND user_id = $2");
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
                 .bind(task_id)
                 .bind(user)
@@ -107,7 +107,7 @@ impl Store {
         let sql = format!(
             "SELECT {TASK_COLUMNS} FROM ai_tasks WHERE run_id = $1 AND user_id = $2 ORDER BY created_at, id"
         );
-        let rows = in_tx!(self, Some(user), |tx| {
+        let rows = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
                 .bind(run_id)
                 .bind(user)
@@ -125,7 +125,7 @@ impl Store {
         text: &str,
         ttft_ms: Option<f64>,
     ) -> StoreResult<()> {
-        in_tx!(self, Some(user), |tx| {
+        in_tx!(self, user, |tx| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = 'streaming', response_text = $3, \
                  time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
@@ -149,7 +149,7 @@ impl Store {
             (None, None) => None,
             (i, o) => Some(i.unwrap_or(0) + o.unwrap_or(0)),
         };
-        in_tx!(self, Some(user), |tx| {
+        in_tx!(self, user, |tx| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
                  response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::in_tx;
+use crate::pool::{in_tx, on_pool};
 use crate::rows::{UI_COLUMNS, UiRow, like_pattern};
 use crate::{Store, StoreResult};
 
@@ -117,7 +117,7 @@ impl Store {
         let cols = WRITE_COLUMNS.join(", ");
         let params = (1..=WRITE_COLUMNS.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!("INSERT INTO prompt_custom_uis (id, {cols}) VALUES ({params})");
-        in_tx!(self, Some(ui.user_id), |tx| {
+        in_tx!(self, ui.user_id, |tx| {
             bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
         });
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
@@ -135,7 +135,7 @@ impl Store {
         let sql = format!("UPDATE prompt_custom_uis SET {sets} WHERE id = $1 AND user_id = $2");
         let mut ui = ui.clone();
         ui.updated_at = Utc::now();
-        in_tx!(self, Some(ui.user_id), |tx| {
+        in_tx!(self, ui.user_id, |tx| {
             bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
         });
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
@@ -147,7 +147,7 @@ impl Store {
             "SELECT {UI_COLUMNS} FROM prompt_custom_uis u \
              WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active'))"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -183,7 +183,7 @@ impl Store {
         let count_sql = format!("SELECT COUNT(*) FROM prompt_custom_uis u WHERE {scope} AND {filters}");
         let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
         let status = filter.status.map(|s| s.as_str());
-        let (rows, total) = in_tx!(self, Some(user), |tx| {
+        let (rows, total) = in_tx!(self, user, |tx| {
             let rows = sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(filter.prompt_id)
@@ -212,7 +212,7 @@ impl Store {
         let sql = format!(
             "SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE u.user_id = $1 AND u.prompt_id = $2 ORDER BY u.version, u.created_at"
         );
-        let rows = in_tx!(self, Some(ui.user_id), |tx| {
+        let rows = in_tx!(self, ui.user_id, |tx| {
             sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
                 .bind(ui.user_id)
                 .bind(ui.prompt_id)
@@ -225,14 +225,16 @@ impl Store {
 
     /// Sets or clears `is_featured` (an admin's decision, whoever owns the UI).
     pub async fn set_featured(&self, id: Uuid, featured: bool) -> StoreResult<Option<PromptCustomUi>> {
-        let owner: Option<Uuid> = in_tx!(self, None, |tx| {
+        // The server has checked the caller is an admin; admins act on any user's UI, which the
+        // per-user policies would refuse, so this runs as the store's own role.
+        let owner: Option<Uuid> = on_pool!(self, |pool| {
             sqlx::query_scalar(
                 "UPDATE prompt_custom_uis SET is_featured = $2, updated_at = $3 WHERE id = $1 RETURNING user_id",
             )
             .bind(id)
             .bind(featured)
             .bind(Utc::now())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(pool)
             .await?
         });
         match owner {
@@ -243,7 +245,7 @@ impl Store {
 
     /// Deletes a UI the caller owns; false when there was none.
     pub async fn delete_ui(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
-        let n = in_tx!(self, Some(user), |tx| {
+        let n = in_tx!(self, user, |tx| {
             sqlx::query("DELETE FROM prompt_custom_uis WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user)

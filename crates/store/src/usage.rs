@@ -28,7 +28,7 @@ impl Store {
              ON CONFLICT (custom_ui_id, user_id) DO UPDATE SET rating = excluded.rating, \
              feedback = excluded.feedback, updated_at = excluded.updated_at RETURNING {RATING_COLUMNS}"
         );
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, RatingRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(ui_id)
@@ -54,7 +54,7 @@ impl Store {
              RETURNING {USAGE_COLUMNS}"
         );
         let execution_time_ms = usage.execution_time_ms.map(|ms| i32::try_from(ms).unwrap_or(i32::MAX));
-        let row = in_tx!(self, Some(user), |tx| {
+        let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, UsageRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(ui_id)
@@ -77,7 +77,7 @@ impl Store {
             "SELECT {USAGE_COLUMNS} FROM prompt_custom_ui_usage WHERE user_id = $1 \
              ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
         );
-        let (rows, total) = in_tx!(self, Some(user), |tx| {
+        let (rows, total) = in_tx!(self, user, |tx| {
             let rows = sqlx::query_as::<_, UsageRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(page.limit)

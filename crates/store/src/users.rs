@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::pool::{in_tx, on_pool};
+use crate::pool::on_pool;
 use crate::{Store, StoreResult};
 
 /// A signed-up person.
@@ -31,7 +31,7 @@ impl Store {
     /// Creates an account; the very first account becomes an admin. A taken email is a conflict.
     pub async fn create_user(&self, email: &str, password_hash: &str) -> StoreResult<User> {
         let id = Uuid::new_v4();
-        let user = in_tx!(self, Some(id), |tx| {
+        let user = on_pool!(self, |pool| {
             sqlx::query_as::<_, User>(
                 "INSERT INTO users (id, email, password_hash, is_admin, created_at) \
                  SELECT $1, $2, $3, NOT EXISTS (SELECT 1 FROM users), $4 \
@@ -41,7 +41,7 @@ impl Store {
             .bind(email)
             .bind(password_hash)
             .bind(Utc::now())
-            .fetch_one(&mut *tx)
+            .fetch_one(pool)
             .await?
         });
         Ok(user)
