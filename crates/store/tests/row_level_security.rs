@@ -2,6 +2,8 @@
 //! `authenticated` with another user's claims sees none of a user's private rows, even with a
 //! query that filters nothing. Needs `PROMPTDECK_TEST_POSTGRES` (CI sets it).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use promptdeck_core::{MessageRole, NewPrompt, NewRun, PromptMessage, PromptSettings};
 use promptdeck_store::Store;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
