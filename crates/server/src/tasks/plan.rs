@@ -110,7 +110,11 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
     let (model_id, request) = ChatRequest::from_chat_config(config)?;
     check_size(state, &request.messages)?;
     state.catalogue.resolve(&model_id)?;
-    let run_id = opt_uuid(&env.task_data, "run_id")?;
+    let adopted = preregistered_run(state, user, env.task_id.as_deref()).await?;
+    let run_id = match adopted {
+        Some(run_id) => Some(run_id),
+        None => opt_uuid(&env.task_data, "run_id")?,
+    };
     let ui_id = opt_uuid(&env.task_data, "custom_ui_id")?;
     if let Some(ui_id) = ui_id {
         let prompt = state
@@ -133,7 +137,13 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
                 .get_run(user, id)
                 .await?
                 .ok_or_else(|| TaskError::new("not_found", "run was not found"))?;
-            (id, last_user.map(|m| vec![run_message(m)]).unwrap_or_default())
+            // A task registered over REST belongs to a client that records its own user
+            // messages (the seed's createTask, addMessage, then submit).
+            let new = match adopted {
+                Some(_) => Vec::new(),
+                None => last_user.map(|m| vec![run_message(m)]).unwrap_or_default(),
+            };
+            (id, new)
         }
         None => {
             let (source_type, source_id) = match ui_id {
@@ -148,9 +158,13 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
             (run.id, request.messages.iter().map(run_message).collect())
         }
     };
-    let task_id =
-        create_task(state, user, run_id, env.task_id, "chat_service", "direct_chat", &model_id, config)
-            .await?;
+    let task_id = match (adopted, env.task_id) {
+        (Some(_), Some(task_id)) => task_id,
+        (_, task_id) => {
+            create_task(state, user, run_id, task_id, "chat_service", "direct_chat", &model_id, config)
+                .await?
+        }
+    };
     Ok(TaskPlan {
         user_id: user,
         task_id,
@@ -283,6 +297,25 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
         run_messages,
         custom_ui: ui_id.map(|id| (id, variables_json)),
     })
+}
+
+/// The run of a task the caller registered over REST (`POST /api/runs/{id}/tasks`) and now
+/// submits with the same `taskId`, as the seed's clients do (createTask, then submit); `None`
+/// for a new task id. A task id that already ran, or is running, is a `duplicate_task`.
+async fn preregistered_run(
+    state: &AppState,
+    user: Uuid,
+    task_id: Option<&str>,
+) -> Result<Option<Uuid>, TaskError> {
+    let Some(task_id) = task_id else { return Ok(None) };
+    if state.hub.contains(task_id) {
+        return Err(TaskError::new("duplicate_task", "this taskId was used before"));
+    }
+    match state.store.get_task(user, task_id).await? {
+        None => Ok(None),
+        Some(task) if task.status == promptdeck_core::TaskStatus::Pending => Ok(Some(task.run_id)),
+        Some(_) => Err(TaskError::new("duplicate_task", "this taskId was used before")),
+    }
 }
 
 /// Settings every user may see; see `ui_rules::prompt_view`.
