@@ -9,6 +9,7 @@ mod rows;
 mod runs;
 mod tasks;
 mod templates;
+mod ui_state;
 mod uis;
 mod usage;
 mod users;

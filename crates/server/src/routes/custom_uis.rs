@@ -37,6 +37,52 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_usage))
         .routes(routes!(list_usage))
         .routes(routes!(compiled_ui))
+        .routes(routes!(get_ui_state, put_ui_state))
+}
+
+/// Largest per-user UI state, in bytes of JSON.
+pub const MAX_UI_STATE_BYTES: usize = 64 * 1024;
+
+/// A user's private state for a custom UI.
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UiState {
+    /// A JSON object the UI keeps between visits (at most 64 KiB).
+    #[schema(value_type = Object)]
+    pub state: serde_json::Map<String, Value>,
+}
+
+/// The caller's state for a UI they may see (`{}` until one is saved).
+#[utoipa::path(get, path = "/api/custom-uis/{id}/state", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = UiState), (status = 404, body = ErrorBody)))]
+async fn get_ui_state(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<UiState>> {
+    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let value = state.store.ui_state(user.id, id).await?;
+    Ok(Json(UiState { state: value.as_object().cloned().unwrap_or_default() }))
+}
+
+/// Replaces the caller's state for a UI they may see.
+#[utoipa::path(put, path = "/api/custom-uis/{id}/state", tag = "custom-uis", params(("id" = Uuid, Path)), request_body = UiState,
+    security(("bearer" = [])),
+    responses((status = 200, body = UiState), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_ui_state(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<UiState>,
+) -> ApiResult<Json<UiState>> {
+    let value = Value::Object(body.state);
+    if value.to_string().len() > MAX_UI_STATE_BYTES {
+        return Err(ApiError::Validation(format!("state: at most {MAX_UI_STATE_BYTES} bytes of JSON")));
+    }
+    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    state.store.put_ui_state(user.id, id, &value).await?;
+    let Value::Object(state) = value else { return Err(ApiError::Internal("state is not an object".into())) };
+    Ok(Json(UiState { state }))
 }
 
 /// Filters of the custom UI list.

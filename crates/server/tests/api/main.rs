@@ -17,5 +17,6 @@ mod publishing;
 mod ratings;
 mod runs;
 mod templates;
+mod ui_state;
 mod usage;
 mod versions;

@@ -53,18 +53,11 @@ function valid<T>(v: T | string): T {
   return v;
 }
 
-export function stateKey(userId: string, uiId: string): string {
-  return `promptdeck.uistate.${userId}.${uiId}`;
-}
-
-export function loadState(userId: string, uiId: string): JsonObject {
-  try {
-    const raw = localStorage.getItem(stateKey(userId, uiId));
-    const v = raw ? (JSON.parse(raw) as unknown) : {};
-    return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
-  } catch {
-    return {};
-  }
+/** The caller's saved state for a UI, kept by the server per user (`{}` until one is saved). */
+export async function loadState(uiId: string): Promise<JsonObject> {
+  const body = await api<{ state?: unknown }>("GET", `/api/custom-uis/${encodeURIComponent(uiId)}/state`);
+  const v = body.state;
+  return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
 }
 
 export class BridgeHost {
@@ -240,7 +233,7 @@ export class BridgeHost {
         );
         const raw = JSON.stringify(next);
         if (raw.length > STATE_QUOTA_CHARS) throw new Refusal(ErrorCodes.denied, `state over its quota of ${STATE_QUOTA_CHARS} characters`);
-        localStorage.setItem(stateKey(this.o.userId, init.ui.id), raw);
+        await api("PUT", `/api/custom-uis/${encodeURIComponent(init.ui.id)}/state`, { state: next });
         this.state = next;
         return { ok: true };
       }

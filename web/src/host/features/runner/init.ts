@@ -90,7 +90,7 @@ export async function buildInit(ui: CustomUiWithPrompt, userId: string, search: 
     props: ui.default_props ?? {},
     variables: initialVariables(ui.prompt, search),
     module,
-    state: loadState(userId, ui.id),
+    state: await loadState(ui.id),
     theme: themeOf(ui.styling_config),
     frameShowsVariables: framed && (ui.execution_mode === "manual" || ui.execution_mode === "auto-run" || flags.showVariables),
     frameAcceptsInput: framed && ui.execution_mode === "manual-with-hidden-variables",
