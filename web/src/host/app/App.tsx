@@ -40,13 +40,22 @@ export function App() {
 
   return (
     <>
-      <nav className="top">
+      <a href="#main" className="skip-link">Skip to content</a>
+      <nav className="top" aria-label="Main">
         <Link href="/" className="brand">promptdeck</Link>
+        <NavLink href="/" current={pathname === "/" || pathname.startsWith("/prompts")}>Prompts</NavLink>
+        <NavLink href="/gallery" current={pathname.startsWith("/gallery")}>Gallery</NavLink>
+        <NavLink href="/templates" current={pathname.startsWith("/templates")}>Templates</NavLink>
+        <NavLink href="/runs" current={pathname.startsWith("/runs")}>Runs</NavLink>
         <span className="spacer" />
         <span className="muted" data-testid="user-email">{session.user.email}</span>
         <button type="button" className="link" onClick={() => { setSession(null); navigate("/login"); }}>Sign out</button>
       </nav>
-      {page}
+      <div id="main" tabIndex={-1} className="main-wrap">{page}</div>
     </>
   );
+}
+
+function NavLink({ href, current, children }: { href: string; current: boolean; children: React.ReactNode }) {
+  return <Link href={href} className="nav-link" aria-current={current ? "page" : undefined}>{children}</Link>;
 }

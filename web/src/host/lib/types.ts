@@ -1,7 +1,12 @@
 // API payloads as the server sends them (prompts camelCase, custom UIs and runs snake_case).
-import type { ComponentType, ExecutionMode, JsonObject, PromptData } from "../../shared/protocol";
+import type { ComponentType, ExecutionMode, JsonObject, PromptData as SharedPromptData } from "../../shared/protocol";
 
-export type { PromptData };
+/** A prompt as the API answers it (the frame sees the same fields). */
+export interface PromptData extends SharedPromptData {
+  userId?: string;
+  createdAt?: string | null;
+  updatedAt?: string | null;
+}
 
 export interface Page<T> {
   items: T[];
@@ -28,8 +33,29 @@ export interface CustomUi {
   is_public: boolean;
   status: "draft" | "active" | "archived";
   validated: boolean;
-  validation_errors?: { line: number; column: number; rule: string; message: string }[] | null;
+  validation_errors?: ValidationIssue[] | null;
   use_count: number;
+  is_featured?: boolean;
+  version?: number;
+  parent_version_id?: string | null;
+  rating_avg?: number | null;
+  rating_count?: number;
+  created_at?: string;
+  updated_at?: string;
+  published_at?: string | null;
+  last_used_at?: string | null;
+}
+
+export interface ValidationIssue {
+  line: number;
+  column: number;
+  rule: string;
+  message: string;
+}
+
+export interface ValidationReport {
+  validated: boolean;
+  validation_errors: ValidationIssue[];
 }
 
 export interface CustomUiWithPrompt extends CustomUi {
@@ -42,6 +68,11 @@ export interface Template {
   description?: string | null;
   category: string;
   component_code: string;
+  tags?: string[];
+  difficulty?: "beginner" | "intermediate" | "advanced";
+  is_official?: boolean;
+  use_count?: number;
+  demo_prompt_id?: string | null;
 }
 
 export interface RunMessage {
@@ -57,7 +88,12 @@ export interface AiTask {
   model_id?: string | null;
   response_text?: string | null;
   tokens_total?: number | null;
+  tokens_input?: number | null;
+  tokens_output?: number | null;
   cost?: number | null;
+  response_errors?: Record<string, unknown> | null;
+  created_at?: string;
+  completed_at?: string | null;
   time_to_first_token?: number | null;
   total_time?: number | null;
 }
@@ -72,9 +108,19 @@ export interface AiRun {
   total_tokens: number;
   total_cost: number;
   created_at: string;
+  is_starred?: boolean;
+  status?: "active" | "archived" | "deleted";
+  message_count?: number;
+  task_count?: number;
+  settings?: Record<string, unknown>;
+  last_message_at?: string;
 }
 
 export interface Model {
   id: string;
   name?: string;
+  display_name?: string | null;
+  provider?: string;
+  input_price?: number;
+  output_price?: number;
 }

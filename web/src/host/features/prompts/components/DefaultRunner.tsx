@@ -16,17 +16,22 @@ export function DefaultRunner({ id, search }: { id: string; search: string }) {
   }, [id]);
   if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
   if (!prompt) return <main className="page"><p>Loading…</p></main>;
-  return <RunnerForm prompt={prompt} search={search} />;
+  return (
+    <main className="page">
+      <RunnerForm prompt={prompt} search={search} />
+    </main>
+  );
 }
 
-function RunnerForm({ prompt, search }: { prompt: PromptData; search: string }) {
+/** The default runner's form; the prompt page reuses it as its test panel. */
+export function RunnerForm({ prompt, search, title }: { prompt: PromptData; search: string; title?: string }) {
   const [values, setValues] = useState(() => initialVariables(prompt, search));
   const [message, setMessage] = useState("");
   const run = useHostRun(prompt.id);
   const busy = run.status === "running";
   return (
-    <main className="page stack">
-      <h1>{prompt.name}</h1>
+    <div className="stack">
+      {title ? <h2>{title}</h2> : <h1>{prompt.name}</h1>}
       <form
         className="stack"
         aria-label="Run prompt"
@@ -49,6 +54,6 @@ function RunnerForm({ prompt, search }: { prompt: PromptData; search: string }) 
         </div>
       )}
       {run.error && <p role="alert" className="error">{run.error}</p>}
-    </main>
+    </div>
   );
 }

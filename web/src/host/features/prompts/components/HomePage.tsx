@@ -1,43 +1,59 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../../lib/api";
 import { Link, navigate } from "../../../lib/router";
-import type { CustomUi, Page, PromptData } from "../../../lib/types";
+import type { PromptData } from "../../../lib/types";
+import { deletePrompt, listPrompts } from "../api/prompts";
 
 const EXAMPLE_VARIABLES = `[{"name": "topic", "defaultValue": "dragons"}]`;
 
-/** Home: the user's prompts, a form for a new one, and public custom UIs. */
+/** Home: the user's prompts (open, run, delete) and a form for a new one. */
 export function HomePage() {
-  const [prompts, setPrompts] = useState<PromptData[]>([]);
-  const [publicUis, setPublicUis] = useState<CustomUi[]>([]);
+  const [prompts, setPrompts] = useState<PromptData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState("");
 
   useEffect(() => {
-    api<Page<PromptData>>("GET", "/api/prompts").then((p) => setPrompts(p.items), (e: Error) => setError(e.message));
-    api<Page<CustomUi>>("GET", "/api/custom-uis?scope=public").then((p) => setPublicUis(p.items), () => undefined);
+    listPrompts().then((p) => setPrompts(p.items), (e: Error) => setError(e.message));
   }, []);
+
+  const remove = async (p: PromptData) => {
+    if (!window.confirm(`Delete the prompt “${p.name}”?`)) return;
+    try {
+      await deletePrompt(p.id);
+      setPrompts((list) => list?.filter((x) => x.id !== p.id) ?? null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  const shown = prompts?.filter((p) => p.name.toLowerCase().includes(filter.trim().toLowerCase())) ?? null;
 
   return (
     <main className="page stack">
-      <section>
-        <h2>Your prompts</h2>
-        {prompts.length === 0 ? <p className="muted">No prompts yet.</p> : (
-          <ul className="list">
-            {prompts.map((p) => (
-              <li key={p.id}><Link href={`/prompts/${p.id}`}>{p.name}</Link></li>
+      <section className="card stack">
+        <div className="row center">
+          <h1>Your prompts</h1>
+          <span className="spacer" />
+          {prompts && prompts.length > 3 && <input type="search" aria-label="Filter prompts" placeholder="Filter" value={filter} onChange={(e) => setFilter(e.target.value)} />}
+        </div>
+        {shown === null ? <p aria-busy="true">Loading…</p> : prompts?.length === 0 ? (
+          <p className="muted">No prompts yet. Create one below, or browse the <Link href="/gallery">gallery</Link> and the <Link href="/templates">templates</Link>.</p>
+        ) : (
+          <ul className="list plain" aria-label="Prompts">
+            {shown.map((p) => (
+              <li key={p.id} className="row center item">
+                <div className="grow">
+                  <Link href={`/prompts/${p.id}`}><strong>{p.name}</strong></Link>
+                  <div className="muted">{p.messages.length} message{p.messages.length === 1 ? "" : "s"} · {(p.variableDefaults ?? []).length} variables · {p.settings.model_id}{p.updatedAt ? ` · edited ${new Date(p.updatedAt).toLocaleString()}` : ""}</div>
+                </div>
+                <Link href={`/prompts/${p.id}/run`} aria-label={`Run ${p.name}`}>Run</Link>
+                <button type="button" className="ghost danger" aria-label={`Delete ${p.name}`} onClick={() => void remove(p)}>Delete</button>
+              </li>
             ))}
           </ul>
         )}
       </section>
-      <NewPromptForm onError={setError} />
       {error && <p role="alert" className="error">{error}</p>}
-      <section>
-        <h2>Public custom UIs</h2>
-        {publicUis.length === 0 ? <p className="muted">None yet.</p> : (
-          <ul className="list">
-            {publicUis.map((u) => <li key={u.id}><Link href={`/ui/${u.id}`}>{u.name}</Link></li>)}
-          </ul>
-        )}
-      </section>
+      <NewPromptForm onError={setError} />
     </main>
   );
 }
@@ -68,7 +84,7 @@ function NewPromptForm({ onError }: { onError: (e: string | null) => void }) {
   };
 
   return (
-    <section>
+    <section className="card">
       <h2>New prompt</h2>
       <form className="stack" onSubmit={submit} aria-label="New prompt">
         <label>Name<input name="name" required value={name} onChange={(e) => setName(e.target.value)} /></label>

@@ -1,39 +1,51 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
 import { api } from "../../../lib/api";
 import { Link, navigate } from "../../../lib/router";
 import type { CustomUi, Page, PromptData, Template } from "../../../lib/types";
+import { getPrompt } from "../api/prompts";
+import { RunnerForm } from "./DefaultRunner";
+import { PromptEditor } from "./PromptEditor";
 
 const MODES: ExecutionMode[] = ["manual", "auto-run", "auto-run-one-shot", "manual-with-hidden-variables", "manual-with-visible-variables"];
 
-/** A prompt: its messages, its custom UIs, a form to attach one, and the default runner link. */
+/** `/prompts/{id}`: the prompt editor (messages, variables, settings), its test panel and its custom UIs. */
 export function PromptPage({ id }: { id: string }) {
   const [prompt, setPrompt] = useState<PromptData | null>(null);
-  const [uis, setUis] = useState<CustomUi[]>([]);
+  const [uis, setUis] = useState<CustomUi[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<PromptData>("GET", `/api/prompts/${id}`).then(setPrompt, (e: Error) => setError(e.message));
-    api<Page<CustomUi>>("GET", `/api/custom-uis?prompt_id=${id}`).then((p) => setUis(p.items), () => undefined);
+    getPrompt(id).then(setPrompt, (e: Error) => setError(e.message));
+    api<Page<CustomUi>>("GET", `/api/custom-uis?prompt_id=${id}`).then((p) => setUis(p.items), () => setUis([]));
   }, [id]);
 
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
-  if (!prompt) return <main className="page"><p>Loading…</p></main>;
+  if (error) return <main className="page"><p role="alert" className="error">{error}</p><Link href="/">Back to your prompts</Link></main>;
+  if (!prompt) return <main className="page"><p aria-busy="true">Loading…</p></main>;
   return (
-    <main className="page stack">
-      <h1>{prompt.name}</h1>
-      <p><Link href={`/prompts/${id}/run`}>Run with the default form</Link> · model {prompt.settings.model_id}</p>
-      <section>
-        <h2>Messages</h2>
-        <ol className="list">{prompt.messages.map((m, i) => <li key={i}><strong>{m.role}</strong>: {m.content}</li>)}</ol>
-      </section>
-      <section>
+    <main className="page wide stack">
+      <div className="row center">
+        <h1>{prompt.name}</h1>
+        <span className="spacer" />
+        <Link href={`/prompts/${id}/run`}>Open the default runner</Link>
+      </div>
+      <div className="split">
+        <PromptEditor prompt={prompt} onSaved={setPrompt} />
+        <aside className="card test-panel" aria-label="Test panel">
+          <RunnerForm key={prompt.updatedAt ?? ""} prompt={prompt} search="" title="Test" />
+        </aside>
+      </div>
+      <section className="card">
         <h2>Custom UIs</h2>
-        {uis.length === 0 ? <p className="muted">None yet.</p> : (
-          <ul className="list">
+        {uis === null ? <p aria-busy="true">Loading…</p> : uis.length === 0 ? <p className="muted">None yet. Attach one below, or start from a template.</p> : (
+          <ul className="list plain">
             {uis.map((u) => (
-              <li key={u.id}>
-                <Link href={`/ui/${u.id}`}>{u.name}</Link> <span className="muted">{u.component_type} · {u.execution_mode} · {u.validated ? "valid" : "has issues"}</span>
+              <li key={u.id} className="row center">
+                <strong>{u.name}</strong>
+                <span className="muted">v{u.version ?? 1} · {u.component_type} · {u.status} · {u.validated ? "valid" : "has issues"}</span>
+                <span className="spacer" />
+                <Link href={`/uis/${u.id}/edit`} aria-label={`Edit ${u.name}`}>Edit</Link>
+                <Link href={`/ui/${u.id}`} aria-label={`Open ${u.name}`}>Open</Link>
               </li>
             ))}
           </ul>
@@ -66,6 +78,7 @@ function AttachUiForm({ promptId }: { promptId: string }) {
     api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => setTemplates(p.items), () => undefined);
   }, []);
 
+  const afterSave = useRef<"open" | "edit">("open");
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setIssues(null);
@@ -82,10 +95,11 @@ function AttachUiForm({ promptId }: { promptId: string }) {
       const extra = { props_schema: json(propsSchema), default_props: json(defaultProps), layout_config: json(layout), styling_config: json(styling) };
       for (const [k, v] of Object.entries(extra)) if (v !== undefined) body[k] = v;
       const ui = await api<CustomUi>("POST", "/api/custom-uis", body);
-      if (!ui.validated) {
+      if (!ui.validated && afterSave.current !== "edit") {
         setIssues((ui.validation_errors ?? []).map((i) => `${i.line}:${i.column} ${i.rule}: ${i.message}`).join("\n") || "the UI did not validate");
         return;
       }
+      if (afterSave.current === "edit") return navigate(`/uis/${ui.id}/edit`);
       navigate(`/ui/${ui.id}`);
     } catch (err) {
       setIssues(err instanceof Error ? err.message : String(err));
@@ -93,7 +107,7 @@ function AttachUiForm({ promptId }: { promptId: string }) {
   };
 
   return (
-    <section>
+    <section className="card">
       <h2>Attach a custom UI</h2>
       <form className="stack" onSubmit={submit} aria-label="Attach a custom UI">
         {templates.length > 0 && (
@@ -142,7 +156,10 @@ function AttachUiForm({ promptId }: { promptId: string }) {
           <label>styling_config<input name="styling_config" placeholder='{"theme": {"accent": "#8250df"}}' value={styling} onChange={(e) => setStyling(e.target.value)} /></label>
         </details>
         {issues && <pre role="alert" className="error">{issues}</pre>}
-        <button type="submit">Save and open</button>
+        <div className="row">
+          <button type="submit" onClick={() => (afterSave.current = "open")}>Save and open</button>
+          <button type="submit" className="secondary" onClick={() => (afterSave.current = "edit")}>Save and edit</button>
+        </div>
       </form>
     </section>
   );
