@@ -1,12 +1,16 @@
-import { useSyncExternalStore } from "react";
+import { lazy, Suspense, useSyncExternalStore } from "react";
 import { AuthPage } from "../features/auth/components/AuthPage";
 import { DefaultRunner } from "../features/prompts/components/DefaultRunner";
 import { HomePage } from "../features/prompts/components/HomePage";
 import { PromptPage } from "../features/prompts/components/PromptPage";
+import { UiPreview } from "../features/runner/components/UiPreview";
 import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
 import { getSession, onSessionChange, setSession } from "../lib/session";
+
+// The editor brings CodeMirror: it loads when first opened, not with the app.
+const UiEditorPage = lazy(() => import("../features/custom-uis/components/UiEditorPage"));
 
 let cached = getSession();
 onSessionChange(() => {
@@ -35,6 +39,7 @@ export function App() {
   else if ((params = match("/prompts/:id/run", pathname))) page = <DefaultRunner id={params.id ?? ""} search={search} />;
   else if ((params = match("/prompts/:id", pathname))) page = <PromptPage key={params.id} id={params.id ?? ""} />;
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
+  else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/runs/:id", pathname))) page = <RunPage key={params.id} id={params.id ?? ""} />;
   else page = <main className="page"><h1>Not found</h1></main>;
 
@@ -51,7 +56,9 @@ export function App() {
         <span className="muted" data-testid="user-email">{session.user.email}</span>
         <button type="button" className="link" onClick={() => { setSession(null); navigate("/login"); }}>Sign out</button>
       </nav>
-      <div id="main" tabIndex={-1} className="main-wrap">{page}</div>
+      <div id="main" tabIndex={-1} className="main-wrap">
+        <Suspense fallback={<main className="page"><p aria-busy="true">Loading…</p></main>}>{page}</Suspense>
+      </div>
     </>
   );
 }

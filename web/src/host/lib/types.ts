@@ -1,6 +1,8 @@
 // API payloads as the server sends them (prompts camelCase, custom UIs and runs snake_case).
 import type { ComponentType, ExecutionMode, JsonObject, PromptData as SharedPromptData } from "../../shared/protocol";
 
+export type { JsonObject };
+
 /** A prompt as the API answers it (the frame sees the same fields). */
 export interface PromptData extends SharedPromptData {
   userId?: string;

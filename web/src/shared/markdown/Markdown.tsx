@@ -1,12 +1,13 @@
 // Markdown that renders while streaming: remend (Streamdown's healer for unterminated
-// markdown) closes half-written emphasis, links, code fences and math before each render, and
-// react-markdown with GFM renders the result. KaTeX and highlighting load only when an answer
+// markdown) closes half-written emphasis, links, code fences and math before each render (see
+// heal.ts), and react-markdown with GFM renders the result. KaTeX and highlighting load only when an answer
 // needs them. Code blocks get a copy button, HTML blocks a preview in a nested sandbox, and the
 // whole answer an optional full-screen editor with an edit callback.
 import { Children, isValidElement, memo, useEffect, useMemo, useState, type ReactNode } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
-import remend from "remend";
+import { healStreaming } from "./heal";
+import { linkOpener, safeHref } from "./links";
 import { needsHighlight, needsMath } from "./plugins";
 
 type Plugin = NonNullable<Parameters<typeof ReactMarkdown>[0]["remarkPlugins"]>[number];
@@ -127,17 +128,13 @@ export const Markdown = memo(function Markdown({
   onContentChange,
 }: MarkdownProps) {
   const text = typeof content === "string" ? content : "";
-  const healed = useMemo(() => (isStreaming ? remend(text) : text), [text, isStreaming]);
+  const healed = useMemo(() => (isStreaming ? healStreaming(text) : text), [text, isStreaming]);
   const plugins = useOptionalPlugins(text);
   const [editing, setEditing] = useState(false);
   const components = useMemo<Components>(
     () => ({
       pre: ({ children }) => <CodeBlock hideCopyButton={hideCopyButton}>{children}</CodeBlock>,
-      a: ({ href, children }) => (
-        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-          {children}
-        </a>
-      ),
+      a: MarkdownLink,
     }),
     [hideCopyButton],
   );
@@ -165,14 +162,42 @@ export const Markdown = memo(function Markdown({
   );
 });
 
+/** A link of an answer: live only for http(s) URLs, opened in a new tab (through the host inside a frame). */
+function MarkdownLink({ href, title, children }: { href?: string; title?: string; children?: ReactNode }) {
+  const url = safeHref(href);
+  // Not a live link: an anchor without href, so the element stays the same once a streaming link completes.
+  if (!url) return <a className="pd-link-inert">{children}</a>;
+  return (
+    <a
+      href={url}
+      {...(title ? { title } : {})}
+      target="_blank"
+      rel="noopener noreferrer nofollow"
+      onClick={(e) => {
+        const open = linkOpener();
+        if (!open) return;
+        e.preventDefault();
+        open(url);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+const editorComponents: Components = { a: MarkdownLink };
+
 function FullScreenEditor({ initial, onSave, onCancel }: { initial: string; onSave: (s: string) => void; onCancel: () => void }) {
   const [draft, setDraft] = useState(initial);
+  const plugins = useOptionalPlugins(draft);
   return (
     <div className="pd-editor" role="dialog" aria-label="Edit answer">
       <div className="pd-editor-panes">
         <textarea aria-label="Markdown source" value={draft} onChange={(e) => setDraft(e.target.value)} />
         <div className="pd-editor-preview">
-          <ReactMarkdown remarkPlugins={[remarkGfm]}>{draft}</ReactMarkdown>
+          <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={plugins.rehype} components={editorComponents}>
+            {draft}
+          </ReactMarkdown>
         </div>
       </div>
       <div className="pd-editor-bar">

@@ -1,0 +1,84 @@
+import { javascript } from "@codemirror/lang-javascript";
+import { MergeView } from "@codemirror/merge";
+import { EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import { useEffect, useRef, useState } from "react";
+import { navigate } from "../../../lib/router";
+import type { CustomUi } from "../../../lib/types";
+import { listVersions, newVersion } from "../api/customUis";
+import { patchOfUi } from "../utils/form";
+
+/** The version chain: compare any two versions' code side by side, restore an older one. */
+export function VersionsPanel({ ui }: { ui: CustomUi }) {
+  const [versions, setVersions] = useState<CustomUi[] | null>(null);
+  const [a, setA] = useState("");
+  const [b, setB] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listVersions(ui.id).then((p) => {
+      setVersions(p.items);
+      const idx = p.items.findIndex((v) => v.id === ui.id);
+      setB(ui.id);
+      setA(p.items[Math.max(0, idx - 1)]?.id ?? ui.id);
+    }, (e: Error) => setError(e.message));
+  }, [ui.id, ui.updated_at]);
+
+  const restore = async (v: CustomUi) => {
+    if (!window.confirm(`Make a new version from v${v.version ?? "?"}?`)) return;
+    try {
+      const created = await newVersion(ui.id, patchOfUi(v));
+      navigate(`/uis/${created.id}/edit`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const left = versions?.find((v) => v.id === a);
+  const right = versions?.find((v) => v.id === b);
+  return (
+    <section className="card stack" aria-label="Versions">
+      <h2>Versions</h2>
+      {error && <p role="alert" className="error">{error}</p>}
+      {versions === null ? <p aria-busy="true">Loading…</p> : (
+        <>
+          <ul className="list plain">
+            {versions.map((v) => (
+              <li key={v.id} className="row center">
+                <strong>v{v.version ?? "?"}</strong>
+                <span className="muted">{v.status}{v.is_public ? " · public" : ""} · {v.updated_at ? new Date(v.updated_at).toLocaleString() : ""}</span>
+                <span className="spacer" />
+                {v.id === ui.id ? <span className="badge">editing</span> : (
+                  <>
+                    <button type="button" className="ghost" onClick={() => navigate(`/uis/${v.id}/edit`)}>Edit v{v.version}</button>
+                    <button type="button" className="ghost" onClick={() => void restore(v)}>Roll back to v{v.version}</button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {versions.length > 1 && (
+            <>
+              <div className="row center">
+                <label className="inline">Compare<select aria-label="Older version" value={a} onChange={(e) => setA(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
+                <label className="inline">with<select aria-label="Newer version" value={b} onChange={(e) => setB(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
+              </div>
+              {left && right && <Diff a={left.component_code} b={right.component_code} />}
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Diff({ a, b }: { a: string; b: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!host.current) return;
+    const ext = [javascript({ jsx: true, typescript: true }), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+    const view = new MergeView({ a: { doc: a, extensions: ext }, b: { doc: b, extensions: ext }, parent: host.current, collapseUnchanged: { margin: 2, minSize: 4 } });
+    return () => view.destroy();
+  }, [a, b]);
+  return <div ref={host} className="diff" aria-label="Differences between the versions" data-testid="version-diff" />;
+}
