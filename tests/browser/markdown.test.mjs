@@ -292,7 +292,7 @@ test("an html block previews in a nested sandbox where its scripts cannot run or
   assert.ok(previewFrame, "the preview is a child frame of the UI's frame");
   assert.equal(await previewFrame.evaluate(() => origin), "null");
   // Back to the code.
-  await code.getByRole("button", { name: "Code" }).click();
+  await code.getByRole("button", { name: "Code", exact: true }).click();
   await code.locator("pre code").waitFor();
   assert.equal(await code.locator("iframe").count(), 0);
 });
