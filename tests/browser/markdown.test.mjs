@@ -103,6 +103,38 @@ function trackSandboxRequests(p) {
   return urls;
 }
 
+/**
+ * No flicker: the container stays, and once a block is followed by another one, it keeps its
+ * element and its text until the end. `minDone`: how many blocks must have completed.
+ */
+function assertNoFlicker(snaps, minDone) {
+  const root = snaps[0].root;
+  assert.ok(snaps.every((s) => s.root === root), "the markdown container was never replaced");
+  const done = new Map();
+  for (const s of snaps) {
+    s.blocks.forEach((b, i) => {
+      const seen = done.get(i);
+      if (seen) {
+        assert.equal(b.id, seen.id, `block ${i} (${seen.tag} ${JSON.stringify(seen.text)}) was replaced by ${b.tag} ${JSON.stringify(b.text)}`);
+        assert.equal(b.text, seen.text, `block ${i} changed after it was complete`);
+      } else if (i < s.blocks.length - 1) {
+        done.set(i, b);
+      }
+    });
+    assert.ok(s.blocks.length >= done.size, "a completed block disappeared");
+  }
+  assert.ok(done.size >= minDone, `blocks completed while streaming: ${done.size}`);
+}
+
+/** A page in a fresh browser context (nothing cached), signed in as the main page's user. */
+async function freshPage() {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(server.app);
+  await p.evaluate((s) => localStorage.setItem("promptdeck.session", s), await page.evaluate(() => localStorage.getItem("promptdeck.session")));
+  return p;
+}
+
 const CODE = 'const answer: number = 42;\nfunction greet(name: string) {\n  return "hi " + name;\n}';
 
 const STREAMED = `Intro paragraph with **bold words that stream in** and a [link to the docs](https://example.com/docs) inline.
@@ -149,24 +181,7 @@ test("a streamed answer never shows half-written blocks and keeps the blocks it 
   // The table grew row by row, never showing garbage (checked above).
   assert.ok(streaming.some((s) => s.tables.length === 1 && s.tables[0].length < 3), "the table showed before its last row");
 
-  // No flicker: the container stays, and once a block is followed by another one, it keeps its
-  // element and its text until the end.
-  const root = snaps[0].root;
-  assert.ok(snaps.every((s) => s.root === root), "the markdown container was never replaced");
-  const done = new Map();
-  for (const s of snaps) {
-    s.blocks.forEach((b, i) => {
-      const seen = done.get(i);
-      if (seen) {
-        assert.equal(b.id, seen.id, `block ${i} (${seen.tag} ${JSON.stringify(seen.text)}) was replaced by ${b.tag} ${JSON.stringify(b.text)}`);
-        assert.equal(b.text, seen.text, `block ${i} changed after it was complete`);
-      } else if (i < s.blocks.length - 1) {
-        done.set(i, b);
-      }
-    });
-    assert.ok(s.blocks.length >= done.size, "a completed block disappeared");
-  }
-  assert.ok(done.size >= 3, `blocks completed while streaming: ${done.size}`);
+  assertNoFlicker(snaps, 3);
   // The code block kept its <pre> while the highlighter arrived and the fence closed.
   const preIds = new Set(snaps.flatMap((s) => s.pre.map((p) => p.id)));
   assert.equal(preIds.size, 1, "the code block's <pre> was never replaced");
@@ -185,12 +200,50 @@ test("a streamed answer never shows half-written blocks and keeps the blocks it 
   assert.match((await table.locator("th:nth-child(2)").getAttribute("style")) ?? (await table.locator("th:nth-child(2)").getAttribute("align")) ?? "", /right/);
 });
 
+test("lists, quotes and math stream without raw markers, also while KaTeX is still loading", async () => {
+  // A fresh context, so KaTeX is fetched while the answer streams.
+  const p = await freshPage();
+  const { f, frame } = await openProbe(p);
+  await frame.evaluate(recordSnapshots);
+  await echo(
+    f,
+    [
+      "## Steps to follow",
+      "",
+      "1. First **important",
+      "   point** here",
+      "2. Second with `code`",
+      "",
+      "> A quote with **bold",
+      "> text** inside.",
+      "",
+      "Display math:",
+      "",
+      "$$",
+      "\\int_0^1 x\\,dx = \\frac{1}{2}",
+      "$$",
+      "",
+      "And inline $e^{i\\pi}+1=0$ done.",
+    ].join("\n"),
+  );
+  const snaps = await frame.evaluate(() => window.__snaps);
+  assert.ok(snaps.filter((s) => s.streaming === "true").length >= 20);
+  for (const s of snaps) {
+    for (const raw of ["**", "$", "\\", "#"]) assert.ok(!s.prose.includes(raw), `raw ${JSON.stringify(raw)} in ${JSON.stringify(s.prose)}`);
+  }
+  assertNoFlicker(snaps, 4);
+  const md = f.locator(".pd-markdown");
+  assert.equal(await md.locator("h2").textContent(), "Steps to follow");
+  assert.deepEqual(await md.locator("ol > li").allTextContents(), ["First important\npoint here", "Second with code"]);
+  assert.equal(await md.locator("blockquote strong").textContent(), "bold\ntext");
+  assert.equal(await md.locator(".katex").count(), 2);
+  assert.equal(await md.locator(".katex-error").count(), 0);
+  await p.context().close();
+});
+
 test("a ts code block is highlighted; highlight.js and KaTeX load only for answers that need them", async () => {
   // A fresh context: nothing cached, every chunk the frame needs is requested.
-  const ctx = await browser.newContext();
-  const p = await ctx.newPage();
-  await p.goto(server.app);
-  await p.evaluate((s) => localStorage.setItem("promptdeck.session", s), await page.evaluate(() => localStorage.getItem("promptdeck.session")));
+  const p = await freshPage();
   const requests = trackSandboxRequests(p);
   const { f } = await openProbe(p);
 
@@ -221,7 +274,7 @@ test("a ts code block is highlighted; highlight.js and KaTeX load only for answe
 
   // What code and math needed was not requested for the plain answer.
   for (const u of [...forCode, ...forMath]) assert.ok(!plain.includes(u), `${u} was loaded for the plain answer too`);
-  await ctx.close();
+  await p.context().close();
 });
 
 test("KaTeX renders inline and display math", async () => {

@@ -26,8 +26,17 @@ interface Loaded {
 let mathPlugins: Promise<Loaded> | null = null;
 let highlightPlugins: Promise<Loaded> | null = null;
 
+// When a chunk fails to load, the answer renders without it (and a later answer tries again).
+const NONE: Loaded = { remark: [], rehype: [] };
+
 function loadMath(): Promise<Loaded> {
-  mathPlugins ??= import("./math").then((m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeKatex as Plugin] }));
+  mathPlugins ??= import("./math").then(
+    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeKatex as Plugin] }),
+    () => {
+      mathPlugins = null;
+      return NONE;
+    },
+  );
   return mathPlugins;
 }
 function loadHighlight(): Promise<Loaded> {
@@ -38,13 +47,14 @@ function loadHighlight(): Promise<Loaded> {
   return highlightPlugins;
 }
 
-function useOptionalPlugins(text: string): Loaded & { math: boolean } {
+/** The plugins `text` needs, as far as they have loaded; `pending` while math is needed but not there yet. */
+function useOptionalPlugins(text: string): Loaded & { math: boolean; pending: boolean } {
   const math = needsMath(text);
   const code = needsHighlight(text);
   const [loaded, setLoaded] = useState<{ math?: Loaded; code?: Loaded }>({});
   useEffect(() => {
     let live = true;
-    if (math && !loaded.math) loadMath().then((m) => live && setLoaded((l) => ({ ...l, math: m })), () => undefined);
+    if (math && !loaded.math) void loadMath().then((m) => live && setLoaded((l) => ({ ...l, math: m })));
     if (code && !loaded.code) loadHighlight().then((c) => live && setLoaded((l) => ({ ...l, code: c })), () => undefined);
     return () => {
       live = false;
@@ -52,6 +62,7 @@ function useOptionalPlugins(text: string): Loaded & { math: boolean } {
   }, [math, code, loaded.math, loaded.code]);
   return {
     math: Boolean(loaded.math),
+    pending: math && !loaded.math,
     remark: [...(loaded.math?.remark ?? [])],
     rehype: [...(loaded.math?.rehype ?? []), ...(loaded.code?.rehype ?? [])],
   };
@@ -130,6 +141,10 @@ export const Markdown = memo(function Markdown({
   const text = typeof content === "string" ? content : "";
   const healed = useMemo(() => (isStreaming ? healStreaming(text) : text), [text, isStreaming]);
   const plugins = useOptionalPlugins(text);
+  // Until KaTeX has loaded, math would show as raw `$$…$$`: keep showing what was rendered last.
+  const [ready, setReady] = useState(plugins.pending ? "" : healed);
+  if (!plugins.pending && ready !== healed) setReady(healed);
+  const shown = plugins.pending ? ready : healed;
   const [editing, setEditing] = useState(false);
   const components = useMemo<Components>(
     () => ({
@@ -146,7 +161,7 @@ export const Markdown = memo(function Markdown({
         </button>
       )}
       <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={plugins.rehype} components={components}>
-        {healed}
+        {shown}
       </ReactMarkdown>
       {editing && (
         <FullScreenEditor
