@@ -1,4 +1,5 @@
 import { lazy, Suspense, useSyncExternalStore } from "react";
+import { GalleryPage } from "../features/gallery/components/GalleryPage";
 import { AuthPage } from "../features/auth/components/AuthPage";
 import { DefaultRunner } from "../features/prompts/components/DefaultRunner";
 import { HomePage } from "../features/prompts/components/HomePage";
@@ -6,6 +7,7 @@ import { PromptPage } from "../features/prompts/components/PromptPage";
 import { UiPreview } from "../features/runner/components/UiPreview";
 import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
+import { RunsPage } from "../features/runs/components/RunsPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
 import { getSession, onSessionChange, setSession } from "../lib/session";
 
@@ -39,6 +41,8 @@ export function App() {
   else if ((params = match("/prompts/:id/run", pathname))) page = <DefaultRunner id={params.id ?? ""} search={search} />;
   else if ((params = match("/prompts/:id", pathname))) page = <PromptPage key={params.id} id={params.id ?? ""} />;
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
+  else if (pathname === "/gallery") page = <GalleryPage />;
+  else if (pathname === "/runs") page = <RunsPage />;
   else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/runs/:id", pathname))) page = <RunPage key={params.id} id={params.id ?? ""} />;
   else page = <main className="page"><h1>Not found</h1></main>;

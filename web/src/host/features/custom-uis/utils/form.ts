@@ -80,10 +80,12 @@ export function patchOf(f: UiForm): { patch: UiPatch; issues: ValidationIssue[] 
     auto_submit: f.auto_submit,
     show_variables: f.show_variables,
     layout_config: layout,
-    props_schema: schema.value ?? {},
-    default_props: props.value ?? {},
-    styling_config: styling.value ?? {},
   };
+  // Empty fields are left out: the API cannot clear them (null means "unchanged"), and an empty
+  // props schema is not a valid one.
+  if (schema.value) patch.props_schema = schema.value;
+  if (props.value) patch.default_props = props.value;
+  if (styling.value) patch.styling_config = styling.value;
   return { patch, issues };
 }
 

@@ -1,0 +1,222 @@
+// A newcomer's path: sign up, write a prompt in the editor and test it, build a custom UI in the
+// code editor (inline validation), publish it; a second user finds it in the gallery, rates it
+// and runs it; the author sees the use count and the rating; each user's run history shows only
+// their own runs. Screenshots of the main pages at desktop and mobile widths are written to
+// tests/browser/artifacts/ (git-ignored, kept by CI).
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { launchBrowser, signUpInBrowser, startServer, watchText } from "./harness.mjs";
+
+const artifacts = join(import.meta.dirname, "artifacts");
+const SIZES = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, height: 844 } };
+
+let server;
+let browser;
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Screenshots the page at both widths (full page), then restores the desktop size. */
+async function shoot(page, name) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(artifacts, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
+
+/** Replaces the text of the CodeMirror editor labelled `label`. */
+async function typeCode(page, label, code) {
+  const editor = page.getByRole("textbox", { name: label });
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+}
+
+const BAD_UI = `import { chunk } from "lodash";
+export default function Haiku() {
+  return <div>{chunk([1, 2], 1).length}</div>;
+}`;
+const GOOD_UI = `import { useState } from "react";
+import { usePrompt, Markdown } from "promptdeck";
+
+export default function Haiku() {
+  const { run, text, status } = usePrompt();
+  const [topic, setTopic] = useState("foxes");
+  return (
+    <div>
+      <label>Topic <input aria-label="Topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
+      <button onClick={() => run({ variables: { topic } })}>Write haiku</button>
+      <p className="state">{status}</p>
+      <Markdown content={text} />
+    </div>
+  );
+}`;
+
+test("a newcomer publishes a UI that a second user finds, rates and runs; runs stay private", async () => {
+  const author = await browser.newContext({ viewport: SIZES.desktop });
+  const page = await author.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signUpInBrowser(page, server.app);
+  await page.getByText("No prompts yet.").waitFor();
+  await shoot(page, "home-empty");
+
+  // A prompt from the quick form, then the full editor.
+  await page.getByLabel("Name", { exact: true }).fill("Haiku helper");
+  await page.getByLabel(/^User message/).fill("A haiku about {{topic}} please");
+  await page.getByLabel(/^Variables/).fill('[{"name": "topic", "defaultValue": "rain"}]');
+  await page.getByLabel(/^Other settings/).fill('{"echo_delay_ms": 5}');
+  await page.getByRole("button", { name: "Create prompt" }).click();
+  await page.getByRole("heading", { name: "Haiku helper", level: 1 }).waitFor();
+  const promptId = page.url().split("/").pop();
+
+  // Editor: a second variable used in the message, with a select control; save.
+  await page.getByLabel("Content of message 2").fill("A {{mood}} haiku about {{topic}} please");
+  await page.getByRole("button", { name: "Define {{mood}}" }).click();
+  await page.getByLabel("Variable 2 default").fill("calm");
+  await page.getByLabel("Variable 2 control").selectOption("select");
+  await page.getByLabel("Variable 2 options").fill("calm, stormy");
+  await page.getByLabel("Variable 2 options").blur();
+  await page.getByLabel("Temperature").fill("0.7");
+  assert.equal(await page.getByRole("combobox", { name: "Model" }).inputValue(), "echo");
+  await page.getByRole("button", { name: "Save prompt" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+
+  // The test panel runs the saved prompt with its controls.
+  const panel = page.getByRole("complementary", { name: "Test panel" });
+  await panel.locator('select[name="mood"]').selectOption("stormy");
+  await panel.locator('input[name="topic"]').fill("owls");
+  await panel.getByRole("button", { name: "Run" }).click();
+  await watchText(panel.getByLabel("Answer"), (t) => t.trim() === "A stormy haiku about owls please");
+  await shoot(page, "prompt-editor");
+
+  // A custom UI: created from the prompt page, built in the code editor.
+  await page.getByLabel("Name", { exact: true }).last().fill("Haiku maker");
+  await page.getByLabel("Code").fill("export default function Draft() { return <p>draft</p>; }");
+  await page.getByRole("button", { name: "Save and edit" }).click();
+  await page.waitForURL(/\/uis\/[0-9a-f-]+\/edit$/);
+  const uiId = page.url().split("/").at(-2);
+  await page.getByRole("textbox", { name: "Component code" }).waitFor();
+
+  // Inline validation as you type: the disallowed import is marked at its line.
+  await typeCode(page, "Component code", BAD_UI);
+  const issues = page.getByRole("list", { name: "Validation issues" });
+  await issues.getByText("disallowed-import").waitFor();
+  assert.match(await issues.textContent(), /Line 1:/);
+  await page.locator(".cm-lintRange-error").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: "Publish" }).isDisabled(), true);
+  await shoot(page, "ui-editor-issues");
+
+  await typeCode(page, "Component code", GOOD_UI);
+  await page.getByText("No issues").waitFor();
+  await page.getByLabel("Description").fill("Writes a haiku about any topic.");
+  // The live preview saves the draft and shows it in the sandbox.
+  const preview = page.frameLocator(".card[aria-label=Preview] iframe.ui-frame");
+  await preview.getByRole("button", { name: "Write haiku" }).waitFor({ timeout: 20_000 }).catch(async (e) => {
+    await page.screenshot({ path: join(artifacts, "failure.png"), fullPage: true });
+    throw e;
+  });
+  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByText("Published: it is listed in the gallery.").waitFor();
+  await page.locator(".badge", { hasText: "active" }).waitFor();
+  await shoot(page, "ui-editor");
+
+  // A new version, then the diff between v1 and v2.
+  await page.getByRole("button", { name: "New version" }).click();
+  await page.waitForURL((u) => !u.pathname.includes(uiId));
+  await page.getByText("v2", { exact: true }).first().waitFor();
+  await page.getByTestId("version-diff").waitFor();
+  await page.goto(`${server.app}/uis/${uiId}/edit`);
+  await page.getByRole("textbox", { name: "Component code" }).waitFor();
+
+  // A second user finds it in the gallery, rates it and runs it.
+  const visitor = await browser.newContext({ viewport: SIZES.desktop });
+  const page2 = await visitor.newPage();
+  page2.on("pageerror", (e) => errors.push(e.message));
+  await signUpInBrowser(page2, server.app);
+  await page2.getByRole("link", { name: "Gallery", exact: true }).click();
+  await page2.getByRole("searchbox", { name: "Search the gallery" }).fill("haiku");
+  const card = page2.getByRole("listitem").filter({ has: page2.getByRole("heading", { name: "Haiku maker" }) });
+  await card.waitFor();
+  assert.match(await card.textContent(), /No ratings yet/);
+  await card.getByRole("button", { name: "Rate" }).click();
+  await card.getByLabel("4 stars").check();
+  await card.getByLabel("Feedback (optional)").fill("Lovely and short.");
+  await card.getByRole("button", { name: "Save rating" }).click();
+  await card.getByText("Thanks — your rating is saved.").waitFor();
+  await card.getByLabel("Rated 4.0 out of 5 by 1 person").waitFor();
+  await shoot(page2, "gallery");
+  await card.getByRole("link", { name: "Open" }).click();
+  await page2.waitForURL(`${server.app}/ui/${uiId}`);
+  const frame = page2.frameLocator("iframe.ui-frame");
+  await frame.getByLabel("Topic").fill("foxes");
+  await frame.getByRole("button", { name: "Write haiku" }).click();
+  await watchText(frame.locator(".pd-markdown"), (t) => t.includes("A calm haiku about foxes please"));
+  await frame.getByText("done").waitFor();
+  await shoot(page2, "runner");
+
+  // The author sees the use and the rating.
+  await page.getByRole("link", { name: "Gallery", exact: true }).click();
+  const own = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Haiku maker" }) });
+  await own.getByLabel("Rated 4.0 out of 5 by 1 person").waitFor();
+  await own.getByLabel("Used 1 times").waitFor();
+
+  // Each user's run history holds only their own runs.
+  const runIds = async (p) => {
+    await p.getByTestId("run-row").first().waitFor();
+    return p.locator("table.runs tbody a[href^='/runs/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  };
+  await page2.getByRole("link", { name: "Runs", exact: true }).click();
+  const visitorRuns = await runIds(page2);
+  assert.equal(visitorRuns.length, 1, "the visitor made one run");
+  assert.match(await page2.getByTestId("run-row").textContent(), /custom/);
+  await shoot(page2, "runs");
+  await page2.getByTestId("run-row").getByRole("link").click();
+  await page2.getByLabel("Messages").getByText("A calm haiku about foxes please").first().waitFor();
+
+  await page.getByRole("link", { name: "Runs", exact: true }).click();
+  const authorRuns = await runIds(page);
+  assert.ok(authorRuns.length >= 1);
+  assert.ok(!authorRuns.includes(visitorRuns[0]), "the author does not see the visitor's run");
+
+  // The author stars a run, filters by stars, opens it and continues the conversation.
+  const row = page.getByTestId("run-row").filter({ hasText: "prompt" }).first();
+  await row.getByRole("button", { name: /^Star / }).click();
+  await row.getByRole("button", { name: /^Star /, pressed: true }).waitFor();
+  await page.getByLabel("Starred only").check();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 1);
+  await page.getByTestId("run-row").getByRole("link").click();
+  await page.getByRole("heading", { name: "Tasks" }).waitFor();
+  await page.getByLabel("Messages").getByText("A stormy haiku about owls please").first().waitFor();
+  const runUrl = page.url();
+  assert.match(await page.locator("table.tasks").textContent(), /completed/);
+  await page.getByLabel("Follow-up message").fill("one more about bats");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByLabel("Messages").getByText("one more about bats").first().waitFor();
+  assert.equal(await page.locator("table.tasks tbody tr").count(), 2);
+  await shoot(page, "run-detail");
+
+  // The visitor cannot open the author's run.
+  await page2.goto(runUrl);
+  await page2.getByRole("alert").waitFor();
+
+  // The prompt list; archive from the runs page.
+  await page.goto(`${server.app}/`);
+  await page.getByRole("link", { name: "Haiku helper", exact: true }).waitFor();
+  await shoot(page, "home");
+  assert.ok(promptId);
+  assert.deepEqual(errors, []);
+  await author.close();
+  await visitor.close();
+});

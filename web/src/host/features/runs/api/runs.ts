@@ -1,0 +1,28 @@
+// REST calls for recorded runs.
+import { api } from "../../../lib/api";
+import type { AiRun, Page } from "../../../lib/types";
+
+export interface RunFilter {
+  status: "" | "active" | "archived" | "deleted";
+  starred: boolean;
+  q: string;
+}
+
+export function listRuns(f: RunFilter): Promise<Page<AiRun>> {
+  const params = new URLSearchParams({ limit: "100" });
+  if (f.status) params.set("status", f.status);
+  if (f.starred) params.set("starred", "true");
+  if (f.q.trim()) params.set("q", f.q.trim());
+  return api<Page<AiRun>>("GET", `/api/runs?${params}`);
+}
+
+export const getRun = (id: string) => api<AiRun>("GET", `/api/runs/${encodeURIComponent(id)}`);
+export const patchRun = (id: string, patch: { is_starred?: boolean; status?: AiRun["status"]; name?: string }) =>
+  api<AiRun>("PATCH", `/api/runs/${encodeURIComponent(id)}`, patch);
+
+/** The model a run used: its settings, else its last task. */
+export function modelOf(run: AiRun): string {
+  const fromSettings = run.settings?.model_id;
+  if (typeof fromSettings === "string") return fromSettings;
+  return run.tasks?.at(-1)?.model_id ?? "";
+}
