@@ -2,29 +2,74 @@
 //! a prompt, and who may change what.
 
 use promptdeck_compiler::UiSource;
-use promptdeck_core::{CustomUiStatus, PromptCustomUi, PromptSettings, PromptsData, ValidationReport};
+use promptdeck_core::{
+    ComponentType, CustomUiStatus, PromptCustomUi, PromptSettings, PromptsData, ValidationReport,
+};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Runs the checks on a UI and records the outcome on it (`validated`, `validation_errors`).
-pub fn apply_checks(state: &AppState, ui: &mut PromptCustomUi, prompt: Option<&PromptsData>) {
-    let report = check_ui(state, ui, prompt);
+/// Runs the checks on a UI (on a blocking thread: a large component takes milliseconds) and
+/// records the outcome on it (`validated`, `validation_errors`).
+pub async fn apply_checks(state: &AppState, ui: &mut PromptCustomUi, prompt: Option<&PromptsData>) {
+    let report = check_ui(state, ui, prompt).await;
     ui.validated = report.validated;
     ui.validation_errors =
         if report.validation_errors.is_empty() { None } else { Some(json!(report.validation_errors)) };
 }
 
-/// The compiler's report for a UI.
-pub fn check_ui(state: &AppState, ui: &PromptCustomUi, prompt: Option<&PromptsData>) -> ValidationReport {
-    let variables = prompt.map(variable_names);
-    state.compiler.check(&UiSource {
+/// The compiler's report for a UI, through the shared compile cache.
+pub async fn check_ui(
+    state: &AppState,
+    ui: &PromptCustomUi,
+    prompt: Option<&PromptsData>,
+) -> ValidationReport {
+    let source = OwnedSource {
         component_type: ui.component_type,
-        code: &ui.component_code,
-        props_schema: ui.props_schema.as_ref(),
-        default_props: ui.default_props.as_ref(),
-        prompt_variables: variables.as_deref(),
+        code: ui.component_code.clone(),
+        props_schema: ui.props_schema.clone(),
+        default_props: ui.default_props.clone(),
+        prompt_variables: prompt.map(variable_names),
+    };
+    check_source(state, source).await
+}
+
+/// What the checks read, owned so it can move to a blocking thread.
+pub struct OwnedSource {
+    /// What `code` is.
+    pub component_type: ComponentType,
+    /// The code.
+    pub code: String,
+    /// Props schema.
+    pub props_schema: Option<Value>,
+    /// Default props.
+    pub default_props: Option<Value>,
+    /// The prompt's variable names, when known.
+    pub prompt_variables: Option<Vec<String>>,
+}
+
+/// Checks a custom UI on a blocking thread (a large component takes milliseconds).
+pub async fn check_source(state: &AppState, src: OwnedSource) -> ValidationReport {
+    let compiler = state.compiler.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        compiler.check(&UiSource {
+            component_type: src.component_type,
+            code: &src.code,
+            props_schema: src.props_schema.as_ref(),
+            default_props: src.default_props.as_ref(),
+            prompt_variables: src.prompt_variables.as_deref(),
+        })
+    })
+    .await;
+    checked.unwrap_or_else(|e| ValidationReport {
+        validated: false,
+        validation_errors: vec![promptdeck_core::ValidationIssue {
+            line: 1,
+            column: 1,
+            rule: "internal".into(),
+            message: format!("the checks could not run: {e}"),
+        }],
     })
 }
 

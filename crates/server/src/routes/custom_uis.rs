@@ -24,7 +24,9 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::routes::prompts::Paging;
 use crate::state::AppState;
-use crate::ui_rules::{apply_checks, prompt_view, require_owner, require_publishable};
+use crate::ui_rules::{
+    OwnedSource, apply_checks, check_source, prompt_view, require_owner, require_publishable,
+};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -186,7 +188,7 @@ async fn create_ui(
         rating_avg: None,
         rating_count: 0,
     };
-    apply_checks(&state, &mut ui, Some(&prompt));
+    apply_checks(&state, &mut ui, Some(&prompt)).await;
     Ok((StatusCode::CREATED, Json(state.store.insert_ui(&ui).await?)))
 }
 
@@ -226,7 +228,7 @@ async fn update_ui(
     let recheck = apply_patch(&mut ui, patch)?;
     if recheck {
         let prompt = state.store.get_prompt(ui.user_id, ui.prompt_id).await?;
-        apply_checks(&state, &mut ui, prompt.as_ref());
+        apply_checks(&state, &mut ui, prompt.as_ref()).await;
     }
     require_publishable(&ui)?;
     if ui.user_id == user.id {
@@ -294,7 +296,7 @@ async fn publish_ui(
     let mut ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
     require_owner(&ui, user.id)?;
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
-    apply_checks(&state, &mut ui, prompt.as_ref());
+    apply_checks(&state, &mut ui, prompt.as_ref()).await;
     ui.is_public = true;
     ui.status = CustomUiStatus::Active;
     require_publishable(&ui)?;
@@ -368,7 +370,7 @@ async fn create_version(
     };
     apply_patch(&mut ui, patch)?;
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
-    apply_checks(&state, &mut ui, prompt.as_ref());
+    apply_checks(&state, &mut ui, prompt.as_ref()).await;
     require_publishable(&ui)?;
     Ok((StatusCode::CREATED, Json(state.store.insert_ui(&ui).await?)))
 }
@@ -450,14 +452,14 @@ async fn validate_ui(
         Some(id) => Some(state.store.get_prompt(user.id, id).await?.ok_or(ApiError::NotFound("prompt"))?),
         None => None,
     };
-    let variables = prompt.as_ref().map(crate::ui_rules::variable_names);
-    Ok(Json(state.compiler.check(&UiSource {
+    let source = OwnedSource {
         component_type: input.component_type.unwrap_or_default(),
-        code: &input.component_code,
-        props_schema: input.props_schema.as_ref(),
-        default_props: input.default_props.as_ref(),
-        prompt_variables: variables.as_deref(),
-    })))
+        code: input.component_code,
+        props_schema: input.props_schema,
+        default_props: input.default_props,
+        prompt_variables: prompt.as_ref().map(crate::ui_rules::variable_names),
+    };
+    Ok(Json(check_source(&state, source).await))
 }
 
 /// The compiled UI (JavaScript module, sanitised HTML or normalised schema) with an ETag;
