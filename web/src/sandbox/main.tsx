@@ -5,6 +5,7 @@ import { Component, createElement, type ComponentType, type ErrorInfo, type Reac
 import { createRoot } from "react-dom/client";
 import { FrameMethods, type InitResult } from "../shared/protocol";
 import { setCopyHandler } from "../shared/markdown/Markdown";
+import { setLinkHandler } from "../shared/markdown/links";
 import "../shared/markdown/markdown.css";
 import "./sandbox.css";
 import { notify, request } from "./bridge";
@@ -13,7 +14,7 @@ import { installFormSubmission } from "./forms";
 import { install } from "./registry";
 import { SchemaUi } from "./renderers/SchemaUi";
 import { TemplateUi } from "./renderers/TemplateUi";
-import { copyText } from "./sdk";
+import { copyText, openLink } from "./sdk";
 
 class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
   override state = { error: null as Error | null };
@@ -70,6 +71,7 @@ async function start() {
   install();
   installFormSubmission();
   setCopyHandler(copyText);
+  setLinkHandler((url) => void openLink(url));
   const root = createRoot(document.getElementById("root") as HTMLElement);
   try {
     const init = await request<InitResult>(FrameMethods.initialize, {});
