@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchBrowser, signUpInBrowser, startServer, watchText } from "./harness.mjs";
+import { apiClient, launchBrowser, signUpInBrowser, startServer, watchText } from "./harness.mjs";
 
 const artifacts = join(import.meta.dirname, "artifacts");
 const SIZES = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, height: 844 } };
@@ -28,7 +28,7 @@ after(async () => {
 async function shoot(page, name) {
   for (const [size, viewport] of Object.entries(SIZES)) {
     await page.setViewportSize(viewport);
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(400);
     await page.screenshot({ path: join(artifacts, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(SIZES.desktop);
@@ -219,4 +219,47 @@ test("a newcomer publishes a UI that a second user finds, rates and runs; runs s
   assert.deepEqual(errors, []);
   await author.close();
   await visitor.close();
+});
+
+test("templates filter by difficulty, preview and become a draft; a gallery UI is remixed with credit", async () => {
+  const context = await browser.newContext({ viewport: SIZES.desktop });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signUpInBrowser(page, server.app);
+
+  await page.getByRole("link", { name: "Templates", exact: true }).click();
+  const cards = page.getByRole("list", { name: "Templates" }).getByRole("listitem");
+  await cards.first().waitFor();
+  const all = await cards.count();
+  await page.getByLabel("Difficulty").selectOption("beginner");
+  await page.waitForFunction((n) => document.querySelectorAll("ul[aria-label=Templates] > li").length < n, all);
+  for (const text of await cards.allTextContents()) assert.match(text, /beginner/);
+  const card = cards.first();
+  const name = await card.getByRole("heading").textContent();
+  await card.getByRole("button", { name: "Preview code" }).click();
+  await card.getByLabel(`Code of ${name}`).waitFor();
+  await shoot(page, "templates");
+  await card.getByRole("button", { name: "Use template" }).click();
+  await page.waitForURL(/\/uis\/[0-9a-f-]+\/edit$/);
+  await page.getByRole("heading", { name, level: 1 }).waitFor();
+  await page.getByText("No issues").waitFor();
+
+  // Remix: another user's public UI becomes this user's draft, crediting the original.
+  const other = apiClient(server.app, (await (await fetch(`${server.app}/api/auth/signup`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `remix${Date.now()}@example.com`, password: "correct horse battery" }),
+  })).json()).token);
+  const prompt = await other("POST", "/api/prompts", { name: "Shout", messages: [{ role: "user", content: "{{word}}!" }], variableDefaults: [{ name: "word", defaultValue: "hey" }], settings: { model_id: "echo" } });
+  const ui = await other("POST", "/api/custom-uis", { prompt_id: prompt.id, name: "Shouter", component_type: "template", component_code: "<form><input name=\"word\"><button type=\"submit\">Go</button></form><output></output>" });
+  await other("POST", `/api/custom-uis/${ui.id}/publish`);
+  await page.getByRole("link", { name: "Gallery", exact: true }).click();
+  const shouter = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Shouter" }) });
+  await shouter.getByRole("button", { name: "Remix" }).click();
+  await page.waitForURL(/\/uis\/[0-9a-f-]+\/edit$/);
+  await page.getByRole("heading", { name: "Shouter (remix)", level: 1 }).waitFor();
+  assert.match(await page.getByLabel("Description").inputValue(), new RegExp(`Remixed from “Shouter” \\(.*/ui/${ui.id}\\)`));
+  await page.getByRole("link", { name: "Prompt: Shout (remix)" }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -1,0 +1,111 @@
+import { useEffect, useId, useState } from "react";
+import { navigate } from "../../../lib/router";
+import type { PromptData, Template } from "../../../lib/types";
+import { listMyPrompts, listTemplates, draftFromTemplate, type TemplateFilter } from "../api/templates";
+
+const DIFFICULTIES = ["beginner", "intermediate", "advanced"];
+
+/** `/templates`: browse by category, tag and difficulty; preview the code; use one. */
+export function TemplatesPage() {
+  const [filter, setFilter] = useState<TemplateFilter>({ category: "", tag: "", difficulty: "" });
+  const [all, setAll] = useState<Template[]>([]);
+  const [items, setItems] = useState<Template[] | null>(null);
+  const [prompts, setPrompts] = useState<PromptData[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listTemplates({ category: "", tag: "", difficulty: "" }).then((p) => setAll(p.items), () => undefined);
+    listMyPrompts().then((p) => setPrompts(p.items), () => undefined);
+  }, []);
+  useEffect(() => {
+    let live = true;
+    listTemplates(filter).then((p) => live && setItems(p.items), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [filter]);
+
+  const categories = [...new Set(all.map((t) => t.category))].sort();
+  const tags = [...new Set(all.flatMap((t) => t.tags ?? []))].sort();
+  const set = (p: Partial<TemplateFilter>) => setFilter((f) => ({ ...f, ...p }));
+
+  return (
+    <main className="page wide stack">
+      <h1>Templates</h1>
+      <div className="row center filters" role="search" aria-label="Filter templates">
+        <label className="inline">Category
+          <select value={filter.category} onChange={(e) => set({ category: e.target.value })}>
+            <option value="">All</option>
+            {categories.map((c) => <option key={c}>{c}</option>)}
+          </select>
+        </label>
+        <label className="inline">Tag
+          <select value={filter.tag} onChange={(e) => set({ tag: e.target.value })}>
+            <option value="">All</option>
+            {tags.map((t) => <option key={t}>{t}</option>)}
+          </select>
+        </label>
+        <label className="inline">Difficulty
+          <select value={filter.difficulty} onChange={(e) => set({ difficulty: e.target.value })}>
+            <option value="">All</option>
+            {DIFFICULTIES.map((d) => <option key={d}>{d}</option>)}
+          </select>
+        </label>
+        {(filter.category || filter.tag || filter.difficulty) && <button type="button" className="ghost" onClick={() => setFilter({ category: "", tag: "", difficulty: "" })}>Clear filters</button>}
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      {items === null ? <p aria-busy="true">Loading…</p> : items.length === 0 ? <p className="muted">No template matches these filters.</p> : (
+        <ul className="cards" aria-label="Templates">
+          {items.map((t) => <TemplateCard key={t.id} template={t} prompts={prompts} />)}
+        </ul>
+      )}
+    </main>
+  );
+}
+
+function TemplateCard({ template: t, prompts }: { template: Template; prompts: PromptData[] }) {
+  const id = useId();
+  const [preview, setPreview] = useState(false);
+  const [target, setTarget] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const use = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const ui = await draftFromTemplate(t, target || null);
+      navigate(`/uis/${ui.id}/edit`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <li className="card stack" aria-labelledby={`${id}-name`}>
+      <div className="row center">
+        <h2 id={`${id}-name`} className="grow">{t.name}</h2>
+        {t.is_official && <span className="badge ok">official</span>}
+      </div>
+      {t.description && <p className="muted clamp">{t.description}</p>}
+      <div className="row wrap">
+        <span className="badge">{t.category}</span>
+        {t.difficulty && <span className="badge warn">{t.difficulty}</span>}
+        {(t.tags ?? []).map((tag) => <span key={tag} className="badge">#{tag}</span>)}
+      </div>
+      <div className="row center">
+        <button type="button" className="secondary" aria-expanded={preview} aria-controls={`${id}-code`} onClick={() => setPreview((p) => !p)}>{preview ? "Hide code" : "Preview code"}</button>
+      </div>
+      {preview && <pre id={`${id}-code`} className="code-preview" tabIndex={0} aria-label={`Code of ${t.name}`}>{t.component_code}</pre>}
+      <div className="row center">
+        <label className="inline">Attach to
+          <select value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">a new prompt</option>
+            {prompts.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
+        <button type="button" disabled={busy} onClick={() => void use()}>{busy ? "Creating…" : "Use template"}</button>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+    </li>
+  );
+}
