@@ -137,6 +137,12 @@ test("a newcomer publishes a UI that a second user finds, rates and runs; runs s
   await page.waitForURL((u) => !u.pathname.includes(uiId));
   await page.getByText("v2", { exact: true }).first().waitFor();
   await page.getByTestId("version-diff").waitFor();
+  const v2 = page.url();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Roll back to v1" }).click();
+  await page.waitForURL((u) => u.href !== v2 && !u.pathname.includes(uiId));
+  await page.locator(".badge", { hasText: "v3" }).waitFor();
+  await page.getByText("No issues").waitFor();
   await page.goto(`${server.app}/uis/${uiId}/edit`);
   await page.getByRole("textbox", { name: "Component code" }).waitFor();
 

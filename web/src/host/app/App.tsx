@@ -54,10 +54,12 @@ export function App() {
       <a href="#main" className="skip-link">Skip to content</a>
       <nav className="top" aria-label="Main">
         <Link href="/" className="brand">promptdeck</Link>
-        <NavLink href="/" current={pathname === "/" || pathname.startsWith("/prompts")}>Prompts</NavLink>
-        <NavLink href="/gallery" current={pathname.startsWith("/gallery")}>Gallery</NavLink>
-        <NavLink href="/templates" current={pathname.startsWith("/templates")}>Templates</NavLink>
-        <NavLink href="/runs" current={pathname.startsWith("/runs")}>Runs</NavLink>
+        <div className="nav-links">
+          <NavLink href="/" current={pathname === "/" || pathname.startsWith("/prompts")}>Prompts</NavLink>
+          <NavLink href="/gallery" current={pathname.startsWith("/gallery")}>Gallery</NavLink>
+          <NavLink href="/templates" current={pathname.startsWith("/templates")}>Templates</NavLink>
+          <NavLink href="/runs" current={pathname.startsWith("/runs")}>Runs</NavLink>
+        </div>
         <span className="spacer" />
         <span className="muted" data-testid="user-email">{session.user.email}</span>
         <button type="button" className="link" onClick={() => { setSession(null); navigate("/login"); }}>Sign out</button>

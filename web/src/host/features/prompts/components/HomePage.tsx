@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../../lib/api";
 import { Link, navigate } from "../../../lib/router";
-import type { PromptData } from "../../../lib/types";
-import { deletePrompt, listPrompts } from "../api/prompts";
+import type { Model, PromptData } from "../../../lib/types";
+import { deletePrompt, listModels, listPrompts } from "../api/prompts";
 
 const EXAMPLE_VARIABLES = `[{"name": "topic", "defaultValue": "dragons"}]`;
 
@@ -64,6 +64,10 @@ function NewPromptForm({ onError }: { onError: (e: string | null) => void }) {
   const [user, setUser] = useState("Tell me about {{topic}}.");
   const [variables, setVariables] = useState(EXAMPLE_VARIABLES);
   const [model, setModel] = useState("echo");
+  const [models, setModels] = useState<Model[]>([]);
+  useEffect(() => {
+    listModels().then(setModels, () => undefined);
+  }, []);
   const [settings, setSettings] = useState("{}");
 
   const submit = async (e: FormEvent) => {
@@ -91,7 +95,13 @@ function NewPromptForm({ onError }: { onError: (e: string | null) => void }) {
         <label>System message<textarea name="system" rows={2} value={system} onChange={(e) => setSystem(e.target.value)} /></label>
         <label>User message (use {"{{variable}}"})<textarea name="user" rows={3} value={user} onChange={(e) => setUser(e.target.value)} /></label>
         <label>Variables (JSON list of {"{name, defaultValue, customComponent?}"})<textarea name="variables" rows={3} value={variables} onChange={(e) => setVariables(e.target.value)} /></label>
-        <label>Model<input name="model" value={model} onChange={(e) => setModel(e.target.value)} /></label>
+        <label>
+          Model
+          <select name="model" value={model} onChange={(e) => setModel(e.target.value)}>
+            {!models.some((m) => m.id === model) && <option value={model}>{model}</option>}
+            {models.map((m) => <option key={m.id} value={m.id}>{m.display_name ?? m.id}</option>)}
+          </select>
+        </label>
         <label>Other settings (JSON, e.g. {'{"echo_delay_ms": 20}'})<input name="settings" value={settings} onChange={(e) => setSettings(e.target.value)} /></label>
         <button type="submit">Create prompt</button>
       </form>
