@@ -8,8 +8,8 @@ export interface RunFilter {
   q: string;
 }
 
-export function listRuns(f: RunFilter): Promise<Page<AiRun>> {
-  const params = new URLSearchParams({ limit: "100" });
+export function listRuns(f: RunFilter, offset = 0): Promise<Page<AiRun>> {
+  const params = new URLSearchParams({ limit: "50", offset: String(offset) });
   if (f.status) params.set("status", f.status);
   if (f.starred) params.set("starred", "true");
   if (f.q.trim()) params.set("q", f.q.trim());

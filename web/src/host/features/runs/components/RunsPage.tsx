@@ -30,6 +30,16 @@ export function RunsPage() {
     };
   }, [filter]);
 
+  const more = async () => {
+    try {
+      const p = await listRuns(filter, runs?.length ?? 0);
+      setRuns((list) => [...(list ?? []), ...p.items.filter((r) => !list?.some((x) => x.id === r.id))]);
+      setTotal(p.total);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
   const update = async (run: AiRun, patch: Parameters<typeof patchRun>[1]) => {
     setError(null);
     try {
@@ -100,6 +110,11 @@ export function RunsPage() {
               ))}
             </tbody>
           </table>
+        </div>
+      )}
+      {runs && runs.length < total && (
+        <div>
+          <button type="button" className="secondary" onClick={() => void more()}>Load more ({total - runs.length} left)</button>
         </div>
       )}
     </main>
