@@ -13,8 +13,15 @@ use crate::{StoreError, StoreResult};
 /// The database behind the store.
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
-    /// Embedded SQLite (WAL, foreign keys on).
-    Sqlite(SqlitePool),
+    /// Embedded SQLite (WAL, foreign keys on): readers share a pool, and every write goes
+    /// through one connection, so writers queue in the pool (woken in order) instead of
+    /// contending for SQLite's lock and sleeping in its busy handler.
+    Sqlite {
+        /// Connections for reads.
+        read: SqlitePool,
+        /// The one connection for writes.
+        write: SqlitePool,
+    },
     /// PostgreSQL.
     Postgres(PgPool),
 }
@@ -31,7 +38,7 @@ pub struct Store {
 macro_rules! in_tx {
     ($store:expr, $user:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
-            $crate::pool::Backend::Sqlite(pool) => {
+            $crate::pool::Backend::Sqlite { read: pool, .. } => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin().await?;
                 let out = $body;
@@ -50,13 +57,13 @@ macro_rules! in_tx {
     };
 }
 
-/// Like `in_tx!` for a transaction that reads and then writes: on SQLite it takes the write lock
-/// up front (`BEGIN IMMEDIATE`), so a concurrent writer makes it wait instead of failing with a
-/// stale snapshot.
+/// Like `in_tx!` for a transaction that writes: on SQLite it runs on the one write connection
+/// and takes the write lock up front (`BEGIN IMMEDIATE`), so a read-then-write never fails with
+/// a stale snapshot.
 macro_rules! in_write_tx {
     ($store:expr, $user:expr, |$tx:ident| $body:expr) => {
         match &$store.backend {
-            $crate::pool::Backend::Sqlite(pool) => {
+            $crate::pool::Backend::Sqlite { write: pool, .. } => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
@@ -75,11 +82,21 @@ macro_rules! in_write_tx {
     };
 }
 
-/// Runs `$body` on the pool itself, for work not done on behalf of one user.
+/// Runs `$body` (reads) on the pool itself, for work not done on behalf of one user.
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.backend {
-            $crate::pool::Backend::Sqlite($pool) => $body,
+            $crate::pool::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::pool::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` (writes) on the pool itself, for work not done on behalf of one user.
+macro_rules! on_write_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::pool::Backend::Sqlite { write: $pool, .. } => $body,
             $crate::pool::Backend::Postgres($pool) => $body,
         }
     };
@@ -88,6 +105,7 @@ macro_rules! on_pool {
 pub(crate) use in_tx;
 pub(crate) use in_write_tx;
 pub(crate) use on_pool;
+pub(crate) use on_write_pool;
 
 /// Tells PostgreSQL who the caller is for the rest of the transaction: the claims `auth.uid()`
 /// reads, and the role `authenticated`, whose row-level security policies then apply. Both are
@@ -117,9 +135,14 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-            Backend::Sqlite(pool)
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+            let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            Backend::Sqlite { read, write }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -138,7 +161,7 @@ impl Store {
     /// Which database this is, for logs: `sqlite` or `postgres`.
     pub fn kind(&self) -> &'static str {
         match self.backend {
-            Backend::Sqlite(_) => "sqlite",
+            Backend::Sqlite { .. } => "sqlite",
             Backend::Postgres(_) => "postgres",
         }
     }
@@ -152,5 +175,6 @@ impl Store {
     /// Closes every connection (tests and shutdown).
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
+        on_write_pool!(self, |pool| pool.close().await);
     }
 }

@@ -6,7 +6,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::in_tx;
+use crate::pool::{in_tx, in_write_tx};
 use crate::rows::PromptRow;
 use crate::{Store, StoreResult};
 
@@ -20,7 +20,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO prompts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(user)
@@ -109,7 +109,7 @@ impl Store {
             "UPDATE prompts SET name = $3, description = $4, messages = $5, variable_defaults = $6, \
              settings = $7, tools = $8, updated_at = $9 WHERE id = $1 AND user_id = $2 RETURNING {COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -128,7 +128,7 @@ impl Store {
 
     /// Deletes the caller's prompt (and, by cascade, its custom UIs); false when not theirs.
     pub async fn delete_prompt(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
-        let n = in_tx!(self, user, |tx| {
+        let n = in_write_tx!(self, user, |tx| {
             sqlx::query("DELETE FROM prompts WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user)

@@ -36,7 +36,7 @@ impl Store {
             "INSERT INTO ai_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
              'active', false, 0, 0, 0, 0, $13, $13, $13) RETURNING {RUN_COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(user)
@@ -119,7 +119,7 @@ impl Store {
              metadata = COALESCE($7, metadata), updated_at = $8 \
              WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
                 .bind(id)
                 .bind(user)
@@ -152,7 +152,7 @@ impl Store {
              WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
         );
         let lock = match self.backend {
-            crate::pool::Backend::Sqlite(_) => "",
+            crate::pool::Backend::Sqlite { .. } => "",
             crate::pool::Backend::Postgres(_) => " FOR UPDATE",
         };
         let select = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}");

@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::{in_tx, on_pool};
+use crate::pool::{in_tx, in_write_tx, on_write_pool};
 use crate::rows::TaskRow;
 use crate::{Store, StoreError, StoreResult};
 
@@ -57,7 +57,7 @@ impl Store {
              request_data, response_complete, response_metadata, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, 'pending', $12, $12) RETURNING {TASK_COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             let bumped = sqlx::query(
                 "UPDATE ai_runs SET task_count = task_count + 1, updated_at = $3 WHERE id = $1 AND user_id = $2",
             )
@@ -125,7 +125,7 @@ impl Store {
         text: &str,
         ttft_ms: Option<f64>,
     ) -> StoreResult<()> {
-        in_tx!(self, user, |tx| {
+        in_write_tx!(self, user, |tx| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = 'streaming', response_text = $3, \
                  time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
@@ -149,7 +149,7 @@ impl Store {
             (None, None) => None,
             (i, o) => Some(i.unwrap_or(0) + o.unwrap_or(0)),
         };
-        in_tx!(self, user, |tx| {
+        in_write_tx!(self, user, |tx| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
                  response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
@@ -183,7 +183,7 @@ impl Store {
     /// that was flushed. Returns how many were marked.
     pub async fn fail_unfinished_tasks(&self, reason: &str, at: DateTime<Utc>) -> StoreResult<u64> {
         let errors = serde_json::json!({ "code": "server_restarted", "message": reason });
-        let n = on_pool!(self, |pool| {
+        let n = on_write_pool!(self, |pool| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = 'failed', response_errors = $1, response_complete = true, \
                  completed_at = $2, updated_at = $2 WHERE status IN ('pending', 'streaming')",

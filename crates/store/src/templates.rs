@@ -6,7 +6,7 @@ use promptdeck_core::{CustomUiTemplate, Difficulty};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, on_write_pool};
 use crate::rows::TemplateRow;
 use crate::{Store, StoreResult};
 
@@ -34,7 +34,7 @@ impl Store {
         for seed in seeds {
             let tags = serde_json::to_string(seed.tags).unwrap_or_else(|_| "[]".into());
             let now = Utc::now();
-            let n = on_pool!(self, |pool| {
+            let n = on_write_pool!(self, |pool| {
                 let tags_expr = tags_value_sql(self);
                 sqlx::query(AssertSqlSafe(format!(
                     "INSERT INTO prompt_custom_ui_templates \
@@ -97,7 +97,7 @@ impl Store {
     /// `TEXT[]` on PostgreSQL (as the seed) and a JSON array on SQLite.
     fn template_sql(&self) -> (String, &'static str) {
         let (tags, has_tag) = match self.backend {
-            crate::pool::Backend::Sqlite(_) => {
+            crate::pool::Backend::Sqlite { .. } => {
                 ("tags AS tags_json", "EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = $2)")
             }
             crate::pool::Backend::Postgres(_) => ("array_to_json(tags)::text AS tags_json", "$2 = ANY(tags)"),
@@ -116,7 +116,7 @@ impl Store {
 /// How a JSON array of tags in `$6` becomes the tags column value.
 fn tags_value_sql(store: &Store) -> &'static str {
     match store.backend {
-        crate::pool::Backend::Sqlite(_) => "$6",
+        crate::pool::Backend::Sqlite { .. } => "$6",
         crate::pool::Backend::Postgres(_) => "ARRAY(SELECT jsonb_array_elements_text($6::jsonb))",
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::in_tx;
+use crate::pool::{in_tx, in_write_tx};
 use crate::{Store, StoreResult};
 
 impl Store {
@@ -26,7 +26,7 @@ impl Store {
 
     /// Replaces the caller's state for a UI (the caller checks visibility and size).
     pub async fn put_ui_state(&self, user: Uuid, ui_id: Uuid, state: &Value) -> StoreResult<()> {
-        in_tx!(self, user, |tx| {
+        in_write_tx!(self, user, |tx| {
             sqlx::query(
                 "INSERT INTO prompt_custom_ui_state (custom_ui_id, user_id, state, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (custom_ui_id, user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::{in_tx, on_pool};
+use crate::pool::{in_tx, in_write_tx, on_write_pool};
 use crate::rows::{UI_COLUMNS, UiRow, like_pattern};
 use crate::{Store, StoreResult};
 
@@ -117,7 +117,7 @@ impl Store {
         let cols = WRITE_COLUMNS.join(", ");
         let params = (1..=WRITE_COLUMNS.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!("INSERT INTO prompt_custom_uis (id, {cols}) VALUES ({params})");
-        in_tx!(self, ui.user_id, |tx| {
+        in_write_tx!(self, ui.user_id, |tx| {
             bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
         });
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
@@ -135,7 +135,7 @@ impl Store {
         let sql = format!("UPDATE prompt_custom_uis SET {sets} WHERE id = $1 AND user_id = $2");
         let mut ui = ui.clone();
         ui.updated_at = Utc::now();
-        in_tx!(self, ui.user_id, |tx| {
+        in_write_tx!(self, ui.user_id, |tx| {
             bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
         });
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
@@ -227,7 +227,7 @@ impl Store {
     pub async fn set_featured(&self, id: Uuid, featured: bool) -> StoreResult<Option<PromptCustomUi>> {
         // The server has checked the caller is an admin; admins act on any user's UI, which the
         // per-user policies would refuse, so this runs as the store's own role.
-        let owner: Option<Uuid> = on_pool!(self, |pool| {
+        let owner: Option<Uuid> = on_write_pool!(self, |pool| {
             sqlx::query_scalar(
                 "UPDATE prompt_custom_uis SET is_featured = $2, updated_at = $3 WHERE id = $1 RETURNING user_id",
             )
@@ -245,7 +245,7 @@ impl Store {
 
     /// Deletes a UI the caller owns; false when there was none.
     pub async fn delete_ui(&self, user: Uuid, id: Uuid) -> StoreResult<bool> {
-        let n = in_tx!(self, user, |tx| {
+        let n = in_write_tx!(self, user, |tx| {
             sqlx::query("DELETE FROM prompt_custom_uis WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user)

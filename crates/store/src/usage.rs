@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::in_tx;
+use crate::pool::{in_tx, in_write_tx};
 use crate::rows::{RatingRow, UsageRow};
 use crate::{Store, StoreResult};
 
@@ -28,7 +28,7 @@ impl Store {
              ON CONFLICT (custom_ui_id, user_id) DO UPDATE SET rating = excluded.rating, \
              feedback = excluded.feedback, updated_at = excluded.updated_at RETURNING {RATING_COLUMNS}"
         );
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, RatingRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(ui_id)
@@ -54,7 +54,7 @@ impl Store {
              RETURNING {USAGE_COLUMNS}"
         );
         let execution_time_ms = usage.execution_time_ms.map(|ms| i32::try_from(ms).unwrap_or(i32::MAX));
-        let row = in_tx!(self, user, |tx| {
+        let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, UsageRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(ui_id)

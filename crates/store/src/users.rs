@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::pool::on_pool;
+use crate::pool::{on_pool, on_write_pool};
 use crate::{Store, StoreResult};
 
 /// A signed-up person.
@@ -31,7 +31,7 @@ impl Store {
     /// Creates an account; the very first account becomes an admin. A taken email is a conflict.
     pub async fn create_user(&self, email: &str, password_hash: &str) -> StoreResult<User> {
         let id = Uuid::new_v4();
-        let user = on_pool!(self, |pool| {
+        let user = on_write_pool!(self, |pool| {
             sqlx::query_as::<_, User>(
                 "INSERT INTO users (id, email, password_hash, is_admin, created_at) \
                  SELECT $1, $2, $3, NOT EXISTS (SELECT 1 FROM users), $4 \
@@ -72,7 +72,7 @@ impl Store {
 
     /// Makes an account an admin (or not); false when no account has that email.
     pub async fn set_admin(&self, email: &str, is_admin: bool) -> StoreResult<bool> {
-        let done = on_pool!(self, |pool| {
+        let done = on_write_pool!(self, |pool| {
             sqlx::query("UPDATE users SET is_admin = $1 WHERE email = $2")
                 .bind(is_admin)
                 .bind(email)
@@ -90,7 +90,7 @@ impl Store {
         token_hash: &str,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        on_pool!(self, |pool| {
+        on_write_pool!(self, |pool| {
             sqlx::query(
                 "INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             )
