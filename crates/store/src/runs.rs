@@ -31,6 +31,12 @@ pub struct RunFilter {
 impl Store {
     /// Creates a run owned by `user`.
     pub async fn create_run(&self, user: Uuid, input: &NewRun) -> StoreResult<AiRun> {
+        self.create_run_with_id(user, Uuid::new_v4(), input).await
+    }
+
+    /// Creates a run with an id chosen beforehand (the task runner announces a new run's id in
+    /// the ack, before the row is written).
+    pub async fn create_run_with_id(&self, user: Uuid, id: Uuid, input: &NewRun) -> StoreResult<AiRun> {
         let now = Utc::now();
         let sql = format!(
             "INSERT INTO ai_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
@@ -38,7 +44,7 @@ impl Store {
         );
         let row = in_write_tx!(self, user, |tx| {
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
-                .bind(Uuid::new_v4())
+                .bind(id)
                 .bind(user)
                 .bind(input.source_type.as_str())
                 .bind(&input.source_id)

@@ -167,7 +167,7 @@ fn start(
             "run_id": plan.run_id,
         }),
     );
-    tokio::spawn(live.clone().forward(socket, 0));
+    live.subscribe(socket, 0);
     tokio::spawn(runner::run(state, plan, live));
 }
 
@@ -232,7 +232,7 @@ async fn resume(
                 "run_id": live.run_id,
             }),
         );
-        tokio::spawn(live.forward(socket, from));
+        live.subscribe(socket, from);
         return;
     }
     let task = match state.store.get_task(user.id, &task_id).await {

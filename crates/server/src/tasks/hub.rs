@@ -1,7 +1,9 @@
 //! Live tasks: each task's stream events are kept in one buffer (what `resume` replays) and
-//! forwarded to every subscribed socket. Emitting never blocks: when a socket's bounded send
-//! buffer is full the forwarder waits briefly and retries the same event, so no chunk is lost and
-//! chunk indices stay exact for `resume`; memory per stream is the task's own buffer.
+//! delivered to every subscribed socket. The runner emits each event straight to subscribers that
+//! are caught up (no extra task wake-up per chunk). Emitting never blocks: when a socket's bounded
+//! send buffer is full, that subscriber is left behind and a driver task retries it from the
+//! buffer after a short wait, so no chunk is lost and chunk indices stay exact for `resume`;
+//! memory per stream is the task's own buffer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,7 +12,6 @@ use std::time::Duration;
 use serde_json::Value;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -26,11 +27,55 @@ pub enum StreamItem {
     Object(Value),
 }
 
+/// A socket receiving a task's events, and the index of the next event it gets.
+#[derive(Debug)]
+struct Subscriber {
+    socket: SocketRef,
+    next: usize,
+    /// Its send buffer was full; the driver retries it.
+    blocked: bool,
+}
+
 #[derive(Debug, Default)]
 struct Buffer {
     items: Vec<StreamItem>,
     text_len: usize,
     done: bool,
+    subscribers: Vec<Subscriber>,
+    /// A driver task is retrying blocked subscribers.
+    driving: bool,
+}
+
+impl Buffer {
+    /// Emits what each subscriber has not had yet, stopping at a full send buffer; forgets
+    /// subscribers whose socket closed or that have had the whole finished stream. Returns
+    /// whether a subscriber is blocked.
+    fn deliver(&mut self, event: &str) -> bool {
+        let Buffer { items, subscribers, done, .. } = self;
+        let mut any_blocked = false;
+        subscribers.retain_mut(|sub| {
+            sub.blocked = false;
+            while sub.next < items.len() {
+                let sent = match &items[sub.next] {
+                    StreamItem::Text(t) => sub.socket.emit(event, t.as_str()),
+                    StreamItem::Object(v) => sub.socket.emit(event, v),
+                };
+                match sent {
+                    Ok(()) => sub.next += 1,
+                    Err(SendError::Socket(SocketError::InternalChannelFull)) => {
+                        sub.blocked = true;
+                        any_blocked = true;
+                        return true;
+                    }
+                    // The socket is gone (or the event cannot be encoded): the task goes on
+                    // without it; the client can `resume`.
+                    Err(_) => return false,
+                }
+            }
+            !*done
+        });
+        any_blocked
+    }
 }
 
 /// A task that is streaming or recently finished.
@@ -47,7 +92,6 @@ pub struct LiveTask {
     /// Cancelled by `cancel_task`; the runner then drops the upstream stream.
     pub cancel: CancellationToken,
     buffer: Mutex<Buffer>,
-    notify: Notify,
 }
 
 impl LiveTask {
@@ -55,27 +99,56 @@ impl LiveTask {
         self.buffer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Appends an event and wakes the forwarders.
-    pub fn push(&self, item: StreamItem) {
-        {
-            let mut buf = self.lock();
-            if let StreamItem::Text(t) = &item {
-                buf.text_len += t.len();
-            }
-            buf.items.push(item);
+    /// Appends an event and delivers it to the subscribers that are caught up.
+    pub fn push(self: &Arc<Self>, item: StreamItem) {
+        let mut buf = self.lock();
+        if let StreamItem::Text(t) = &item {
+            buf.text_len += t.len();
         }
-        self.notify.notify_waiters();
+        buf.items.push(item);
+        self.deliver(buf);
     }
 
-    /// Appends the final events (`info`, then `{end:true}`) and marks the task finished.
-    pub fn finish(&self, last: impl IntoIterator<Item = StreamItem>) {
-        {
-            let mut buf = self.lock();
-            buf.items.extend(last);
-            buf.items.push(StreamItem::Object(serde_json::json!({ "end": true })));
-            buf.done = true;
+    /// Appends the final events (`info`, then `{end:true}`), marks the task finished and
+    /// delivers them.
+    pub fn finish(self: &Arc<Self>, last: impl IntoIterator<Item = StreamItem>) {
+        let mut buf = self.lock();
+        buf.items.extend(last);
+        buf.items.push(StreamItem::Object(serde_json::json!({ "end": true })));
+        buf.done = true;
+        self.deliver(buf);
+    }
+
+    /// Subscribes a socket from event index `from` (0 for a new task; what a client already
+    /// received for `resume`) and sends it what there is.
+    pub fn subscribe(self: &Arc<Self>, socket: SocketRef, from: usize) {
+        let mut buf = self.lock();
+        buf.subscribers.push(Subscriber { socket, next: from, blocked: false });
+        self.deliver(buf);
+    }
+
+    /// Delivers under the lock and, when a subscriber is blocked, makes sure a driver retries.
+    fn deliver(self: &Arc<Self>, mut buf: MutexGuard<'_, Buffer>) {
+        if buf.deliver(&self.event) && !buf.driving {
+            buf.driving = true;
+            tokio::spawn(self.clone().drive());
         }
-        self.notify.notify_waiters();
+    }
+
+    /// Retries blocked subscribers, waiting 1 ms and doubling up to 50 ms while their send
+    /// buffers stay full; ends when none is blocked.
+    async fn drive(self: Arc<Self>) {
+        let mut backoff = Duration::from_millis(1);
+        loop {
+            tokio::time::sleep(backoff).await;
+            let mut buf = self.lock();
+            if !buf.deliver(&self.event) {
+                buf.driving = false;
+                return;
+            }
+            drop(buf);
+            backoff = (backoff * 2).min(Duration::from_millis(50));
+        }
     }
 
     /// The text streamed so far: the text chunks joined (for flushes and the final record, so
@@ -99,48 +172,6 @@ impl LiveTask {
     /// Whether the stream has ended.
     pub fn is_done(&self) -> bool {
         self.lock().done
-    }
-
-    /// Emits this task's events from index `from` to `socket` until `{end:true}` or until the
-    /// socket goes away.
-    pub async fn forward(self: Arc<Self>, socket: SocketRef, from: usize) {
-        let mut next = from;
-        let mut backoff = Duration::from_millis(1);
-        loop {
-            let notified = self.notify.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            let (sent_all, done) = {
-                let buf = self.lock();
-                let mut blocked = false;
-                while next < buf.items.len() {
-                    let result = match &buf.items[next] {
-                        StreamItem::Text(t) => socket.emit(&self.event, t.as_str()),
-                        StreamItem::Object(v) => socket.emit(&self.event, v),
-                    };
-                    match result {
-                        Ok(()) => next += 1,
-                        Err(SendError::Socket(SocketError::InternalChannelFull)) => {
-                            blocked = true;
-                            break;
-                        }
-                        Err(_) => return, // the socket is closed; the task goes on without it
-                    }
-                }
-                (!blocked, buf.done && next >= buf.items.len())
-            };
-            if done {
-                return;
-            }
-            if sent_all {
-                backoff = Duration::from_millis(1);
-                notified.await;
-            } else {
-                // The socket's send buffer is full (slow client): wait for it to drain.
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_millis(50));
-            }
-        }
     }
 }
 
@@ -168,7 +199,6 @@ impl TaskHub {
             event: format!("response-{task_id}"),
             cancel: CancellationToken::new(),
             buffer: Mutex::default(),
-            notify: Notify::new(),
         });
         tasks.insert(task_id.to_owned(), task.clone());
         Some(task)

@@ -34,6 +34,10 @@ pub struct TaskPlan {
     pub run_messages: Vec<NewRunMessage>,
     /// The custom UI this runs through, and the variables used (for its usage row).
     pub custom_ui: Option<(Uuid, Value)>,
+    /// The run to create (with id `run_id`), when the task starts a new one.
+    pub new_run: Option<NewRun>,
+    /// The task row to create, unless it was registered over REST beforehand.
+    pub new_task: Option<NewTask>,
 }
 
 /// The envelope every service receives: `{taskName, taskData, taskId?}`.
@@ -130,6 +134,7 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
         }
     }
     let last_user = request.messages.iter().rev().find(|m| m.role == MessageRole::User);
+    let mut new_run = None;
     let (run_id, run_messages) = match run_id {
         Some(id) => {
             state
@@ -151,19 +156,13 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
                 None => (SourceType::Chat, None),
             };
             let name = last_user.map(|m| run_name(&m.content));
-            let run = state
-                .store
-                .create_run(user, &NewRun { source_type, source_id, name, ..Default::default() })
-                .await?;
-            (run.id, request.messages.iter().map(run_message).collect())
+            new_run = Some(NewRun { source_type, source_id, name, ..Default::default() });
+            (Uuid::new_v4(), request.messages.iter().map(run_message).collect())
         }
     };
-    let task_id = match (adopted, env.task_id) {
-        (Some(_), Some(task_id)) => task_id,
-        (_, task_id) => {
-            create_task(state, user, run_id, task_id, "chat_service", "direct_chat", &model_id, config)
-                .await?
-        }
+    let (task_id, new_task) = match (adopted, env.task_id) {
+        (Some(_), Some(task_id)) => (task_id, None),
+        (_, task_id) => new_task(state, task_id, "chat_service", "direct_chat", &model_id, config),
     };
     Ok(TaskPlan {
         user_id: user,
@@ -173,6 +172,8 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
         request,
         run_messages,
         custom_ui: ui_id.map(|id| (id, Value::Null)),
+        new_run,
+        new_task,
     })
 }
 
@@ -216,6 +217,7 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
     };
     let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &given);
     let input_message = user_input.map(|text| ChatMessage::new(MessageRole::User, text));
+    let mut new_run = None;
     let (run_id, history, run_messages) = match run_id {
         Some(id) => {
             let run = state
@@ -250,22 +252,16 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
                 // Never copy another user's unknown (possibly private) settings into this run.
                 settings.retain(|k, _| KNOWN_SETTINGS.contains(&k.as_str()));
             }
-            let run = state
-                .store
-                .create_run(
-                    user,
-                    &NewRun {
-                        source_type,
-                        source_id: Some(source_id),
-                        name: Some(format!("{} - {}", prompt.name, Utc::now().format("%Y-%m-%d %H:%M"))),
-                        settings,
-                        variable_values: resolved.variables.clone(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
+            new_run = Some(NewRun {
+                source_type,
+                source_id: Some(source_id),
+                name: Some(format!("{} - {}", prompt.name, Utc::now().format("%Y-%m-%d %H:%M"))),
+                settings,
+                variable_values: resolved.variables.clone(),
+                ..Default::default()
+            });
             let new = history.iter().chain(input_message.iter()).map(run_message).collect();
-            (run.id, history, new)
+            (Uuid::new_v4(), history, new)
         }
     };
     let mut messages = history;
@@ -277,17 +273,13 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
     let request_data = serde_json::json!({
         "prompt_id": prompt.id, "variables": resolved.variables, "custom_ui_id": ui_id, "model_id": model_id,
     });
-    let task_id = create_task(
-        state,
-        user,
-        run_id,
-        env.task_id,
-        "prompt_service",
-        "run_prompt",
-        &model_id,
-        &request_data,
-    )
-    .await?;
+    if let Some(task_id) = &env.task_id
+        && state.store.get_task(user, task_id).await?.is_some()
+    {
+        return Err(TaskError::new("duplicate_task", "this taskId was used before"));
+    }
+    let (task_id, new_task) =
+        new_task(state, env.task_id, "prompt_service", "run_prompt", &model_id, &request_data);
     Ok(TaskPlan {
         user_id: user,
         task_id,
@@ -296,6 +288,8 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
         request,
         run_messages,
         custom_ui: ui_id.map(|id| (id, variables_json)),
+        new_run,
+        new_task,
     })
 }
 
@@ -334,39 +328,27 @@ const KNOWN_SETTINGS: &[&str] = &[
     "verbosity",
 ];
 
-#[allow(clippy::too_many_arguments)]
-async fn create_task(
+/// The row of a new task (written by the runner after the ack), and its id.
+fn new_task(
     state: &AppState,
-    user: Uuid,
-    run_id: Uuid,
     task_id: Option<String>,
     service: &str,
     task_name: &str,
     model_id: &str,
     request_data: &Value,
-) -> Result<String, TaskError> {
+) -> (String, Option<NewTask>) {
     let task_id = task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
-    if state.hub.contains(&task_id) {
-        return Err(TaskError::new("duplicate_task", "this taskId was used before"));
-    }
     let provider = state.catalogue.get(model_id).map(|m| m.provider.clone());
-    state
-        .store
-        .create_task(
-            user,
-            run_id,
-            &NewTask {
-                task_id: Some(task_id.clone()),
-                service: service.into(),
-                task_name: task_name.into(),
-                model_id: Some(model_id.into()),
-                provider,
-                endpoint: None,
-                request_data: request_data.clone(),
-            },
-        )
-        .await?;
-    Ok(task_id)
+    let row = NewTask {
+        task_id: Some(task_id.clone()),
+        service: service.into(),
+        task_name: task_name.into(),
+        model_id: Some(model_id.into()),
+        provider,
+        endpoint: None,
+        request_data: request_data.clone(),
+    };
+    (task_id, Some(row))
 }
 
 fn run_message(m: &ChatMessage) -> NewRunMessage {

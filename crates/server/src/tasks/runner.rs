@@ -27,10 +27,25 @@ struct Outcome {
     ttft_ms: Option<f64>,
 }
 
-/// Streams the task to the end, records it, and ends its stream.
-pub async fn run(state: AppState, plan: TaskPlan, live: Arc<LiveTask>) {
+/// Streams the task to the end, records it, and ends its stream. The run and task rows are
+/// written beside the stream, not before it, so the first chunk never waits on the database.
+pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>) {
     let started = Instant::now();
+    let rows = tokio::spawn(create_rows(
+        state.store.clone(),
+        plan.user_id,
+        plan.run_id,
+        plan.new_run.take(),
+        plan.new_task.take(),
+    ));
     let mut outcome = stream(&state, &plan, &live, started).await;
+    match rows.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, task_id = plan.task_id, "could not record the task's start")
+        }
+        Err(e) => tracing::error!(error = %e, task_id = plan.task_id, "recording the task's start panicked"),
+    }
     outcome.text = live.text();
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (input, output) = outcome.usage.unwrap_or((0, 0));
@@ -59,7 +74,7 @@ pub async fn run(state: AppState, plan: TaskPlan, live: Arc<LiveTask>) {
     state.hub.expire_later(plan.task_id.clone());
 }
 
-async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Instant) -> Outcome {
+async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started: Instant) -> Outcome {
     let mut out = Outcome {
         status: TaskStatus::Completed,
         text: String::new(),
@@ -94,15 +109,10 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
                     if chunk.is_empty() {
                         continue;
                     }
-                    let first = out.ttft_ms.is_none();
-                    if first {
+                    if out.ttft_ms.is_none() {
                         out.ttft_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                     }
                     live.push(StreamItem::Text(chunk));
-                    if first {
-                        // Marks the task `streaming` with its time to first token at once.
-                        flushed_len = flush_text(state, plan, live, out.ttft_ms);
-                    }
                 }
                 Some(Ok(StreamEvent::ToolUpdate(update))) => {
                     live.push(StreamItem::Object(json!({ "tool_update": update })));
@@ -114,6 +124,23 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &LiveTask, started: Ins
             }
         }
     }
+}
+
+/// Writes a new task's run (when it starts one) and task rows.
+async fn create_rows(
+    store: promptdeck_store::Store,
+    user: uuid::Uuid,
+    run_id: uuid::Uuid,
+    new_run: Option<promptdeck_core::NewRun>,
+    new_task: Option<promptdeck_core::NewTask>,
+) -> Result<(), promptdeck_store::StoreError> {
+    if let Some(run) = new_run {
+        store.create_run_with_id(user, run_id, &run).await?;
+    }
+    if let Some(task) = new_task {
+        store.create_task(user, run_id, &task).await?;
+    }
+    Ok(())
 }
 
 /// Writes the text so far in the background (never awaited on the streaming path); returns
