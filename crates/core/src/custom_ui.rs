@@ -125,8 +125,8 @@ pub struct CustomUiPatch {
     #[serde(default)]
     pub name: Option<String>,
     /// New description.
-    #[serde(default)]
-    pub description: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
     /// New code.
     #[serde(default)]
     pub component_code: Option<String>,
@@ -143,21 +143,21 @@ pub struct CustomUiPatch {
     #[serde(default)]
     pub show_variables: Option<bool>,
     /// Layout preferences.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
-    pub layout_config: Option<Value>,
+    pub layout_config: Option<Option<Value>>,
     /// Theme overrides.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
-    pub styling_config: Option<Value>,
+    pub styling_config: Option<Option<Value>>,
     /// Props schema.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
-    pub props_schema: Option<Value>,
+    pub props_schema: Option<Option<Value>>,
     /// Default props.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
-    pub default_props: Option<Value>,
+    pub default_props: Option<Option<Value>>,
     /// Draft, active or archived (publishing goes through `/publish`).
     #[serde(default)]
     pub status: Option<CustomUiStatus>,
@@ -167,6 +167,16 @@ pub struct CustomUiPatch {
     /// Featured (admins only).
     #[serde(default)]
     pub is_featured: Option<bool>,
+}
+
+/// Reads a field that is present — `null` included — as `Some`, so a patch can tell "clear this"
+/// (`null`) from "leave it" (absent).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A usage row: one run of a custom UI.

@@ -253,9 +253,7 @@ fn apply_patch(ui: &mut PromptCustomUi, p: CustomUiPatch) -> ApiResult<bool> {
     macro_rules! set {
         ($($field:ident),*) => { $(if let Some(v) = p.$field { ui.$field = v; })* };
     }
-    macro_rules! set_opt {
-        ($($field:ident),*) => { $(if let Some(v) = p.$field { ui.$field = Some(v); })* };
-    }
+    // `null` clears a nullable field; an absent field stays as it is.
     set!(
         component_code,
         component_type,
@@ -264,9 +262,13 @@ fn apply_patch(ui: &mut PromptCustomUi, p: CustomUiPatch) -> ApiResult<bool> {
         show_variables,
         status,
         is_public,
-        is_featured
+        is_featured,
+        description,
+        layout_config,
+        styling_config,
+        props_schema,
+        default_props
     );
-    set_opt!(description, layout_config, styling_config, props_schema, default_props);
     Ok(recheck)
 }
 

@@ -507,3 +507,31 @@ async fn the_compiled_code_answers_304_when_the_etag_matches(backend: Backend) {
     assert_ne!(third.header("etag"), Some(etag));
     assert!(third.body.contains("Changed"), "{}", third.body);
 }
+
+async fn patching_a_field_to_null_clears_it_and_absent_fields_stay(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.new_user().await;
+    let prompt = app.new_prompt(&user).await;
+    let ui = app.new_custom_ui(&user, str_of(&prompt["id"])).await;
+    let id = str_of(&ui["id"]);
+    let schema = json!({"type": "object", "properties": {"title": {"type": "string"}}});
+    let set = app
+        .update_custom_ui(
+            &user,
+            id,
+            &json!({"props_schema": schema, "styling_config": {"accent": "#336"}, "description": "d"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set["props_schema"], schema);
+
+    let cleared = app
+        .update_custom_ui(&user, id, &json!({"props_schema": null, "description": null}))
+        .await
+        .expect(200);
+    assert_eq!(cleared["props_schema"], Value::Null);
+    assert_eq!(cleared["description"], Value::Null);
+    assert_eq!(cleared["styling_config"], json!({"accent": "#336"}), "an absent field is left as it was");
+}
+
+both_backends!(patching_a_field_to_null_clears_it_and_absent_fields_stay);
