@@ -123,7 +123,9 @@ impl LiveTask {
     /// received for `resume`) and sends it what there is.
     pub fn subscribe(self: &Arc<Self>, socket: SocketRef, from: usize) {
         let mut buf = self.lock();
-        buf.subscribers.push(Subscriber { socket, next: from, blocked: false });
+        // A finished stream always ends with `{end:true}`, even for a `from` past its end.
+        let next = if buf.done { from.min(buf.items.len().saturating_sub(1)) } else { from };
+        buf.subscribers.push(Subscriber { socket, next, blocked: false });
         self.deliver(buf);
     }
 
