@@ -5,7 +5,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { html } from "@codemirror/lang-html";
 import { javascript } from "@codemirror/lang-javascript";
 import { json } from "@codemirror/lang-json";
-import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, defaultHighlightStyle, foldGutter, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
@@ -14,6 +14,16 @@ import { useEffect, useRef } from "react";
 import type { ValidationIssue } from "../../../lib/types";
 
 export type Language = "tsx" | "html" | "json";
+
+// CodeMirror's default colours with the few that fail WCAG AA contrast on white (4.5:1)
+// darkened (also on the active line's tinted background): orange, brown, red and the greens.
+const DARKER: Record<string, string> = { "#e40": "#a93200", "#940": "#7a3a00", "#f00": "#c00000", "#085": "#006b43", "#167": "#105a68" };
+const accessibleHighlightStyle = HighlightStyle.define(
+  defaultHighlightStyle.specs.map((spec) => {
+    const color = typeof spec.color === "string" ? DARKER[spec.color] : undefined;
+    return color ? { ...spec, color } : spec;
+  }),
+);
 
 function language(l: Language): Extension {
   if (l === "html") return html();
@@ -81,7 +91,7 @@ export function CodeEditor({
           autocompletion(),
           highlightActiveLine(),
           highlightSelectionMatches(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(accessibleHighlightStyle, { fallback: true }),
           lintGutter(),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
           langSlot.current.of(language(lang)),
