@@ -269,3 +269,72 @@ test("templates filter by difficulty, preview and become a draft; a gallery UI i
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** A new user through the API; returns an API client with their token. */
+async function apiUser(prefix) {
+  const res = await fetch(`${server.app}/api/auth/signup`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `${prefix}${Date.now()}@example.com`, password: "correct horse battery" }),
+  });
+  return apiClient(server.app, (await res.json()).token);
+}
+
+test("the gallery pages through results and keeps its filters in the URL", async () => {
+  const owner = await apiUser("pager");
+  const prompt = await owner("POST", "/api/prompts", { name: "Pager prompt", messages: [{ role: "user", content: "{{word}}" }], variableDefaults: [{ name: "word", defaultValue: "hi" }], settings: { model_id: "echo" } });
+  for (let i = 1; i <= 30; i++) {
+    const ui = await owner("POST", "/api/custom-uis", { prompt_id: prompt.id, name: `Pager ${String(i).padStart(2, "0")}`, description: "A paging fixture.", component_type: "template", component_code: "<form><input name=\"word\"><button type=\"submit\">Go</button></form><output></output>" });
+    await owner("POST", `/api/custom-uis/${ui.id}/publish`);
+  }
+
+  const context = await browser.newContext({ viewport: SIZES.desktop });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signUpInBrowser(page, server.app);
+
+  // A shared link restores the search; the first page, then "Load more" with the total.
+  await page.goto(`${server.app}/gallery?q=paging+fixture`);
+  const search = page.getByRole("searchbox", { name: "Search the gallery" });
+  const cards = page.getByRole("list", { name: "Custom UIs" }).getByRole("listitem");
+  await page.getByTestId("gallery-count").getByText("Showing 24 of 30").waitFor();
+  assert.equal(await search.inputValue(), "paging fixture");
+  assert.equal(await cards.count(), 24);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await page.getByTestId("gallery-count").getByText("Showing 30 of 30").waitFor();
+  assert.equal(await cards.count(), 30);
+  assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
+
+  // Sort and kind go into the URL; a reload keeps them; Back undoes the last change.
+  await page.getByLabel("Sort by").selectOption("use_count");
+  await page.waitForURL((u) => u.searchParams.get("sort") === "use_count" && u.searchParams.get("q") === "paging fixture");
+  await page.getByLabel("Kind").selectOption("react");
+  await page.waitForURL((u) => u.searchParams.get("kind") === "react");
+  await page.getByTestId("gallery-count").getByText("0 React UIs in the 24 of 30 loaded so far").waitFor();
+  await page.reload();
+  await page.getByTestId("gallery-count").getByText("0 React UIs in the 24 of 30 loaded so far").waitFor();
+  await page.getByRole("button", { name: "Load more" }).click();
+  await page.getByText("Nothing matches. Try other words or filters.").waitFor();
+  assert.equal(await page.getByLabel("Kind").inputValue(), "react");
+  assert.equal(await page.getByLabel("Sort by").inputValue(), "use_count");
+  assert.equal(await search.inputValue(), "paging fixture");
+  await page.goBack();
+  await page.waitForURL((u) => !u.searchParams.has("kind") && u.searchParams.get("sort") === "use_count");
+  // Kind filters the pages already loaded, so all 30 are back.
+  await page.getByTestId("gallery-count").getByText("Showing 30 of 30").waitFor();
+  assert.equal(await page.getByLabel("Kind").inputValue(), "all");
+
+  // Typing a search replaces the URL's q; the Featured tab is a URL change too.
+  await search.fill("Pager 07");
+  await page.waitForURL((u) => u.searchParams.get("q") === "Pager 07");
+  await page.getByTestId("gallery-count").getByText("Showing 1 of 1").waitFor();
+  await page.getByRole("tab", { name: "Featured" }).click();
+  await page.waitForURL((u) => u.searchParams.get("scope") === "featured");
+  await page.getByRole("tab", { name: "Featured", selected: true }).waitFor();
+  await page.goBack();
+  await page.getByRole("tab", { name: "All public", selected: true }).waitFor();
+  await page.getByTestId("gallery-count").getByText("Showing 1 of 1").waitFor();
+  assert.equal(await search.inputValue(), "Pager 07");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -5,8 +5,8 @@ import type { CustomUi, CustomUiWithPrompt, Page, PromptData } from "../../../li
 export type Scope = "public" | "featured";
 export type Sort = "recent" | "use_count" | "rating";
 
-export function listGallery(scope: Scope, q: string, sort: Sort): Promise<Page<CustomUi>> {
-  const params = new URLSearchParams({ scope, sort, limit: "100" });
+export function listGallery(scope: Scope, q: string, sort: Sort, limit: number, offset = 0): Promise<Page<CustomUi>> {
+  const params = new URLSearchParams({ scope, sort, limit: String(limit), offset: String(offset) });
   if (q.trim()) params.set("q", q.trim());
   return api<Page<CustomUi>>("GET", `/api/custom-uis?${params}`);
 }
