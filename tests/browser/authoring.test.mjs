@@ -232,7 +232,7 @@ test("templates filter by difficulty, preview and become a draft; a gallery UI i
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await signUpInBrowser(page, server.app);
+  const session = await signUpInBrowser(page, server.app);
 
   await page.getByRole("link", { name: "Templates", exact: true }).click();
   const cards = page.getByRole("list", { name: "Templates" }).getByRole("listitem");
@@ -245,6 +245,21 @@ test("templates filter by difficulty, preview and become a draft; a gallery UI i
   const name = await card.getByRole("heading").textContent();
   await card.getByRole("button", { name: "Preview code" }).click();
   await card.getByLabel(`Code of ${name}`).waitFor();
+  // The live preview runs the template in the sandbox, as a draft under a private echo prompt.
+  await card.getByRole("button", { name: "Live preview" }).click();
+  const live = card.getByRole("region", { name: `Live preview of ${name}` });
+  await live.locator("iframe.ui-frame").waitFor();
+  await live.frameLocator("iframe.ui-frame").locator("#root > *").first().waitFor({ timeout: 20_000 });
+  const me = apiClient(server.app, session.token);
+  const previewPrompts = (await me("GET", "/api/prompts?limit=200")).items.filter((p) => p.name === "Template previews");
+  assert.equal(previewPrompts.length, 1);
+  assert.equal(previewPrompts[0].settings.model_id, "echo");
+  await card.getByRole("button", { name: "Hide live preview" }).click();
+  await card.getByRole("button", { name: "Live preview" }).click();
+  await live.frameLocator("iframe.ui-frame").locator("#root > *").first().waitFor({ timeout: 20_000 });
+  const drafts = await me("GET", `/api/custom-uis?scope=mine&prompt_id=${previewPrompts[0].id}`);
+  assert.equal(drafts.items.length, 1, "the preview draft is reused");
+  assert.equal(drafts.items[0].status, "draft");
   await shoot(page, "templates");
   await card.getByRole("button", { name: "Use template" }).click();
   await page.waitForURL(/\/uis\/[0-9a-f-]+\/edit$/);

@@ -44,7 +44,7 @@ export function App() {
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
   else if (pathname === "/gallery") page = <GalleryPage />;
   else if (pathname === "/runs") page = <RunsPage />;
-  else if (pathname === "/templates") page = <TemplatesPage />;
+  else if (pathname === "/templates") page = <TemplatesPage preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/runs/:id", pathname))) page = <RunPage key={params.id} id={params.id ?? ""} />;
   else page = <main className="page"><h1>Not found</h1></main>;

@@ -1,6 +1,6 @@
 // REST calls of the template library, and turning a template into the user's own draft UI.
 import { api } from "../../../lib/api";
-import type { CustomUi, Page, PromptData, Template } from "../../../lib/types";
+import type { CustomUi, CustomUiWithPrompt, Page, PromptData, Template } from "../../../lib/types";
 
 export interface TemplateFilter {
   category: string;
@@ -35,4 +35,46 @@ export async function draftFromTemplate(t: Template, promptId: string | null): P
     component_code: t.component_code,
     component_type: "react",
   });
+}
+
+export const PREVIEW_PROMPT_NAME = "Template previews";
+let previewPrompt: Promise<string> | null = null;
+
+/** The caller's private "Template previews" prompt (echo model), created on first use. */
+function previewPromptId(): Promise<string> {
+  previewPrompt ??= (async () => {
+    for (let offset = 0; ; offset += 200) {
+      const page = await api<Page<PromptData>>("GET", `/api/prompts?limit=200&offset=${offset}`);
+      const found = page.items.find((p) => p.name === PREVIEW_PROMPT_NAME);
+      if (found) return found.id;
+      if (offset + page.items.length >= page.total || page.items.length === 0) break;
+    }
+    const p = await api<PromptData>("POST", "/api/prompts", {
+      name: PREVIEW_PROMPT_NAME,
+      description: "Throwaway drafts for previewing templates live.",
+      messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: "{{text}}" }],
+      variableDefaults: [{ name: "text", defaultValue: "Hello!" }],
+      settings: { model_id: "echo" },
+    });
+    return p.id;
+  })().finally(() => {
+    previewPrompt = null;
+  });
+  return previewPrompt;
+}
+
+/** A throwaway draft UI running the template's code under the preview prompt (reused per template). */
+export async function previewDraft(t: Template): Promise<CustomUiWithPrompt> {
+  const promptId = await previewPromptId();
+  const name = `Preview: ${t.name}`.slice(0, 200);
+  const mine = await api<Page<CustomUi>>("GET", `/api/custom-uis?${new URLSearchParams({ scope: "mine", prompt_id: promptId, limit: "200" })}`);
+  const existing = mine.items.find((u) => u.name === name && u.status === "draft");
+  let id: string;
+  if (existing) {
+    id = existing.id;
+    if (existing.component_code !== t.component_code) await api<CustomUi>("PATCH", `/api/custom-uis/${encodeURIComponent(id)}`, { component_code: t.component_code });
+  } else {
+    id = (await api<CustomUi>("POST", "/api/custom-uis", { prompt_id: promptId, name, description: `Live preview of the “${t.name}” template.`, component_code: t.component_code, component_type: "react" })).id;
+  }
+  return api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
 }

@@ -1,12 +1,15 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { navigate } from "../../../lib/router";
-import type { PromptData, Template } from "../../../lib/types";
-import { listMyPrompts, listTemplates, draftFromTemplate, type TemplateFilter } from "../api/templates";
+import type { CustomUiWithPrompt, PromptData, Template } from "../../../lib/types";
+import { listMyPrompts, listTemplates, draftFromTemplate, previewDraft, PREVIEW_PROMPT_NAME, type TemplateFilter } from "../api/templates";
+
+/** Renders a saved UI in the sandbox (the runner's `UiPreview`, passed in by the app). */
+export type RenderPreview = (ui: CustomUiWithPrompt) => ReactNode;
 
 const DIFFICULTIES = ["beginner", "intermediate", "advanced"];
 
-/** `/templates`: browse by category, tag and difficulty; preview the code; use one. */
-export function TemplatesPage() {
+/** `/templates`: browse by category, tag and difficulty; preview the code or run it live; use one. */
+export function TemplatesPage({ preview }: { preview: RenderPreview }) {
   const [filter, setFilter] = useState<TemplateFilter>({ category: "", tag: "", difficulty: "" });
   const [all, setAll] = useState<Template[]>([]);
   const [items, setItems] = useState<Template[] | null>(null);
@@ -15,7 +18,7 @@ export function TemplatesPage() {
 
   useEffect(() => {
     listTemplates({ category: "", tag: "", difficulty: "" }).then((p) => setAll(p.items), () => undefined);
-    listMyPrompts().then((p) => setPrompts(p.items), () => undefined);
+    listMyPrompts().then((p) => setPrompts(p.items.filter((x) => x.name !== PREVIEW_PROMPT_NAME)), () => undefined);
   }, []);
   useEffect(() => {
     let live = true;
@@ -56,16 +59,19 @@ export function TemplatesPage() {
       {error && <p role="alert" className="error">{error}</p>}
       {items === null ? <p aria-busy="true">Loading…</p> : items.length === 0 ? <p className="muted">No template matches these filters.</p> : (
         <ul className="cards" aria-label="Templates">
-          {items.map((t) => <TemplateCard key={t.id} template={t} prompts={prompts} />)}
+          {items.map((t) => <TemplateCard key={t.id} template={t} prompts={prompts} renderPreview={preview} />)}
         </ul>
       )}
     </main>
   );
 }
 
-function TemplateCard({ template: t, prompts }: { template: Template; prompts: PromptData[] }) {
+function TemplateCard({ template: t, prompts, renderPreview }: { template: Template; prompts: PromptData[]; renderPreview: RenderPreview }) {
   const id = useId();
   const [preview, setPreview] = useState(false);
+  const [live, setLive] = useState<CustomUiWithPrompt | null>(null);
+  const [liveOpen, setLiveOpen] = useState(false);
+  const [liveBusy, setLiveBusy] = useState(false);
   const [target, setTarget] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -78,6 +84,20 @@ function TemplateCard({ template: t, prompts }: { template: Template; prompts: P
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
+    }
+  };
+  const toggleLive = async () => {
+    if (liveOpen) return setLiveOpen(false);
+    setLiveOpen(true);
+    setLiveBusy(true);
+    setError(null);
+    try {
+      setLive(await previewDraft(t));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setLiveOpen(false);
+    } finally {
+      setLiveBusy(false);
     }
   };
   return (
@@ -94,8 +114,15 @@ function TemplateCard({ template: t, prompts }: { template: Template; prompts: P
       </div>
       <div className="row center">
         <button type="button" className="secondary" aria-expanded={preview} aria-controls={`${id}-code`} onClick={() => setPreview((p) => !p)}>{preview ? "Hide code" : "Preview code"}</button>
+        <button type="button" className="secondary" aria-expanded={liveOpen} aria-controls={`${id}-live`} disabled={liveBusy} onClick={() => void toggleLive()}>{liveOpen ? "Hide live preview" : "Live preview"}</button>
       </div>
       {preview && <pre id={`${id}-code`} className="code-preview" tabIndex={0} aria-label={`Code of ${t.name}`}>{t.component_code}</pre>}
+      {liveOpen && (
+        <section id={`${id}-live`} className="stack template-live" aria-label={`Live preview of ${t.name}`}>
+          <p className="muted">Runs in the sandbox with the echo model, as a private draft under “{PREVIEW_PROMPT_NAME}”.</p>
+          {liveBusy || !live ? <p aria-busy="true" className="muted">Preparing the preview…</p> : renderPreview(live)}
+        </section>
+      )}
       <div className="row center">
         <label className="inline">Attach to
           <select value={target} onChange={(e) => setTarget(e.target.value)}>
