@@ -137,6 +137,17 @@ test("a newcomer publishes a UI that a second user finds, rates and runs; runs s
   await page.waitForURL((u) => !u.pathname.includes(uiId));
   await page.getByText("v2", { exact: true }).first().waitFor();
   await page.getByTestId("version-diff").waitFor();
+  // The compare lists changed settings too, old → new.
+  const settingsDiff = page.getByRole("region", { name: "Settings changed from v1 to v2" });
+  await settingsDiff.getByText("No settings changed.").waitFor();
+  await page.getByLabel("Execution mode").selectOption("auto-run");
+  await page.getByLabel("Submit on open (auto_submit)").check();
+  await page.getByRole("button", { name: "Save draft" }).click();
+  const changed = (field) => settingsDiff.getByRole("listitem").filter({ has: page.locator("code", { hasText: new RegExp(`^${field}$`) }) });
+  await changed("execution_mode").locator("ins").getByText("auto-run", { exact: true }).waitFor();
+  assert.equal(await changed("auto_submit").locator("del").textContent(), "false");
+  assert.equal(await changed("auto_submit").locator("ins").textContent(), "true");
+  assert.equal(await settingsDiff.getByRole("listitem").count(), 2, "only the changed settings are listed");
   const v2 = page.url();
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Roll back to v1" }).click();

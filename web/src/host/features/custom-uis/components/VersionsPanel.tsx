@@ -7,8 +7,9 @@ import { navigate } from "../../../lib/router";
 import type { CustomUi } from "../../../lib/types";
 import { listVersions, newVersion } from "../api/customUis";
 import { patchOfUi } from "../utils/form";
+import { settingChanges } from "../utils/versionDiff";
 
-/** The version chain: compare any two versions' code side by side, restore an older one. */
+/** The version chain: compare any two versions' code side by side and their settings, restore an older one. */
 export function VersionsPanel({ ui }: { ui: CustomUi }) {
   const [versions, setVersions] = useState<CustomUi[] | null>(null);
   const [a, setA] = useState("");
@@ -63,7 +64,12 @@ export function VersionsPanel({ ui }: { ui: CustomUi }) {
                 <label className="inline">Compare<select aria-label="Older version" value={a} onChange={(e) => setA(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
                 <label className="inline">with<select aria-label="Newer version" value={b} onChange={(e) => setB(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
               </div>
-              {left && right && <Diff a={left.component_code} b={right.component_code} />}
+              {left && right && (
+                <>
+                  <Diff a={left.component_code} b={right.component_code} />
+                  <SettingsDiff a={left} b={right} />
+                </>
+              )}
             </>
           )}
         </>
@@ -81,4 +87,23 @@ function Diff({ a, b }: { a: string; b: string }) {
     return () => view.destroy();
   }, [a, b]);
   return <div ref={host} className="diff" aria-label="Differences between the versions" data-testid="version-diff" />;
+}
+
+function SettingsDiff({ a, b }: { a: CustomUi; b: CustomUi }) {
+  const changes = settingChanges(a, b);
+  const label = `Settings changed from v${a.version ?? "?"} to v${b.version ?? "?"}`;
+  return (
+    <section className="stack settings-diff" aria-label={label} data-testid="settings-diff">
+      <h3>Settings</h3>
+      {changes.length === 0 ? <p className="muted">No settings changed.</p> : (
+        <ul className="list plain">
+          {changes.map((c) => (
+            <li key={c.field}>
+              <code>{c.field}</code>: <span className="sr-only">changed from</span> <del><code>{c.before}</code></del> <span aria-hidden="true">→</span><span className="sr-only">to</span> <ins><code>{c.after}</code></ins>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
