@@ -141,6 +141,12 @@ pub struct PromptSettings {
 }
 
 impl PromptSettings {
+    /// The settings anyone allowed to run the prompt may see: the named ones, without the
+    /// unknown extras, which may hold private values such as provider keys.
+    pub fn public(&self) -> PromptSettings {
+        PromptSettings { extra: Map::new(), ..self.clone() }
+    }
+
     /// Settings for a model with nothing else set.
     pub fn for_model(model_id: impl Into<String>) -> Self {
         PromptSettings {
@@ -266,6 +272,14 @@ mod tests {
         let back = serde_json::to_value(&s).unwrap();
         assert_eq!(back["seed"], 7);
         assert_eq!(back["model_id"], "echo");
+    }
+
+    #[test]
+    fn public_settings_drop_only_the_unknown_ones() {
+        let json = r#"{"model_id":"echo","temperature":0.5,"provider_api_key":"sk-x"}"#;
+        let s: PromptSettings = serde_json::from_str(json).unwrap();
+        let public = serde_json::to_value(s.public()).unwrap();
+        assert_eq!(public, serde_json::json!({"model_id":"echo","temperature":0.5}));
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Custom UI rules the handlers share: checking code against the compiler, the public view of
 //! a prompt, and who may change what.
 
-use promptdeck_compiler::UiSource;
-use promptdeck_core::{
-    ComponentType, CustomUiStatus, PromptCustomUi, PromptSettings, PromptsData, ValidationReport,
-};
+use std::sync::Arc;
+
+use promptdeck_compiler::{Compiled, Compiler, UiSource};
+use promptdeck_core::{ComponentType, CustomUiStatus, PromptCustomUi, PromptsData, ValidationReport};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
@@ -25,14 +25,7 @@ pub async fn check_ui(
     ui: &PromptCustomUi,
     prompt: Option<&PromptsData>,
 ) -> ValidationReport {
-    let source = OwnedSource {
-        component_type: ui.component_type,
-        code: ui.component_code.clone(),
-        props_schema: ui.props_schema.clone(),
-        default_props: ui.default_props.clone(),
-        prompt_variables: prompt.map(variable_names),
-    };
-    check_source(state, source).await
+    check_source(state, OwnedSource::of(ui, prompt.map(variable_names))).await
 }
 
 /// What the checks read, owned so it can move to a blocking thread.
@@ -49,20 +42,42 @@ pub struct OwnedSource {
     pub prompt_variables: Option<Vec<String>>,
 }
 
-/// Checks a custom UI on a blocking thread (a large component takes milliseconds).
-pub async fn check_source(state: &AppState, src: OwnedSource) -> ValidationReport {
+impl OwnedSource {
+    /// What the compiler reads of a saved UI.
+    pub fn of(ui: &PromptCustomUi, prompt_variables: Option<Vec<String>>) -> Self {
+        OwnedSource {
+            component_type: ui.component_type,
+            code: ui.component_code.clone(),
+            props_schema: ui.props_schema.clone(),
+            default_props: ui.default_props.clone(),
+            prompt_variables,
+        }
+    }
+
+    fn borrow(&self) -> UiSource<'_> {
+        UiSource {
+            component_type: self.component_type,
+            code: &self.code,
+            props_schema: self.props_schema.as_ref(),
+            default_props: self.default_props.as_ref(),
+            prompt_variables: self.prompt_variables.as_deref(),
+        }
+    }
+}
+
+/// Runs the compiler on a blocking thread (a large component takes milliseconds).
+async fn on_compiler<T: Send + 'static>(
+    state: &AppState,
+    src: OwnedSource,
+    work: impl FnOnce(&Compiler, &UiSource<'_>) -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
     let compiler = state.compiler.clone();
-    let checked = tokio::task::spawn_blocking(move || {
-        compiler.check(&UiSource {
-            component_type: src.component_type,
-            code: &src.code,
-            props_schema: src.props_schema.as_ref(),
-            default_props: src.default_props.as_ref(),
-            prompt_variables: src.prompt_variables.as_deref(),
-        })
-    })
-    .await;
-    checked.unwrap_or_else(|e| ValidationReport {
+    tokio::task::spawn_blocking(move || work(&compiler, &src.borrow())).await
+}
+
+/// Checks a custom UI through the shared compile cache.
+pub async fn check_source(state: &AppState, src: OwnedSource) -> ValidationReport {
+    on_compiler(state, src, |c, s| c.check(s)).await.unwrap_or_else(|e| ValidationReport {
         validated: false,
         validation_errors: vec![promptdeck_core::ValidationIssue {
             line: 1,
@@ -70,6 +85,18 @@ pub async fn check_source(state: &AppState, src: OwnedSource) -> ValidationRepor
             rule: "internal".into(),
             message: format!("the checks could not run: {e}"),
         }],
+    })
+}
+
+/// Compiles a saved UI through the shared compile cache; a UI that does not compile is a 422
+/// listing its issues.
+pub async fn compile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
+    let result = on_compiler(state, OwnedSource::of(ui, None), |c, s| c.compile(s))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    result.map_err(|e| ApiError::Invalid {
+        message: "the custom UI does not compile".into(),
+        details: json!({ "validation_errors": e.into_report().validation_errors }),
     })
 }
 
@@ -121,7 +148,7 @@ pub fn prompt_view(prompt: &PromptsData, viewer: uuid::Uuid) -> Map<String, Valu
             _ => Map::new(),
         };
     }
-    let settings = PromptSettings { extra: Map::new(), ..prompt.settings.clone() };
+    let settings = prompt.settings.public();
     let mut map = Map::new();
     map.insert("id".into(), json!(prompt.id));
     map.insert("name".into(), json!(prompt.name));

@@ -7,7 +7,6 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use promptdeck_compiler::UiSource;
 use promptdeck_core::{
     ComponentType, CreateCustomUiInput, CustomUiPatch, CustomUiRating, CustomUiStatus, CustomUiUsage,
     CustomUiWithPrompt, NewUsage, Page, PromptCustomUi, RatingInput, ValidationReport, check_name,
@@ -25,7 +24,7 @@ use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::routes::prompts::Paging;
 use crate::state::AppState;
 use crate::ui_rules::{
-    OwnedSource, apply_checks, check_source, prompt_view, require_owner, require_publishable,
+    OwnedSource, apply_checks, check_source, compile, prompt_view, require_owner, require_publishable,
 };
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -62,7 +61,7 @@ async fn get_ui_state(
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<UiState>> {
-    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    visible_ui(&state, user.id, id).await?;
     let value = state.store.ui_state(user.id, id).await?;
     Ok(Json(UiState { state: value.as_object().cloned().unwrap_or_default() }))
 }
@@ -81,10 +80,15 @@ async fn put_ui_state(
     if value.to_string().len() > MAX_UI_STATE_BYTES {
         return Err(ApiError::Validation(format!("state: at most {MAX_UI_STATE_BYTES} bytes of JSON")));
     }
-    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    visible_ui(&state, user.id, id).await?;
     state.store.put_ui_state(user.id, id, &value).await?;
     let Value::Object(state) = value else { return Err(ApiError::Internal("state is not an object".into())) };
     Ok(Json(UiState { state }))
+}
+
+/// A custom UI the caller may see (their own, or public and active); 404 otherwise.
+async fn visible_ui(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<PromptCustomUi> {
+    state.store.find_ui(user, id).await?.ok_or(ApiError::NotFound("custom UI"))
 }
 
 /// Filters of the custom UI list.
@@ -200,7 +204,7 @@ async fn get_ui(
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<CustomUiWithPrompt>> {
-    let ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let ui = visible_ui(&state, user.id, id).await?;
     let prompt =
         state.store.get_prompt_of_visible_ui(user.id, id).await?.ok_or(ApiError::NotFound("prompt"))?;
     Ok(Json(CustomUiWithPrompt { prompt: prompt_view(&prompt, user.id), ui }))
@@ -217,7 +221,7 @@ async fn update_ui(
     IdPath(id): IdPath,
     ApiJson(patch): ApiJson<CustomUiPatch>,
 ) -> ApiResult<Json<PromptCustomUi>> {
-    let mut ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let mut ui = visible_ui(&state, user.id, id).await?;
     if patch.is_featured.is_some() && !user.is_admin {
         return Err(ApiError::Forbidden("only an admin may feature a custom UI".into()));
     }
@@ -280,7 +284,7 @@ async fn delete_ui(
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
 ) -> ApiResult<StatusCode> {
-    let ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let ui = visible_ui(&state, user.id, id).await?;
     require_owner(&ui, user.id)?;
     state.store.delete_ui(user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -295,7 +299,7 @@ async fn publish_ui(
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<PromptCustomUi>> {
-    let mut ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let mut ui = visible_ui(&state, user.id, id).await?;
     require_owner(&ui, user.id)?;
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
     apply_checks(&state, &mut ui, prompt.as_ref()).await;
@@ -314,7 +318,7 @@ async fn list_versions(
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Page<PromptCustomUi>>> {
-    let ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let ui = visible_ui(&state, user.id, id).await?;
     let mut items = state.store.ui_versions(&ui).await?;
     if ui.user_id != user.id {
         items.retain(|v| v.is_public && v.status == CustomUiStatus::Active);
@@ -350,7 +354,7 @@ async fn create_version(
     if patch.is_featured.is_some() {
         return Err(ApiError::Validation("is_featured: cannot be set on a new version".into()));
     }
-    let base = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let base = visible_ui(&state, user.id, id).await?;
     require_owner(&base, user.id)?;
     let chain = state.store.ui_versions(&base).await?;
     let now = Utc::now();
@@ -388,7 +392,7 @@ async fn rate_ui(
     ApiJson(input): ApiJson<RatingInput>,
 ) -> ApiResult<Json<CustomUiRating>> {
     input.check()?;
-    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    visible_ui(&state, user.id, id).await?;
     Ok(Json(state.store.upsert_rating(user.id, id, &input).await?))
 }
 
@@ -402,7 +406,7 @@ async fn record_usage(
     IdPath(id): IdPath,
     ApiJson(usage): ApiJson<NewUsage>,
 ) -> ApiResult<(StatusCode, Json<CustomUiUsage>)> {
-    state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    visible_ui(&state, user.id, id).await?;
     if let Some(run_id) = usage.run_id {
         state.store.get_run(user.id, run_id).await?.ok_or(ApiError::NotFound("run"))?;
     }
@@ -474,7 +478,7 @@ async fn compiled_ui(
     IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
+    let ui = visible_ui(&state, user.id, id).await?;
     let compiled = compile(&state, &ui).await?;
     let etag = format!("\"{}\"", compiled.hash);
     let fresh = headers
@@ -497,32 +501,4 @@ async fn compiled_ui(
         compiled.code.clone(),
     )
         .into_response())
-}
-
-/// Compiles a UI through the shared cache on a blocking thread.
-pub async fn compile(
-    state: &AppState,
-    ui: &PromptCustomUi,
-) -> ApiResult<std::sync::Arc<promptdeck_compiler::Compiled>> {
-    let compiler = state.compiler.clone();
-    let (kind, code, schema, defaults) =
-        (ui.component_type, ui.component_code.clone(), ui.props_schema.clone(), ui.default_props.clone());
-    let result = tokio::task::spawn_blocking(move || {
-        compiler.compile(&UiSource {
-            component_type: kind,
-            code: &code,
-            props_schema: schema.as_ref(),
-            default_props: defaults.as_ref(),
-            prompt_variables: None,
-        })
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    result.map_err(|e| {
-        let report = e.into_report();
-        ApiError::Invalid {
-            message: "the custom UI does not compile".into(),
-            details: serde_json::json!({ "validation_errors": report.validation_errors }),
-        }
-    })
 }

@@ -226,9 +226,4 @@ impl TaskHub {
             }
         });
     }
-
-    /// Forgets a task at once (it never started).
-    pub fn remove(&self, task_id: &str) {
-        self.lock().remove(task_id);
-    }
 }

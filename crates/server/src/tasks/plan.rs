@@ -244,14 +244,11 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
                 Some(id) => (SourceType::Custom, id.to_string()),
                 None => (SourceType::Prompt, prompt.id.to_string()),
             };
-            let mut settings = serde_json::to_value(&prompt.settings)
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-                .unwrap_or_default();
-            if prompt.user_id != user {
-                // Never copy another user's unknown (possibly private) settings into this run.
-                settings.retain(|k, _| KNOWN_SETTINGS.contains(&k.as_str()));
-            }
+            // Another user's unknown (possibly private) settings never reach this user's run.
+            let settings =
+                if prompt.user_id == user { prompt.settings.clone() } else { prompt.settings.public() };
+            let settings =
+                serde_json::to_value(&settings).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default();
             new_run = Some(NewRun {
                 source_type,
                 source_id: Some(source_id),
@@ -311,22 +308,6 @@ async fn preregistered_run(
         Some(_) => Err(TaskError::new("duplicate_task", "this taskId was used before")),
     }
 }
-
-/// Settings every user may see; see `ui_rules::prompt_view`.
-const KNOWN_SETTINGS: &[&str] = &[
-    "model_id",
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "top_k",
-    "stream",
-    "output_format",
-    "tool_choice",
-    "parallel_tool_calls",
-    "tools",
-    "reasoning_effort",
-    "verbosity",
-];
 
 /// The row of a new task (written by the runner after the ack), and its id.
 fn new_task(
