@@ -8,6 +8,7 @@ pub mod page;
 pub mod prompt;
 pub mod run;
 pub mod template;
+pub mod text;
 pub mod validation;
 pub mod variables;
 
@@ -18,5 +19,6 @@ pub use page::*;
 pub use prompt::*;
 pub use run::*;
 pub use template::*;
+pub use text::UnstorableText;
 pub use validation::*;
 pub use variables::{ResolvedPrompt, resolve, resolve_prompt};

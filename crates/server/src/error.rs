@@ -28,6 +28,18 @@ pub enum ApiError {
     /// Clashes with something that exists.
     #[error("{0}")]
     Conflict(String),
+    /// A text holds a character the databases cannot store (NUL); names where.
+    #[error("{0}")]
+    InvalidText(String),
+    /// Too many requests of this kind from this client or for this account; retry after the
+    /// given number of seconds.
+    #[error("{message}")]
+    RateLimited {
+        /// For a person.
+        message: String,
+        /// Seconds until a retry can succeed, sent as `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// The body is over the configured limit.
     #[error("request body is larger than the server's limit (--max-body-bytes)")]
     PayloadTooLarge,
@@ -72,6 +84,8 @@ impl ApiError {
             ApiError::Validation(_) | ApiError::Invalid { .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
             }
+            ApiError::InvalidText(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -85,6 +99,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after_secs, .. } => Some(retry_after_secs.max(&1).to_string()),
+            _ => None,
+        };
         let (message, details) = match self {
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
@@ -93,7 +111,14 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { message, details } => (message, Some(details)),
             other => (other.to_string(), None),
         };
-        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message, details } })).into_response()
+        let mut response =
+            (status, axum::Json(ErrorBody { error: ErrorDetail { code, message, details } })).into_response();
+        if let Some(secs) = retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&secs)
+        {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 
@@ -104,6 +129,12 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             other => ApiError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<promptdeck_core::UnstorableText> for ApiError {
+    fn from(err: promptdeck_core::UnstorableText) -> Self {
+        ApiError::InvalidText(err.to_string())
     }
 }
 

@@ -67,6 +67,12 @@ struct ServeArgs {
     /// (default: the bound address, and `localhost` beside a loopback address).
     #[arg(long, env = "PROMPTDECK_APP_ORIGINS", value_delimiter = ',')]
     app_origin: Vec<String>,
+    #[command(flatten)]
+    auth: promptdeck_server::config::AuthLimits,
+    #[command(flatten)]
+    tasks: promptdeck_server::config::TaskLimits,
+    #[command(flatten)]
+    http: promptdeck_server::config::HttpLimits,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +123,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.sandbox_addr = args.sandbox_addr;
     config.sandbox_origin = args.sandbox_origin;
     config.app_origins = (!args.app_origin.is_empty()).then_some(args.app_origin);
+    config.auth = args.auth;
+    config.tasks = args.tasks;
+    config.http = args.http;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;

@@ -1,7 +1,15 @@
 //! Server settings, from flags and environment (see `main.rs`), with documented defaults.
 
+mod auth;
+mod http;
+mod tasks;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+pub use auth::AuthLimits;
+pub use http::HttpLimits;
+pub use tasks::TaskLimits;
 
 /// Default request body limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -35,6 +43,12 @@ pub struct Config {
     /// Origins the app is reached at, allowed to frame sandbox documents; `None`: the bound
     /// address (and `localhost` beside a loopback address).
     pub app_origins: Option<Vec<String>>,
+    /// Sign-up, sign-in and session limits.
+    pub auth: AuthLimits,
+    /// Task start, concurrency, duration and answer-size limits.
+    pub tasks: TaskLimits,
+    /// HTTP connection limits.
+    pub http: HttpLimits,
 }
 
 impl Config {
@@ -50,6 +64,9 @@ impl Config {
             sandbox_addr: None,
             sandbox_origin: None,
             app_origins: None,
+            auth: AuthLimits::default(),
+            tasks: TaskLimits::default(),
+            http: HttpLimits::default(),
         }
     }
 }
