@@ -7,5 +7,5 @@ pub mod modules;
 pub mod sandbox;
 
 pub use assets::fallback;
-pub use modules::remember_compiled;
+pub use modules::ModuleStore;
 pub use sandbox::{Sandbox, bind_sandbox};

@@ -11,6 +11,7 @@ mod errors;
 mod helpers;
 mod lists;
 mod meta;
+mod modules;
 mod openapi_document;
 mod prompts;
 mod publishing;
