@@ -1,5 +1,5 @@
 //! What every handler shares: the store, the custom UI compiler, the compiled-module store, the
-//! model catalogue and the configuration.
+//! model catalogue, the app page's security policy and the configuration.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use promptdeck_store::Store;
 
 use crate::config::Config;
 use crate::tasks::TaskHub;
-use crate::web::ModuleStore;
+use crate::web::{ModuleStore, PagePolicy};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -26,4 +26,6 @@ pub struct AppState {
     pub hub: Arc<TaskHub>,
     /// Compiled React modules the sandbox origin serves by hash.
     pub modules: Arc<ModuleStore>,
+    /// The app page's Content-Security-Policy (it names the sandbox and app origins).
+    pub pages: Arc<PagePolicy>,
 }

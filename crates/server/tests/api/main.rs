@@ -17,6 +17,7 @@ mod prompts;
 mod publishing;
 mod ratings;
 mod runs;
+mod security_headers;
 mod templates;
 mod ui_state;
 mod usage;

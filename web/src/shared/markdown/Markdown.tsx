@@ -31,7 +31,7 @@ const NONE: Loaded = { remark: [], rehype: [] };
 
 function loadMath(): Promise<Loaded> {
   mathPlugins ??= import("./math").then(
-    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeKatex as Plugin] }),
+    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeMath as Plugin] }),
     () => {
       mathPlugins = null;
       return NONE;
