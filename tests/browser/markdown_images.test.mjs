@@ -1,8 +1,9 @@
 // Images in markdown never load on their own (an answer steered by prompt injection could carry
 // data out in an image URL): a local HTTP listener counts every request, and an answer in a
 // custom UI's frame, an answer in the host's default runner and a stored run message, each with
-// `![x](http://127.0.0.1:PORT/leak?d=secret)` (and a raw `<img>`, and a relative image), cause no
-// request until the user clicks the image's link. Inline `data:image/…` images still show.
+// `![x](http://127.0.0.1:PORT/leak?d=secret)` (and a raw `<img>`, a relative image and an HTML
+// block whose preview has an image), cause no request until the user clicks the image's link.
+// Inline `data:image/…` images still show.
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
@@ -69,6 +70,10 @@ function answer(tag) {
     `A relative one: ![rel](/leak-relative?d=${tag}) and a badge [![badge](${leakOrigin}/leak?d=badge-${tag})](https://example.com/).`,
     "",
     `An inline one: ![dot](${GIF})`,
+    "",
+    "```html",
+    `<h1>Preview</h1><img src="${leakOrigin}/leak?d=preview-${tag}">`,
+    "```",
   ].join("\n");
 }
 
@@ -90,6 +95,13 @@ async function assertImagesAreLinks(md, tag) {
   assert.equal(await md.getByText(/^Image “badge” from 127\.0\.0\.1/).count(), 1, "an image inside a link is a label");
   assert.ok(await md.locator("img").evaluate((img) => img.complete && img.naturalWidth === 1), "the inline image rendered");
   return link;
+}
+
+/** Opens the answer's HTML preview: its image is not loaded either (the preview has the page's policy). */
+async function assertPreviewLoadsNothing(md, what) {
+  await md.getByRole("button", { name: "Preview" }).click();
+  await md.frameLocator("iframe.pd-html-preview").getByRole("heading", { name: "Preview" }).waitFor();
+  await assertNothingLoaded(`${what}'s HTML preview`);
 }
 
 /** Clicks an image's link (accepting the host's confirmation inside a frame): exactly its URL is requested, in a new tab. */
@@ -115,6 +127,7 @@ test("an answer in a custom UI's frame shows a remote image as a link and loads 
 
   await assertNothingLoaded("the frame's answer");
   const link = await assertImagesAreLinks(f.locator(".pd-markdown"), "frame");
+  await assertPreviewLoadsNothing(f.locator(".pd-markdown"), "the frame's answer");
 
   // A click asks the host, which asks the user; accepted, the image opens in a new tab.
   await openByClick(link, "frame", { confirm: true });
@@ -139,5 +152,7 @@ test("a stored run message loads no image when its run is shown, and the image o
   await md.getByText("Here is the chart:").waitFor();
 
   await assertNothingLoaded("the run page");
-  await openByClick(await assertImagesAreLinks(md, "run"), "run");
+  const link = await assertImagesAreLinks(md, "run");
+  await assertPreviewLoadsNothing(md, "the run page");
+  await openByClick(link, "run");
 });

@@ -193,13 +193,14 @@ test("another origin cannot frame the app", async () => {
     const p = await ctx.newPage();
     const app = ctx.waitForEvent("response", (r) => r.url() === `${server.app}/`);
     await p.goto(`http://127.0.0.1:${framer.address().port}/`);
-    assertPageHeaders(await app, "/ (framed)");
+    const answer = await app;
     await p.waitForTimeout(1000);
     const child = p.frames().find((f) => f !== p.mainFrame());
     assert.ok(child, "the iframe exists");
     assert.ok(!child.url().startsWith(server.app), `the app loaded in the frame: ${child.url()}`);
     const rendered = await child.evaluate(() => document.querySelector("#root") !== null).catch(() => false);
     assert.equal(rendered, false, "the app's document is not in the frame");
+    assertPageHeaders(answer, "/ (framed)");
   } finally {
     await ctx.close();
     framer.close();
