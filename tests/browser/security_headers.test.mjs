@@ -21,7 +21,6 @@ const refusals = [];
 /** Reports CSP violations of every frame to the test (installed before any page script runs). */
 function reportViolations() {
   document.addEventListener("securitypolicyviolation", (e) => {
-    // eslint-disable-next-line no-undef
     void window.__pdViolation?.({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile });
   });
 }
