@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
 use crate::tasks::TaskHub;
+use crate::web::{ModuleStore, PagePolicy};
 
 /// Entries kept in the compile cache.
 const COMPILE_CACHE_ENTRIES: usize = 1024;
@@ -46,12 +47,15 @@ impl Application {
         let catalogue = Catalogue::load_with_process_env(config.models_file.as_deref())?;
         let listener = TcpListener::bind(config.addr).await?;
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
+        let pages = PagePolicy::new(&sandbox.policy().origin, &sandbox.policy().frame_ancestors);
         let state = AppState {
             store,
-            config: Arc::new(config),
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             catalogue: Arc::new(catalogue),
             hub: Arc::new(TaskHub::default()),
+            modules: Arc::new(ModuleStore::new(config.web.module_cache_bytes)),
+            pages: Arc::new(pages),
+            config: Arc::new(config),
         };
         let router = router(state.clone());
         Ok(Application { listener, router, state, sandbox })
@@ -75,7 +79,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let store = self.state.store.clone();
-        let sandbox = tokio::spawn(self.sandbox.run(shutdown_signal()));
+        let sandbox = tokio::spawn(self.sandbox.run(self.state.clone(), shutdown_signal()));
         axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
         sandbox.abort();
         store.close().await;
@@ -83,19 +87,19 @@ impl Application {
     }
 }
 
-/// The full router: the API with its OpenAPI document, limits, tracing and a JSON 404.
+/// The full router: the API with its OpenAPI document, the front end, limits, security headers,
+/// tracing and a JSON 404.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_router().split_for_parts();
     let openapi = Arc::new(openapi);
     let limit = state.config.max_body_bytes;
     let (socket_layer, _io) = crate::socket::layer(state.clone());
-    api.route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
+    let router = api
+        .route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
         .fallback(crate::web::fallback)
-        .layer(axum::middleware::from_fn(crate::web::remember_compiled))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(socket_layer)
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(socket_layer);
+    crate::web::headers::layer(router).layer(TraceLayer::new_for_http()).with_state(state)
 }
 
 async fn openapi_json(doc: Arc<OpenApi>) -> impl IntoResponse {

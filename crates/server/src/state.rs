@@ -1,5 +1,5 @@
-//! What every handler shares: the store, the custom UI compiler, the model catalogue and the
-//! configuration.
+//! What every handler shares: the store, the custom UI compiler, the compiled-module store, the
+//! model catalogue, the app page's security policy and the configuration.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use promptdeck_store::Store;
 
 use crate::config::Config;
 use crate::tasks::TaskHub;
+use crate::web::{ModuleStore, PagePolicy};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -23,4 +24,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// Tasks streaming now or recently finished.
     pub hub: Arc<TaskHub>,
+    /// Compiled React modules the sandbox origin serves by hash.
+    pub modules: Arc<ModuleStore>,
+    /// The app page's Content-Security-Policy (it names the sandbox and app origins).
+    pub pages: Arc<PagePolicy>,
 }

@@ -3,6 +3,7 @@
 //! runs the same SQL on either pool inside a transaction that knows the calling user.
 
 mod error;
+mod modules;
 mod pool;
 mod prompts;
 mod rows;

@@ -3,6 +3,7 @@
 mod auth;
 mod http;
 mod tasks;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 pub use auth::AuthLimits;
 pub use http::HttpLimits;
 pub use tasks::TaskLimits;
+pub use web::{DEFAULT_MODULE_CACHE_BYTES, WebLimits};
 
 /// Default request body limit: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -49,6 +51,8 @@ pub struct Config {
     pub tasks: TaskLimits,
     /// HTTP connection limits.
     pub http: HttpLimits,
+    /// Compiled-module cache limits.
+    pub web: WebLimits,
 }
 
 impl Config {
@@ -67,6 +71,7 @@ impl Config {
             auth: AuthLimits::default(),
             tasks: TaskLimits::default(),
             http: HttpLimits::default(),
+            web: WebLimits::default(),
         }
     }
 }

@@ -469,7 +469,7 @@ async fn validate_ui(
 }
 
 /// The compiled UI (JavaScript module, sanitised HTML or normalised schema) with an ETag;
-/// `If-None-Match` answers 304.
+/// `If-None-Match` answers 304. A module also becomes servable by its hash on the sandbox origin.
 #[utoipa::path(get, path = "/api/custom-uis/{id}/compiled", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "the compiled UI"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn compiled_ui(
@@ -480,6 +480,7 @@ async fn compiled_ui(
 ) -> ApiResult<Response> {
     let ui = visible_ui(&state, user.id, id).await?;
     let compiled = compile(&state, &ui).await?;
+    state.modules.publish(&state, ui.id, &compiled).await;
     let etag = format!("\"{}\"", compiled.hash);
     let fresh = headers
         .get(IF_NONE_MATCH)

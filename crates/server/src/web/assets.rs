@@ -1,9 +1,9 @@
 //! The built front end (`web/dist`, embedded in release builds, read from disk in debug
-//! builds) and the app origin's fallback: files by path, `index.html` for app routes, and the
-//! API's JSON 404 under `/api/`.
+//! builds) and the app origin's fallback: files by path, `index.html` for app routes (with its
+//! Content-Security-Policy and style nonce), and the API's JSON 404 under `/api/`.
 
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -19,6 +19,8 @@ pub struct Dist;
 
 /// The placeholder in `index.html` that is replaced by the sandbox origin.
 const SANDBOX_ORIGIN_PLACEHOLDER: &str = "__PROMPTDECK_SANDBOX_ORIGIN__";
+/// The placeholder in `index.html` that is replaced by the page's style nonce.
+const CSP_NONCE_PLACEHOLDER: &str = "__PROMPTDECK_CSP_NONCE__";
 
 /// A file of the build with its content type, or `None`.
 pub fn file(path: &str) -> Option<(Vec<u8>, &'static str)> {
@@ -63,11 +65,7 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
     if !path.is_empty() && path != "index.html" && path != "sandbox.html" {
         if let Some((body, mime)) = file(path) {
             return (
-                [
-                    (CONTENT_TYPE, HeaderValue::from_static(mime)),
-                    (CACHE_CONTROL, cache_control(path)),
-                    (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-                ],
+                [(CONTENT_TYPE, HeaderValue::from_static(mime)), (CACHE_CONTROL, cache_control(path))],
                 body,
             )
                 .into_response();
@@ -76,11 +74,12 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
             return (StatusCode::NOT_FOUND, "not found").into_response();
         }
     }
-    index(state.config.sandbox_origin.as_deref().unwrap_or_default())
+    index(&state)
 }
 
-/// `index.html` with the sandbox origin filled in.
-fn index(sandbox_origin: &str) -> Response {
+/// `index.html` with the sandbox origin and a fresh style nonce filled in, under the page's
+/// Content-Security-Policy.
+fn index(state: &AppState) -> Response {
     let Some((body, _)) = file("index.html") else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -89,12 +88,16 @@ fn index(sandbox_origin: &str) -> Response {
         )
             .into_response();
     };
-    let html = String::from_utf8_lossy(&body).replace(SANDBOX_ORIGIN_PLACEHOLDER, &html_attr(sandbox_origin));
+    let sandbox_origin = state.config.sandbox_origin.as_deref().unwrap_or_default();
+    let nonce = super::headers::nonce();
+    let html = String::from_utf8_lossy(&body)
+        .replace(SANDBOX_ORIGIN_PLACEHOLDER, &html_attr(sandbox_origin))
+        .replace(CSP_NONCE_PLACEHOLDER, &nonce);
     (
+        state.pages.page_headers(&nonce),
         [
             (CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
         html,
     )

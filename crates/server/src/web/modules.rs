@@ -1,88 +1,118 @@
 //! Compiled React modules addressed by their SHA-256, so the sandbox frame can load them
-//! without the session token: when `/api/custom-uis/{id}/compiled` answers a module to an
-//! authorised caller, the module is remembered under its hash (the ETag) in a bounded,
-//! process-wide map, and the sandbox origin serves it at `/m/{hash}.js`. The map is keyed by
-//! content, so sharing it between servers in one process is harmless.
+//! without the session token. When `/api/custom-uis/{id}/compiled` answers a module to an
+//! authorised caller, the module goes into a bounded in-memory cache and the database records
+//! that the UI compiles to that hash. The sandbox origin serves `/m/{hash}.js` from the cache,
+//! or, on a miss, finds a UI recorded with that hash and compiles it again: what one user
+//! fetches never makes another user's module unavailable, and any node (or the same node after
+//! a restart) can serve any module from the database alone.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
-use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::http::header::{CONTENT_TYPE, ETAG};
-use axum::middleware::Next;
-use axum::response::Response;
-use sha2::{Digest, Sha256};
+use promptdeck_compiler::Compiled;
+use promptdeck_core::ComponentType;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use tokio::sync::Semaphore;
+use uuid::Uuid;
 
-/// Modules kept; the oldest is forgotten first.
-pub const MAX_MODULES: usize = 512;
-/// Largest module remembered (the compiler accepts at most 512 KiB of source).
-pub const MAX_MODULE_BYTES: usize = 4 * 1024 * 1024;
+use crate::state::AppState;
 
-#[derive(Default)]
-struct Map {
-    code: HashMap<String, Arc<str>>,
-    order: VecDeque<String>,
+/// UIs tried when several are recorded with one hash (they share code, so the first usually
+/// compiles to it).
+const CANDIDATES: i64 = 4;
+/// Recompiles on cache misses that may run at once; more wait their turn, so a flood of misses
+/// cannot take every blocking thread.
+const RECOMPILES_AT_ONCE: usize = 2;
+/// A guess at the average module size, for the cache's table sizing.
+const TYPICAL_MODULE_BYTES: u64 = 16 * 1024;
+
+/// A module's SHA-256, decoded from the 64 hex digits of its URL.
+pub type ModuleHash = [u8; 32];
+
+#[derive(Clone)]
+struct ByCodeSize;
+
+impl Weighter<ModuleHash, Arc<Compiled>> for ByCodeSize {
+    fn weight(&self, _key: &ModuleHash, module: &Arc<Compiled>) -> u64 {
+        module.code.len() as u64
+    }
 }
 
-fn map() -> &'static Mutex<Map> {
-    static MAP: OnceLock<Mutex<Map>> = OnceLock::new();
-    MAP.get_or_init(Mutex::default)
+/// The sandbox origin's compiled modules: a cache bounded in bytes in front of the database.
+pub struct ModuleStore {
+    cache: Cache<ModuleHash, Arc<Compiled>, ByCodeSize>,
+    recompiles: Semaphore,
 }
 
-/// Remembers `code` under its SHA-256 hex; returns the hash.
-pub fn remember(code: &str) -> String {
-    let hash = hex::encode(Sha256::digest(code.as_bytes()));
-    if let Ok(mut m) = map().lock()
-        && !m.code.contains_key(&hash)
-    {
-        m.code.insert(hash.clone(), Arc::from(code));
-        m.order.push_back(hash.clone());
-        while m.order.len() > MAX_MODULES {
-            if let Some(old) = m.order.pop_front() {
-                m.code.remove(&old);
+impl std::fmt::Debug for ModuleStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleStore").field("cached_bytes", &self.cache.weight()).finish()
+    }
+}
+
+impl ModuleStore {
+    /// A store whose cache holds at most `cache_bytes` of module code (0: none).
+    pub fn new(cache_bytes: u64) -> Self {
+        let items = usize::try_from(cache_bytes / TYPICAL_MODULE_BYTES).unwrap_or(usize::MAX).max(1);
+        ModuleStore {
+            cache: Cache::with_weighter(items, cache_bytes, ByCodeSize),
+            recompiles: Semaphore::new(RECOMPILES_AT_ONCE),
+        }
+    }
+
+    /// Makes the module `ui_id` compiles to servable by its hash: cached here, and recorded in
+    /// the database for every node. Called when an authorised caller gets the compiled UI.
+    pub async fn publish(&self, state: &AppState, ui_id: Uuid, module: &Arc<Compiled>) {
+        let Some(hash) = parse_hash(&module.hash) else { return };
+        if module.kind != ComponentType::React {
+            return;
+        }
+        self.cache.insert(hash, Arc::clone(module));
+        if let Err(e) = state.store.record_ui_module(ui_id, &module.hash).await {
+            // The caller still gets its module; this node's cache serves it for now.
+            tracing::warn!(error = %e, %ui_id, "could not record the compiled module");
+        }
+    }
+
+    /// The module with this hash: from the cache, or compiled again from a UI the database
+    /// records with it. `Ok(None)` when no UI compiles to it (any more).
+    pub async fn find(
+        &self,
+        state: &AppState,
+        hash: ModuleHash,
+    ) -> Result<Option<Arc<Compiled>>, promptdeck_store::StoreError> {
+        if let Some(module) = self.cache.get(&hash) {
+            return Ok(Some(module));
+        }
+        let hex_hash = hex::encode(hash);
+        let uis = state.store.uis_with_module(&hex_hash, CANDIDATES).await?;
+        if uis.is_empty() {
+            return Ok(None);
+        }
+        let Ok(_permit) = self.recompiles.acquire().await else { return Ok(None) };
+        for ui in uis.iter().filter(|ui| ui.component_type == ComponentType::React) {
+            match crate::ui_rules::compile(state, ui).await {
+                Ok(module) if module.hash == hex_hash => {
+                    self.cache.insert(hash, Arc::clone(&module));
+                    return Ok(Some(module));
+                }
+                // The UI changed since it was recorded, or no longer compiles: try the next.
+                Ok(_) | Err(_) => {}
             }
         }
+        Ok(None)
     }
-    hash
 }
 
-/// The module with this hash, when remembered.
-pub fn get(hash: &str) -> Option<Arc<str>> {
-    map().lock().ok().and_then(|m| m.code.get(hash).cloned())
+/// The hash named by `/m/{file}`: 64 lowercase or uppercase hex digits and `.js`.
+pub fn parse_file_name(file: &str) -> Option<ModuleHash> {
+    parse_hash(file.strip_suffix(".js")?)
 }
 
-/// Middleware on the app router: tees successful JavaScript answers of
-/// `GET /api/custom-uis/{id}/compiled` into the map.
-pub async fn remember_compiled(request: Request, next: Next) -> Response {
-    let is_compiled =
-        request.uri().path().starts_with("/api/custom-uis/") && request.uri().path().ends_with("/compiled");
-    let response = next.run(request).await;
-    if !is_compiled || response.status() != StatusCode::OK {
-        return response;
-    }
-    let is_js = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/javascript"));
-    if !is_js || response.headers().get(ETAG).is_none() {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    match to_bytes(body, MAX_MODULE_BYTES).await {
-        Ok(bytes) => {
-            if let Ok(code) = std::str::from_utf8(&bytes) {
-                remember(code);
-            }
-            Response::from_parts(parts, Body::from(bytes))
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "compiled module too large to remember");
-            Response::from_parts(parts, Body::empty())
-        }
-    }
+fn parse_hash(hex_hash: &str) -> Option<ModuleHash> {
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(hex_hash, &mut hash).ok()?;
+    Some(hash)
 }
 
 #[cfg(test)]
@@ -90,10 +120,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_remembered_module_is_found_by_its_hash() {
-        let hash = remember("export default 1;");
-        assert_eq!(hash, hex::encode(Sha256::digest(b"export default 1;")));
-        assert_eq!(get(&hash).as_deref(), Some("export default 1;"));
-        assert!(get("0000").is_none());
+    fn only_a_full_hash_with_the_js_extension_names_a_module() {
+        let hex64 = "ab".repeat(32);
+        assert_eq!(parse_file_name(&format!("{hex64}.js")), Some([0xab; 32]));
+        assert_eq!(parse_file_name(&hex64), None);
+        assert_eq!(parse_file_name(&format!("{}.js", "ab".repeat(31))), None);
+        assert_eq!(parse_file_name(&format!("{}.js", "zz".repeat(32))), None);
+        assert_eq!(parse_file_name(&format!("../{hex64}.js")), None);
+    }
+
+    #[test]
+    fn the_cache_keeps_no_more_code_than_its_budget() {
+        let store = ModuleStore::new(64 * 1024);
+        for i in 0..100u8 {
+            let module = Compiled {
+                kind: ComponentType::React,
+                code: "x".repeat(4096),
+                hash: String::new(),
+                report: promptdeck_core::ValidationReport { validated: true, validation_errors: vec![] },
+            };
+            store.cache.insert([i; 32], Arc::new(module));
+        }
+        assert!(store.cache.weight() <= 64 * 1024, "{} bytes cached", store.cache.weight());
     }
 }

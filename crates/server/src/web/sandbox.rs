@@ -1,11 +1,13 @@
 //! The sandbox origin: a second listener that serves the custom UI runtime document, its
 //! assets and compiled modules, and nothing else. Every answer carries the Content-Security-Policy
 //! (`default-src 'none'`, scripts and styles only from this origin, `connect-src 'none'`,
-//! `form-action 'none'`, framed only by the app) and `Access-Control-Allow-Origin: *`, because
-//! the frame runs with an opaque origin (`sandbox="allow-scripts"`, never `allow-same-origin`)
-//! and module scripts are fetched in CORS mode.
+//! `form-action 'none'`, framed only by the app), `nosniff`, `Referrer-Policy: no-referrer` and
+//! `Access-Control-Allow-Origin: *`, because the frame runs with an opaque origin
+//! (`sandbox="allow-scripts"`, never `allow-same-origin`) and module scripts are fetched in CORS
+//! mode. Modules come from the app's [`ModuleStore`](super::modules::ModuleStore).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -19,6 +21,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::state::AppState;
 
 /// The sandbox listener, bound and ready to serve.
 pub struct Sandbox {
@@ -106,24 +109,34 @@ impl Sandbox {
         &self.policy
     }
 
-    /// Serves until the future `stop` completes.
+    /// Serves until the future `stop` completes; modules come from `app`'s module store.
     pub async fn run(
         self,
+        app: AppState,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = router(self.policy);
+        let router = router(SandboxState { policy: Arc::new(self.policy), app });
         axum::serve(self.listener, router).with_graceful_shutdown(stop).await
     }
 }
 
+/// What the sandbox origin's handlers share.
+#[derive(Clone)]
+pub struct SandboxState {
+    /// The headers' policy.
+    pub policy: Arc<SandboxPolicy>,
+    /// The app's state, for its module store (and the database behind it).
+    pub app: AppState,
+}
+
 /// The sandbox origin's routes.
-pub fn router(policy: SandboxPolicy) -> Router {
+pub fn router(state: SandboxState) -> Router {
     Router::new()
         .route("/", get(document))
         .route("/frame", get(document))
         .route("/m/{file}", get(module))
         .fallback(asset)
-        .with_state(policy)
+        .with_state(state)
 }
 
 fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> HeaderMap {
@@ -143,7 +156,7 @@ fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> He
     h
 }
 
-async fn document(State(policy): State<SandboxPolicy>) -> Response {
+async fn document(State(SandboxState { policy, .. }): State<SandboxState>) -> Response {
     match super::assets::file("sandbox.html") {
         Some((body, mime)) => {
             (headers(&policy, mime, HeaderValue::from_static("no-cache")), body).into_response()
@@ -157,29 +170,41 @@ async fn document(State(policy): State<SandboxPolicy>) -> Response {
     }
 }
 
-async fn module(State(policy): State<SandboxPolicy>, Path(file): Path<String>) -> Response {
-    let hash = file.strip_suffix(".js").unwrap_or_default();
-    let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-    match valid.then(|| super::modules::get(hash)).flatten() {
-        Some(code) => (
+async fn module(State(state): State<SandboxState>, Path(file): Path<String>) -> Response {
+    let policy = &state.policy;
+    let found = match super::modules::parse_file_name(&file) {
+        Some(hash) => state.app.modules.find(&state.app, hash).await,
+        None => Ok(None),
+    };
+    match found {
+        Ok(Some(module)) => (
             headers(
-                &policy,
+                policy,
                 "text/javascript; charset=utf-8",
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
             ),
-            code.to_string(),
+            module.code.clone(),
         )
             .into_response(),
-        None => (
+        Ok(None) => (
             StatusCode::NOT_FOUND,
-            headers(&policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
+            headers(policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
             "unknown module",
         )
             .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "looking up a compiled module");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                headers(policy, "text/plain; charset=utf-8", HeaderValue::from_static("no-store")),
+                "the module cannot be loaded right now",
+            )
+                .into_response()
+        }
     }
 }
 
-async fn asset(State(policy): State<SandboxPolicy>, uri: Uri) -> Response {
+async fn asset(State(SandboxState { policy, .. }): State<SandboxState>, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     let found = path.starts_with("assets/").then(|| super::assets::file(path)).flatten();
     match found {

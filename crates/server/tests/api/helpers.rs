@@ -80,12 +80,16 @@ pub struct Options {
     pub max_body_bytes: Option<u64>,
     /// `PROMPTDECK_JWT_SECRET`.
     pub jwt_secret: Option<String>,
+    /// `--module-cache-bytes N`.
+    pub module_cache_bytes: Option<u64>,
 }
 
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://HOST:PORT`, no trailing slash.
     pub address: String,
+    /// The sandbox origin, `http://HOST:PORT`.
+    pub sandbox: String,
     /// A plain HTTP client.
     pub client: reqwest::Client,
     /// The database URL the server runs on (for commands that open it directly).
@@ -158,8 +162,15 @@ impl Reply {
 }
 
 enum TestDatabase {
-    Sqlite { dir: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        dir: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another server's database, removed with that server.
+    Borrowed,
 }
 
 impl TestDatabase {
@@ -195,6 +206,7 @@ impl Drop for TestDatabase {
             TestDatabase::Sqlite { dir } => {
                 let _ = std::fs::remove_dir_all(dir);
             }
+            TestDatabase::Borrowed => {}
             TestDatabase::Postgres { admin_url, name } => {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Best effort, on a thread of its own: Drop cannot await inside the test's runtime.
@@ -250,15 +262,34 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     install_crypto_provider();
     let (database, url) = TestDatabase::create(backend).await;
+    start_server(url, database, &options).await
+}
 
+/// Starts a second server on `app`'s database (another node of the same deployment). Drop it
+/// before `app`.
+pub async fn spawn_app_beside(app: &TestApp, options: Options) -> TestApp {
+    start_server(app.database_url.clone(), TestDatabase::Borrowed, &options).await
+}
+
+async fn start_server(url: String, database: TestDatabase, options: &Options) -> TestApp {
     let mut command = Command::new(env!("CARGO_BIN_EXE_promptdeck"));
     command.args(["serve", "--addr", "127.0.0.1:0", "--database", &url]);
     if let Some(n) = options.max_body_bytes {
         command.args(["--max-body-bytes", &n.to_string()]);
     }
-    for var in
-        ["PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET", "PROMPTDECK_MAX_BODY_BYTES"]
-    {
+    if let Some(n) = options.module_cache_bytes {
+        command.args(["--module-cache-bytes", &n.to_string()]);
+    }
+    for var in [
+        "PROMPTDECK_ADDR",
+        "PROMPTDECK_DATABASE_URL",
+        "PROMPTDECK_JWT_SECRET",
+        "PROMPTDECK_MAX_BODY_BYTES",
+        "PROMPTDECK_MODULE_CACHE_BYTES",
+        "PROMPTDECK_SANDBOX_ADDR",
+        "PROMPTDECK_SANDBOX_ORIGIN",
+        "PROMPTDECK_APP_ORIGINS",
+    ] {
         command.env_remove(var);
     }
     if let Some(secret) = &options.jwt_secret {
@@ -269,20 +300,26 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 
     let stdout = child.stdout.take().expect("the child's stdout is piped");
     let mut lines = BufReader::new(stdout).lines();
-    let wait_for_address = async {
+    let wait_for_addresses = async {
+        let (mut address, mut sandbox) = (None, None);
         while let Some(line) = lines.next_line().await.expect("read the server's stdout") {
             println!("[server] {line}");
-            if let Some(rest) = line.trim().strip_prefix("listening on http://") {
-                let host_port = rest.split_whitespace().next().unwrap_or_default();
-                return Some(format!("http://{host_port}"));
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("listening on http://") {
+                address = Some(format!("http://{}", rest.split_whitespace().next().unwrap_or_default()));
+            } else if let Some(rest) = line.strip_prefix("sandbox on http://") {
+                sandbox = Some(format!("http://{}", rest.split_whitespace().next().unwrap_or_default()));
+            }
+            if let (Some(address), Some(sandbox)) = (&address, &sandbox) {
+                return Some((address.clone(), sandbox.clone()));
             }
         }
         None
     };
-    let address = match tokio::time::timeout(Duration::from_secs(60), wait_for_address).await {
-        Ok(Some(address)) => address,
-        Ok(None) => panic!("the server exited without printing `listening on http://HOST:PORT`"),
-        Err(_) => panic!("the server did not print `listening on http://HOST:PORT` within 60 s"),
+    let (address, sandbox) = match tokio::time::timeout(Duration::from_secs(60), wait_for_addresses).await {
+        Ok(Some(addresses)) => addresses,
+        Ok(None) => panic!("the server exited without printing `listening on` and `sandbox on`"),
+        Err(_) => panic!("the server did not print `listening on` and `sandbox on` within 60 s"),
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move {
@@ -296,7 +333,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("build the HTTP client");
-    TestApp { address, client, database_url: url, _child: child, _database: database }
+    TestApp { address, sandbox, client, database_url: url, _child: child, _database: database }
 }
 
 /// A unique email for a new test user.
@@ -369,6 +406,11 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         Self::read(request).await
+    }
+
+    /// `GET` on the sandbox origin, without credentials (as the sandboxed frame asks).
+    pub async fn get_sandbox(&self, path: &str) -> Reply {
+        Self::read(self.client.get(format!("{}{path}", self.sandbox))).await
     }
 
     /// Sends a request with a raw `Authorization` header value.

@@ -2,11 +2,13 @@
 // markdown) closes half-written emphasis, links, code fences and math before each render (see
 // heal.ts), and react-markdown with GFM renders the result. KaTeX and highlighting load only when an answer
 // needs them. Code blocks get a copy button, HTML blocks a preview in a nested sandbox, and the
-// whole answer an optional full-screen editor with an edit callback.
+// whole answer an optional full-screen editor with an edit callback. Images never load on their
+// own: only inline data shows, any other image is a link (images.ts).
 import { Children, isValidElement, memo, useEffect, useMemo, useState, type ReactNode } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import { healStreaming } from "./heal";
+import { markdownUrl, rehypeImages } from "./images";
 import { linkOpener, safeHref } from "./links";
 import { needsHighlight, needsMath } from "./plugins";
 
@@ -23,6 +25,9 @@ interface Loaded {
   remark: Plugin[];
   rehype: Plugin[];
 }
+/** Rehype plugins every rendering runs, before the optional ones. */
+const BASE_REHYPE: Plugin[] = [rehypeImages as Plugin];
+
 let mathPlugins: Promise<Loaded> | null = null;
 let highlightPlugins: Promise<Loaded> | null = null;
 
@@ -31,7 +36,7 @@ const NONE: Loaded = { remark: [], rehype: [] };
 
 function loadMath(): Promise<Loaded> {
   mathPlugins ??= import("./math").then(
-    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeKatex as Plugin] }),
+    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeMath as Plugin] }),
     () => {
       mathPlugins = null;
       return NONE;
@@ -160,7 +165,7 @@ export const Markdown = memo(function Markdown({
           Edit
         </button>
       )}
-      <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={plugins.rehype} components={components}>
+      <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={[...BASE_REHYPE, ...plugins.rehype]} components={components} urlTransform={markdownUrl}>
         {shown}
       </ReactMarkdown>
       {editing && (
@@ -178,14 +183,15 @@ export const Markdown = memo(function Markdown({
 });
 
 /** A link of an answer: live only for http(s) URLs, opened in a new tab (through the host inside a frame). */
-function MarkdownLink({ href, title, children }: { href?: string; title?: string; children?: ReactNode }) {
+function MarkdownLink({ href, title, className, children }: { href?: string; title?: string; className?: string; children?: ReactNode }) {
   const url = safeHref(href);
   // Not a live link: an anchor without href, so the element stays the same once a streaming link completes.
-  if (!url) return <a className="pd-link-inert">{children}</a>;
+  if (!url) return <a className={className ? `pd-link-inert ${className}` : "pd-link-inert"}>{children}</a>;
   return (
     <a
       href={url}
       {...(title ? { title } : {})}
+      {...(className ? { className } : {})}
       target="_blank"
       rel="noopener noreferrer nofollow"
       onClick={(e) => {
@@ -210,7 +216,7 @@ function FullScreenEditor({ initial, onSave, onCancel }: { initial: string; onSa
       <div className="pd-editor-panes">
         <textarea aria-label="Markdown source" value={draft} onChange={(e) => setDraft(e.target.value)} />
         <div className="pd-editor-preview">
-          <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={plugins.rehype} components={editorComponents}>
+          <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={[...BASE_REHYPE, ...plugins.rehype]} components={editorComponents} urlTransform={markdownUrl}>
             {draft}
           </ReactMarkdown>
         </div>

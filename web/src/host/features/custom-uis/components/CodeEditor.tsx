@@ -11,6 +11,7 @@ import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { useEffect, useRef } from "react";
+import { cspNonce } from "../../../lib/csp";
 import type { ValidationIssue } from "../../../lib/types";
 
 export type Language = "tsx" | "html" | "json";
@@ -95,6 +96,7 @@ export function CodeEditor({
           lintGutter(),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
           langSlot.current.of(language(lang)),
+          EditorView.cspNonce.of(cspNonce()),
           EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
           EditorView.theme({ "&": { minHeight }, ".cm-scroller": { minHeight, fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace" } }),
           EditorView.updateListener.of((u) => {

@@ -3,6 +3,7 @@ import { MergeView } from "@codemirror/merge";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { useEffect, useRef, useState } from "react";
+import { cspNonce } from "../../../lib/csp";
 import { navigate } from "../../../lib/router";
 import type { CustomUi } from "../../../lib/types";
 import { listVersions, newVersion } from "../api/customUis";
@@ -82,7 +83,7 @@ function Diff({ a, b }: { a: string; b: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
-    const ext = [javascript({ jsx: true, typescript: true }), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+    const ext = [javascript({ jsx: true, typescript: true }), EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.cspNonce.of(cspNonce())];
     const view = new MergeView({ a: { doc: a, extensions: ext }, b: { doc: b, extensions: ext }, parent: host.current, collapseUnchanged: { margin: 2, minSize: 4 } });
     return () => view.destroy();
   }, [a, b]);

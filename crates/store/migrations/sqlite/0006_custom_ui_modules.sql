@@ -1,0 +1,9 @@
+-- The hash of the module each React custom UI last compiled to, so the sandbox origin can serve
+-- `/m/{hash}.js` on any node and after any restart: it finds the UI by the hash and compiles it
+-- again. One row per UI (its current module); it goes with the UI.
+CREATE TABLE prompt_custom_ui_modules (
+  custom_ui_id BLOB PRIMARY KEY REFERENCES prompt_custom_uis(id) ON DELETE CASCADE,
+  module_hash TEXT NOT NULL,
+  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX idx_prompt_custom_ui_modules_hash ON prompt_custom_ui_modules(module_hash);
