@@ -73,6 +73,8 @@ struct ServeArgs {
     tasks: promptdeck_server::config::TaskLimits,
     #[command(flatten)]
     http: promptdeck_server::config::HttpLimits,
+    #[command(flatten)]
+    runs: promptdeck_server::config::RunLimits,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +128,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.auth = args.auth;
     config.tasks = args.tasks;
     config.http = args.http;
+    config.runs = args.runs;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod http;
+mod runs;
 mod tasks;
 
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 
 pub use auth::AuthLimits;
 pub use http::HttpLimits;
+pub use runs::RunLimits;
 pub use tasks::TaskLimits;
 
 /// Default request body limit: 1 MiB.
@@ -49,6 +51,8 @@ pub struct Config {
     pub tasks: TaskLimits,
     /// HTTP connection limits.
     pub http: HttpLimits,
+    /// What one run may hold.
+    pub runs: RunLimits,
 }
 
 impl Config {
@@ -67,6 +71,7 @@ impl Config {
             auth: AuthLimits::default(),
             tasks: TaskLimits::default(),
             http: HttpLimits::default(),
+            runs: RunLimits::default(),
         }
     }
 }

@@ -80,6 +80,8 @@ pub struct Options {
     pub max_body_bytes: Option<u64>,
     /// `PROMPTDECK_JWT_SECRET`.
     pub jwt_secret: Option<String>,
+    /// More `serve` flags, e.g. `["--max-run-messages", "5"]`.
+    pub extra_args: Vec<String>,
 }
 
 /// A running server on its own database.
@@ -256,6 +258,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     if let Some(n) = options.max_body_bytes {
         command.args(["--max-body-bytes", &n.to_string()]);
     }
+    command.args(&options.extra_args);
     for var in
         ["PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET", "PROMPTDECK_MAX_BODY_BYTES"]
     {
@@ -512,11 +515,6 @@ impl TestApp {
     pub async fn rate_custom_ui(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
         self.request(Method::PUT, &format!("/api/custom-uis/{id}/rating"), Some(&user.token), Some(body))
             .await
-    }
-
-    /// `POST /api/custom-uis/{id}/usage`.
-    pub async fn record_usage(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
-        self.post(user, &format!("/api/custom-uis/{id}/usage"), body).await
     }
 
     /// `GET /api/usage{query}`.
