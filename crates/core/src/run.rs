@@ -195,7 +195,8 @@ impl RunCaps {
     }
 }
 
-/// The size of a run message as the caps count it: its content and its metadata's JSON.
+/// The size of a run message as the caps count it: the bytes of its content plus the JSON of
+/// the free-form part of its metadata (the figures are a few bytes each and not counted).
 pub fn message_bytes(message: &RunMessage) -> usize {
     let metadata = match &message.metadata {
         Some(m) if m.extra.is_empty() => 0,
