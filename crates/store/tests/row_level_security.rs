@@ -33,16 +33,22 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
-async fn count_as(conn: &mut PgConnection, user: Uuid, table: &str) -> i64 {
+/// A transaction running as `authenticated` with `user`'s claims, as the store's per-user
+/// transactions do.
+async fn begin_as(conn: &mut PgConnection, user: Uuid) -> sqlx::Transaction<'_, sqlx::Postgres> {
     let mut tx = conn.begin().await.unwrap();
-    let claims = serde_json::json!({ "sub": user }).to_string();
     sqlx::query(
         "SELECT set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)",
     )
-    .bind(claims)
+    .bind(serde_json::json!({ "sub": user }).to_string())
     .execute(&mut *tx)
     .await
     .unwrap();
+    tx
+}
+
+async fn count_as(conn: &mut PgConnection, user: Uuid, table: &str) -> i64 {
+    let mut tx = begin_as(conn, user).await;
     let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&mut *tx)
         .await
@@ -81,14 +87,7 @@ async fn postgres_policies_hide_other_users_rows_from_unfiltered_queries() {
     assert!(count_as(&mut conn, bob.id, "prompt_custom_ui_templates").await >= 0);
 
     // Writing a row for someone else is refused by the policies' WITH CHECK.
-    let mut tx = conn.begin().await.unwrap();
-    sqlx::query(
-        "SELECT set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)",
-    )
-    .bind(serde_json::json!({ "sub": bob.id }).to_string())
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    let mut tx = begin_as(&mut conn, bob.id).await;
     let forged = sqlx::query("INSERT INTO ai_runs (id, user_id, source_type) VALUES ($1, $2, 'chat')")
         .bind(Uuid::new_v4())
         .bind(alice.id)
@@ -107,14 +106,7 @@ async fn postgres_policies_hide_other_users_rows_from_unfiltered_queries() {
 /// Runs `sql` in a transaction as `authenticated` with `user`'s claims, then rolls it back;
 /// the rows it touched, or the database's error.
 async fn execute_as(conn: &mut PgConnection, user: Uuid, sql: &str) -> Result<u64, sqlx::Error> {
-    let mut tx = conn.begin().await.unwrap();
-    sqlx::query(
-        "SELECT set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)",
-    )
-    .bind(serde_json::json!({ "sub": user }).to_string())
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    let mut tx = begin_as(conn, user).await;
     let result =
         sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut *tx).await.map(|r| r.rows_affected());
     tx.rollback().await.unwrap();
