@@ -198,6 +198,8 @@ test("a newcomer publishes a UI that a second user finds, rates and runs; runs s
   const visitorRuns = await runIds(page2);
   assert.equal(visitorRuns.length, 1, "the visitor made one run");
   assert.match(await page2.getByTestId("run-row").textContent(), /custom/);
+  // Run list items are summaries; the model comes with them (here from the run's last task).
+  assert.equal(await page2.getByTestId("run-row").locator("td[data-label=Model]").textContent(), "echo");
   await shoot(page2, "runs");
   await page2.getByTestId("run-row").getByRole("link").click();
   await page2.getByLabel("Messages").getByText("A calm haiku about foxes please").first().waitFor();

@@ -74,6 +74,86 @@ pub struct PromptCustomUi {
     pub rating_count: i64,
 }
 
+/// A custom UI as lists show it: everything but the code, schemas and configs, which can be
+/// large and come from the UI's own endpoint (`GET /api/custom-uis/{id}`). A page of them stays
+/// small however large each UI is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomUiSummary {
+    /// Primary key.
+    pub id: Uuid,
+    /// Owner.
+    pub user_id: Uuid,
+    /// The prompt it runs.
+    pub prompt_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// What it does (at most 2,000 characters).
+    pub description: Option<String>,
+    /// What its code is.
+    pub component_type: ComponentType,
+    /// When and how it runs.
+    pub execution_mode: ExecutionMode,
+    /// Submit on mount.
+    pub auto_submit: bool,
+    /// Show variable inputs.
+    pub show_variables: bool,
+    /// Listed for everyone once active.
+    pub is_public: bool,
+    /// Picked by an admin.
+    pub is_featured: bool,
+    /// Times used.
+    pub use_count: i64,
+    /// Version number in its chain.
+    pub version: i64,
+    /// The version it was made from.
+    pub parent_version_id: Option<Uuid>,
+    /// Life cycle.
+    pub status: CustomUiStatus,
+    /// Whether the checks passed.
+    pub validated: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// First published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Average rating, when rated.
+    pub rating_avg: Option<f64>,
+    /// Number of ratings.
+    pub rating_count: i64,
+}
+
+impl From<&PromptCustomUi> for CustomUiSummary {
+    fn from(ui: &PromptCustomUi) -> Self {
+        CustomUiSummary {
+            id: ui.id,
+            user_id: ui.user_id,
+            prompt_id: ui.prompt_id,
+            name: ui.name.clone(),
+            description: ui.description.clone(),
+            component_type: ui.component_type,
+            execution_mode: ui.execution_mode,
+            auto_submit: ui.auto_submit,
+            show_variables: ui.show_variables,
+            is_public: ui.is_public,
+            is_featured: ui.is_featured,
+            use_count: ui.use_count,
+            version: ui.version,
+            parent_version_id: ui.parent_version_id,
+            status: ui.status,
+            validated: ui.validated,
+            created_at: ui.created_at,
+            updated_at: ui.updated_at,
+            published_at: ui.published_at,
+            last_used_at: ui.last_used_at,
+            rating_avg: ui.rating_avg,
+            rating_count: ui.rating_count,
+        }
+    }
+}
+
 /// The body of `POST /api/custom-uis`: the seed's `CreateCustomUIInput`, plus its props.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -169,6 +249,24 @@ pub struct CustomUiPatch {
     pub is_featured: Option<bool>,
 }
 
+impl CreateCustomUiInput {
+    /// Checks the rules serde cannot: a name, a short description.
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        crate::check_name("name", &self.name)?;
+        crate::check_description("description", self.description.as_deref())
+    }
+}
+
+impl CustomUiPatch {
+    /// Checks the fields that are present with the rules of [`CreateCustomUiInput::check`].
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        if let Some(name) = &self.name {
+            crate::check_name("name", name)?;
+        }
+        crate::check_description("description", self.description.as_ref().and_then(Option::as_deref))
+    }
+}
+
 /// Reads a field that is present — `null` included — as `Some`, so a patch can tell "clear this"
 /// (`null`) from "leave it" (absent).
 fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
@@ -203,7 +301,8 @@ pub struct CustomUiUsage {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a usage row records, before it is stored.
+/// What a usage row records, before it is stored. Only the server writes one, when a task
+/// tagged with the UI runs; no client can post one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NewUsage {
     /// The run it made.
@@ -223,6 +322,22 @@ pub struct NewUsage {
     #[serde(default)]
     pub error_message: Option<String>,
 }
+
+impl NewUsage {
+    /// Checks the figures: a run takes 0 to `i32::MAX` milliseconds (the column's range).
+    pub fn check(&self) -> Result<(), crate::CoreError> {
+        match self.execution_time_ms {
+            Some(ms) if !(0..=i64::from(i32::MAX)).contains(&ms) => Err(crate::CoreError::Invalid {
+                field: "execution_time_ms",
+                message: format!("must be 0 to {}, got {ms}", i32::MAX),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Longest rating feedback, in characters.
+pub const MAX_FEEDBACK_CHARS: usize = 2000;
 
 /// One user's rating of one UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -255,16 +370,16 @@ pub struct RatingInput {
 }
 
 impl RatingInput {
-    /// Checks the seed's `rating >= 1 AND rating <= 5`.
+    /// Checks the seed's `rating >= 1 AND rating <= 5` and the feedback's length (at most
+    /// [`MAX_FEEDBACK_CHARS`] characters).
     pub fn check(&self) -> Result<(), crate::CoreError> {
-        if (1..=5).contains(&self.rating) {
-            Ok(())
-        } else {
-            Err(crate::CoreError::Invalid {
+        if !(1..=5).contains(&self.rating) {
+            return Err(crate::CoreError::Invalid {
                 field: "rating",
                 message: format!("must be 1 to 5, got {}", self.rating),
-            })
+            });
         }
+        crate::check_max_chars("feedback", self.feedback.as_deref(), MAX_FEEDBACK_CHARS)
     }
 }
 
@@ -300,4 +415,28 @@ pub struct CustomUiWithPrompt {
     /// Its prompt (public view for non-owners).
     #[schema(value_type = Object)]
     pub prompt: Map<String, Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_figures_are_in_the_column_range() {
+        let usage = |ms| NewUsage { execution_time_ms: Some(ms), ..Default::default() };
+        assert!(usage(0).check().is_ok());
+        assert!(usage(i64::from(i32::MAX)).check().is_ok());
+        assert!(NewUsage::default().check().is_ok());
+        let err = usage(-1).check().unwrap_err();
+        assert!(err.to_string().starts_with("execution_time_ms:"), "{err}");
+        assert!(usage(i64::from(i32::MAX) + 1).check().is_err());
+    }
+
+    #[test]
+    fn feedback_is_capped_in_characters() {
+        let rating = |feedback: String| RatingInput { rating: 3, feedback: Some(feedback) };
+        assert!(rating("é".repeat(MAX_FEEDBACK_CHARS)).check().is_ok());
+        let err = rating("x".repeat(MAX_FEEDBACK_CHARS + 1)).check().unwrap_err();
+        assert_eq!(err.to_string(), "feedback: at most 2000 characters");
+    }
 }

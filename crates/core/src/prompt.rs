@@ -54,6 +54,14 @@ pub struct PromptMessage {
     pub metadata: Option<Map<String, Value>>,
 }
 
+impl PromptMessage {
+    /// What another user may see of a message of a prompt they can run: who speaks and what
+    /// is said, without the metadata (files, notes) its owner attached.
+    pub fn public(&self) -> PromptMessage {
+        PromptMessage { role: self.role, content: self.content.clone(), metadata: None }
+    }
+}
+
 /// A variable definition with its default value and the form control that edits it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -217,24 +225,26 @@ pub struct PromptPatch {
 impl NewPrompt {
     /// Checks the rules serde cannot: a name, at least one message, unique variable names.
     pub fn check(&self) -> Result<(), crate::CoreError> {
-        crate::validation::check_prompt_parts(
-            Some(&self.name),
-            Some(&self.messages),
-            self.variable_defaults.as_deref(),
-            Some(&self.settings),
-        )
+        crate::validation::check_prompt_parts(crate::validation::PromptParts {
+            name: Some(&self.name),
+            description: self.description.as_deref(),
+            messages: Some(&self.messages),
+            variables: self.variable_defaults.as_deref(),
+            settings: Some(&self.settings),
+        })
     }
 }
 
 impl PromptPatch {
     /// Checks the fields that are present with the same rules as [`NewPrompt::check`].
     pub fn check(&self) -> Result<(), crate::CoreError> {
-        crate::validation::check_prompt_parts(
-            self.name.as_ref(),
-            self.messages.as_ref(),
-            self.variable_defaults.as_deref(),
-            self.settings.as_ref(),
-        )
+        crate::validation::check_prompt_parts(crate::validation::PromptParts {
+            name: self.name.as_deref(),
+            description: self.description.as_deref(),
+            messages: self.messages.as_deref(),
+            variables: self.variable_defaults.as_deref(),
+            settings: self.settings.as_ref(),
+        })
     }
 
     /// Applies the patch to a prompt.

@@ -36,7 +36,7 @@ impl Application {
     /// Connects the store (running migrations), installs the official templates, marks tasks
     /// a crash left unfinished as failed, loads the model catalogue and binds the address.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(&config.database_url).await?.with_run_caps(config.runs.caps());
         store.install_official_templates(crate::template_library::OFFICIAL).await?;
         let recovered = store
             .fail_unfinished_tasks("the server stopped before this task finished", chrono::Utc::now())

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// A text holds a character the databases cannot store (NUL); names where.
     #[error("{0}")]
     InvalidText(String),
+    /// A run is full (`--max-run-messages`, `--max-run-bytes`): start a new one.
+    #[error("{0}")]
+    RunTooLarge(String),
     /// Too many requests of this kind from this client or for this account; retry after the
     /// given number of seconds.
     #[error("{message}")]
@@ -85,6 +88,7 @@ impl ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
             }
             ApiError::InvalidText(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+            ApiError::RunTooLarge(_) => (StatusCode::UNPROCESSABLE_ENTITY, "run_too_large"),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
@@ -127,6 +131,9 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::Invalid(e) => ApiError::Validation(e.to_string()),
+            StoreError::InvalidText(e) => ApiError::InvalidText(e.to_string()),
+            StoreError::RunTooLarge(e) => ApiError::RunTooLarge(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

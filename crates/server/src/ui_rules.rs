@@ -139,8 +139,8 @@ pub fn require_publishable(ui: &PromptCustomUi) -> Result<(), ApiError> {
 }
 
 /// The prompt as a viewer sees it: the owner gets everything; anyone else gets what running it
-/// needs (messages, variables, the named model settings) and never unknown settings, which may
-/// hold private values such as provider keys.
+/// needs (each message's role and content, variables, the named model settings) and never the
+/// messages' metadata or unknown settings, which may hold private values such as provider keys.
 pub fn prompt_view(prompt: &PromptsData, viewer: uuid::Uuid) -> Map<String, Value> {
     if prompt.user_id == viewer {
         return match serde_json::to_value(prompt) {
@@ -155,7 +155,8 @@ pub fn prompt_view(prompt: &PromptsData, viewer: uuid::Uuid) -> Map<String, Valu
     if let Some(d) = &prompt.description {
         map.insert("description".into(), json!(d));
     }
-    map.insert("messages".into(), json!(prompt.messages));
+    let messages: Vec<_> = prompt.messages.iter().map(promptdeck_core::PromptMessage::public).collect();
+    map.insert("messages".into(), json!(messages));
     map.insert("variableDefaults".into(), json!(prompt.variable_defaults.clone().unwrap_or_default()));
     map.insert("settings".into(), json!(settings));
     map

@@ -12,6 +12,15 @@ pub enum StoreError {
     /// A referenced row does not exist.
     #[error("{0} was not found")]
     NotFound(&'static str),
+    /// A value breaks a domain rule (a negative figure, say); names the field.
+    #[error("{0}")]
+    Invalid(promptdeck_core::CoreError),
+    /// A text holds a character the databases cannot store (NUL); names where.
+    #[error("{0}")]
+    InvalidText(promptdeck_core::UnstorableText),
+    /// Appending would take a run past its caps (messages or bytes): start a new run.
+    #[error("{0}")]
+    RunTooLarge(promptdeck_core::RunTooLarge),
     /// A stored value does not parse back into its domain type.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use promptdeck_core::RunCaps;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -30,6 +31,8 @@ pub(crate) enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// How much one run may hold; checked wherever messages are appended.
+    pub(crate) run_caps: RunCaps,
 }
 
 /// Runs `$body` inside a transaction on whichever pool the store has. On PostgreSQL the
@@ -155,7 +158,13 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
-        Ok(Store { backend })
+        Ok(Store { backend, run_caps: RunCaps::default() })
+    }
+
+    /// The same store with other caps on how much one run may hold.
+    pub fn with_run_caps(mut self, caps: RunCaps) -> Store {
+        self.run_caps = caps;
+        self
     }
 
     /// Which database this is, for logs: `sqlite` or `postgres`.

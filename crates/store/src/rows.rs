@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use promptdeck_core::{
-    AiRun, AiTask, CustomUiRating, CustomUiTemplate, CustomUiUsage, PromptCustomUi, PromptMessage,
-    PromptSettings, PromptVariable, PromptsData, RunMessage,
+    AiRun, AiTask, CustomUiRating, CustomUiSummary, CustomUiTemplate, CustomUiUsage, PromptCustomUi,
+    PromptMessage, PromptSettings, PromptVariable, PromptsData, RunMessage, RunSummary,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -60,14 +60,32 @@ impl TryFrom<PromptRow> for PromptsData {
     }
 }
 
+/// A custom UI's rating aggregates, as columns `rating_avg` and `rating_count` of `u`.
+macro_rules! ui_rating_columns {
+    () => {
+        "(SELECT CAST(AVG(r.rating) AS DOUBLE PRECISION) FROM prompt_custom_ui_ratings r WHERE r.custom_ui_id = u.id) AS rating_avg, \
+         (SELECT COUNT(*) FROM prompt_custom_ui_ratings r WHERE r.custom_ui_id = u.id) AS rating_count"
+    };
+}
+
 /// The columns of a custom UI plus its rating aggregates.
-pub(crate) const UI_COLUMNS: &str = "u.id, u.user_id, u.prompt_id, u.name, u.description, u.component_code, \
+pub(crate) const UI_COLUMNS: &str = concat!(
+    "u.id, u.user_id, u.prompt_id, u.name, u.description, u.component_code, \
      u.component_type, u.props_schema, u.default_props, u.execution_mode, u.auto_submit, u.show_variables, \
      u.layout_config, u.styling_config, u.is_public, u.is_featured, u.use_count, u.version, \
      u.parent_version_id, u.status, u.validated, u.validation_errors, u.created_at, u.updated_at, \
-     u.published_at, u.last_used_at, \
-     (SELECT CAST(AVG(r.rating) AS DOUBLE PRECISION) FROM prompt_custom_ui_ratings r WHERE r.custom_ui_id = u.id) AS rating_avg, \
-     (SELECT COUNT(*) FROM prompt_custom_ui_ratings r WHERE r.custom_ui_id = u.id) AS rating_count";
+     u.published_at, u.last_used_at, ",
+    ui_rating_columns!()
+);
+
+/// The columns of a custom UI summary (no code, schemas or configs) plus its rating aggregates.
+pub(crate) const UI_SUMMARY_COLUMNS: &str = concat!(
+    "u.id, u.user_id, u.prompt_id, u.name, u.description, u.component_type, u.execution_mode, \
+     u.auto_submit, u.show_variables, u.is_public, u.is_featured, u.use_count, u.version, \
+     u.parent_version_id, u.status, u.validated, u.created_at, u.updated_at, u.published_at, \
+     u.last_used_at, ",
+    ui_rating_columns!()
+);
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UiRow {
@@ -138,6 +156,62 @@ impl TryFrom<UiRow> for PromptCustomUi {
 }
 
 #[derive(sqlx::FromRow)]
+pub(crate) struct UiSummaryRow {
+    id: Uuid,
+    user_id: Uuid,
+    prompt_id: Uuid,
+    name: String,
+    description: Option<String>,
+    component_type: String,
+    execution_mode: String,
+    auto_submit: bool,
+    show_variables: bool,
+    is_public: bool,
+    is_featured: bool,
+    use_count: i32,
+    version: i32,
+    parent_version_id: Option<Uuid>,
+    status: String,
+    validated: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    rating_avg: Option<f64>,
+    rating_count: i64,
+}
+
+impl TryFrom<UiSummaryRow> for CustomUiSummary {
+    type Error = StoreError;
+    fn try_from(r: UiSummaryRow) -> StoreResult<Self> {
+        Ok(CustomUiSummary {
+            id: r.id,
+            user_id: r.user_id,
+            prompt_id: r.prompt_id,
+            name: r.name,
+            description: r.description,
+            component_type: r.component_type.parse()?,
+            execution_mode: r.execution_mode.parse()?,
+            auto_submit: r.auto_submit,
+            show_variables: r.show_variables,
+            is_public: r.is_public,
+            is_featured: r.is_featured,
+            use_count: r.use_count.into(),
+            version: r.version.into(),
+            parent_version_id: r.parent_version_id,
+            status: r.status.parse()?,
+            validated: r.validated,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            published_at: r.published_at,
+            last_used_at: r.last_used_at,
+            rating_avg: r.rating_avg,
+            rating_count: r.rating_count,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
 pub(crate) struct RunRow {
     id: Uuid,
     user_id: Uuid,
@@ -178,6 +252,50 @@ impl TryFrom<RunRow> for AiRun {
             broker_values: from_json("ai_runs.broker_values", r.broker_values.0)?,
             attachments: from_json("ai_runs.attachments", r.attachments.0)?,
             metadata: object(r.metadata.0),
+            status: r.status.parse()?,
+            is_starred: r.is_starred,
+            total_tokens: r.total_tokens,
+            total_cost: r.total_cost,
+            message_count: r.message_count,
+            task_count: r.task_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            last_message_at: r.last_message_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RunSummaryRow {
+    id: Uuid,
+    user_id: Uuid,
+    source_type: String,
+    source_id: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    model_id: Option<String>,
+    status: String,
+    is_starred: bool,
+    total_tokens: i64,
+    total_cost: f64,
+    message_count: i64,
+    task_count: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    last_message_at: DateTime<Utc>,
+}
+
+impl TryFrom<RunSummaryRow> for RunSummary {
+    type Error = StoreError;
+    fn try_from(r: RunSummaryRow) -> StoreResult<Self> {
+        Ok(RunSummary {
+            id: r.id,
+            user_id: r.user_id,
+            source_type: r.source_type.parse()?,
+            source_id: r.source_id,
+            name: r.name,
+            description: r.description,
+            model_id: r.model_id,
             status: r.status.parse()?,
             is_starred: r.is_starred,
             total_tokens: r.total_tokens,

@@ -1,14 +1,17 @@
 //! AI runs: each user reads and writes only their own. Messages live inline in the run, as the
-//! seed's `AiRun.messages`.
+//! seed's `AiRun.messages`, within the store's [`promptdeck_core::RunCaps`]; lists answer
+//! summaries without them.
 
 use chrono::Utc;
-use promptdeck_core::{AiRun, NewRun, NewRunMessage, Page, PageRequest, RunMessage, RunPatch, RunStatus};
+use promptdeck_core::{
+    AiRun, CoreError, NewRun, NewRunMessage, Page, PageRequest, RunMessage, RunPatch, RunStatus, RunSummary,
+};
 use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::pool::{in_tx, in_write_tx};
-use crate::rows::{RunRow, like_pattern};
+use crate::rows::{RunRow, RunSummaryRow, like_pattern};
 use crate::{Store, StoreError, StoreResult};
 
 pub(crate) const RUN_COLUMNS: &str = "id, user_id, source_type, source_id, name, description, messages, settings, \
@@ -76,24 +79,38 @@ impl Store {
         row.map(AiRun::try_from).transpose()
     }
 
-    /// The caller's runs, most recent activity first.
+    /// The caller's runs, most recent activity first, as summaries (no messages, settings or
+    /// other JSON).
     pub async fn list_runs(
         &self,
         user: Uuid,
         filter: &RunFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<AiRun>> {
-        let filters = "user_id = $1 AND (($2 IS NULL AND status <> 'deleted') OR status = $2) \
-             AND ($3 IS NULL OR is_starred = $3) AND ($4 IS NULL OR LOWER(COALESCE(name, '')) LIKE $4 ESCAPE '\\') \
-             AND ($5 IS NULL OR source_id = $5)";
+    ) -> StoreResult<Page<RunSummary>> {
+        let filters = "r.user_id = $1 AND (($2 IS NULL AND r.status <> 'deleted') OR r.status = $2) \
+             AND ($3 IS NULL OR r.is_starred = $3) AND ($4 IS NULL OR LOWER(COALESCE(r.name, '')) LIKE $4 ESCAPE '\\') \
+             AND ($5 IS NULL OR r.source_id = $5)";
+        let settings_model = match self.backend {
+            crate::pool::Backend::Sqlite { .. } => {
+                "CASE WHEN json_type(r.settings, '$.model_id') = 'text' THEN json_extract(r.settings, '$.model_id') END"
+            }
+            crate::pool::Backend::Postgres(_) => {
+                "CASE WHEN jsonb_typeof(r.settings -> 'model_id') = 'string' THEN r.settings ->> 'model_id' END"
+            }
+        };
         let sql = format!(
-            "SELECT {RUN_COLUMNS} FROM ai_runs WHERE {filters} ORDER BY last_message_at DESC, id LIMIT $6 OFFSET $7"
+            "SELECT r.id, r.user_id, r.source_type, r.source_id, r.name, r.description, \
+             SUBSTR(COALESCE({settings_model}, (SELECT t.model_id FROM ai_tasks t WHERE t.run_id = r.id \
+             ORDER BY t.created_at DESC, t.id DESC LIMIT 1)), 1, 200) AS model_id, \
+             r.status, r.is_starred, r.total_tokens, r.total_cost, r.message_count, r.task_count, r.created_at, \
+             r.updated_at, r.last_message_at \
+             FROM ai_runs r WHERE {filters} ORDER BY r.last_message_at DESC, r.id LIMIT $6 OFFSET $7"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM ai_runs WHERE {filters}");
+        let count_sql = format!("SELECT COUNT(*) FROM ai_runs r WHERE {filters}");
         let status = filter.status.map(|s| s.as_str());
         let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
         let (rows, total) = in_tx!(self, user, |tx| {
-            let rows = sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
+            let rows = sqlx::query_as::<_, RunSummaryRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(status)
                 .bind(filter.starred)
@@ -113,7 +130,7 @@ impl Store {
                 .await?;
             (rows, total)
         });
-        let items = rows.into_iter().map(AiRun::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let items = rows.into_iter().map(RunSummary::try_from).collect::<StoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, page))
     }
 
@@ -142,7 +159,10 @@ impl Store {
     }
 
     /// Appends messages to the caller's run and adds `tokens`/`cost` to its totals, in one
-    /// transaction (the run row is locked on PostgreSQL, SQLite serialises writers).
+    /// transaction (the run row is locked on PostgreSQL, SQLite serialises writers). Both the
+    /// REST `addMessage` and the task runner append here, so the checks hold for both: figures
+    /// finite and non-negative ([`StoreError::Invalid`]), text storable
+    /// ([`StoreError::InvalidText`]), and the run within its caps ([`StoreError::RunTooLarge`]).
     pub async fn append_run_messages(
         &self,
         user: Uuid,
@@ -151,6 +171,11 @@ impl Store {
         tokens: i64,
         cost: f64,
     ) -> StoreResult<AiRun> {
+        check_totals(tokens, cost)?;
+        for message in &messages {
+            message.check_storable().map_err(StoreError::InvalidText)?;
+            message.metadata.as_ref().map_or(Ok(()), |m| m.check()).map_err(StoreError::Invalid)?;
+        }
         let now = Utc::now();
         let update = format!(
             "UPDATE ai_runs SET messages = $3, message_count = $4, total_tokens = total_tokens + $5, \
@@ -179,6 +204,7 @@ impl Store {
                 timestamp: m.timestamp.unwrap_or(now),
                 metadata: m.metadata,
             }));
+            self.run_caps.check(&run.messages).map_err(StoreError::RunTooLarge)?;
             sqlx::query_as::<_, RunRow>(AssertSqlSafe(update.as_str()))
                 .bind(id)
                 .bind(user)
@@ -192,4 +218,17 @@ impl Store {
         });
         row.try_into()
     }
+}
+
+/// What an append adds to a run's totals is finite and non-negative, so totals never go
+/// negative (each message's own figures are bounded by its metadata check).
+fn check_totals(tokens: i64, cost: f64) -> StoreResult<()> {
+    let invalid = |field, message| Err(StoreError::Invalid(CoreError::Invalid { field, message }));
+    if tokens < 0 {
+        return invalid("tokens", format!("must not be negative, got {tokens}"));
+    }
+    if !(cost.is_finite() && cost >= 0.0) {
+        return invalid("cost", format!("must be a finite, non-negative number, got {cost}"));
+    }
+    Ok(())
 }

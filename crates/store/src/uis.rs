@@ -1,14 +1,15 @@
 //! Custom UIs. A user sees their own UIs and every UI that is public and active; only the owner
-//! changes or deletes one. Ratings and usage live in `usage.rs`.
+//! changes or deletes one; only an admin (through the server's own role) features one. Lists
+//! answer summaries. Ratings and usage live in `usage.rs`.
 
 use chrono::Utc;
-use promptdeck_core::{CustomUiStatus, Page, PageRequest, PromptCustomUi};
+use promptdeck_core::{CustomUiStatus, CustomUiSummary, Page, PageRequest, PromptCustomUi};
 use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::pool::{in_tx, in_write_tx, on_write_pool};
-use crate::rows::{UI_COLUMNS, UiRow, like_pattern};
+use crate::rows::{UI_COLUMNS, UI_SUMMARY_COLUMNS, UiRow, UiSummaryRow, like_pattern};
 use crate::{Store, StoreResult};
 
 /// Which UIs a listing covers.
@@ -123,12 +124,15 @@ impl Store {
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
     }
 
-    /// Writes every mutable column of a UI the caller owns; `updated_at` is set to now.
+    /// Writes every column of a UI its owner may change; `updated_at` is set to now. Featuring
+    /// ([`Store::set_featured`]) and the usage counters are not the owner's to write.
     pub async fn save_ui(&self, ui: &PromptCustomUi) -> StoreResult<PromptCustomUi> {
         let sets = WRITE_COLUMNS
             .iter()
             .enumerate()
-            .filter(|(_, c)| !matches!(**c, "user_id" | "created_at" | "use_count" | "last_used_at"))
+            .filter(|(_, c)| {
+                !matches!(**c, "user_id" | "created_at" | "is_featured" | "use_count" | "last_used_at")
+            })
             .map(|(i, c)| format!("{c} = ${}", i + 2))
             .collect::<Vec<_>>()
             .join(", ");
@@ -157,13 +161,13 @@ impl Store {
         row.map(PromptCustomUi::try_from).transpose()
     }
 
-    /// Lists UIs by scope and filters.
+    /// Lists UIs by scope and filters, as summaries (no code, schemas or configs).
     pub async fn list_uis(
         &self,
         user: Uuid,
         filter: &UiFilter,
         page: PageRequest,
-    ) -> StoreResult<Page<PromptCustomUi>> {
+    ) -> StoreResult<Page<CustomUiSummary>> {
         let scope = match filter.scope {
             UiScope::Mine => "u.user_id = $1",
             UiScope::Public => "u.is_public AND u.status = 'active' AND $1 = $1",
@@ -177,14 +181,14 @@ impl Store {
             UiSort::Rating => "rating_avg IS NULL, rating_avg DESC, rating_count DESC, u.updated_at DESC",
         };
         let sql = format!(
-            "SELECT * FROM (SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE {scope} AND {filters}) u \
+            "SELECT * FROM (SELECT {UI_SUMMARY_COLUMNS} FROM prompt_custom_uis u WHERE {scope} AND {filters}) u \
              ORDER BY {order}, u.id LIMIT $5 OFFSET $6"
         );
         let count_sql = format!("SELECT COUNT(*) FROM prompt_custom_uis u WHERE {scope} AND {filters}");
         let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(like_pattern);
         let status = filter.status.map(|s| s.as_str());
         let (rows, total) = in_tx!(self, user, |tx| {
-            let rows = sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
+            let rows = sqlx::query_as::<_, UiSummaryRow>(AssertSqlSafe(sql.as_str()))
                 .bind(user)
                 .bind(filter.prompt_id)
                 .bind(status)
@@ -202,24 +206,24 @@ impl Store {
                 .await?;
             (rows, total)
         });
-        let items = rows.into_iter().map(PromptCustomUi::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let items = rows.into_iter().map(CustomUiSummary::try_from).collect::<StoreResult<Vec<_>>>()?;
         Ok(Page::new(items, total, page))
     }
 
     /// Every UI of the owner's prompt that is linked to `ui` through `parent_version_id`, in
-    /// version order: the whole version chain.
-    pub async fn ui_versions(&self, ui: &PromptCustomUi) -> StoreResult<Vec<PromptCustomUi>> {
+    /// version order: the whole version chain, as summaries.
+    pub async fn ui_versions(&self, ui: &PromptCustomUi) -> StoreResult<Vec<CustomUiSummary>> {
         let sql = format!(
-            "SELECT {UI_COLUMNS} FROM prompt_custom_uis u WHERE u.user_id = $1 AND u.prompt_id = $2 ORDER BY u.version, u.created_at"
+            "SELECT {UI_SUMMARY_COLUMNS} FROM prompt_custom_uis u WHERE u.user_id = $1 AND u.prompt_id = $2 ORDER BY u.version, u.created_at"
         );
         let rows = in_tx!(self, ui.user_id, |tx| {
-            sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
+            sqlx::query_as::<_, UiSummaryRow>(AssertSqlSafe(sql.as_str()))
                 .bind(ui.user_id)
                 .bind(ui.prompt_id)
                 .fetch_all(&mut *tx)
                 .await?
         });
-        let all = rows.into_iter().map(PromptCustomUi::try_from).collect::<StoreResult<Vec<_>>>()?;
+        let all = rows.into_iter().map(CustomUiSummary::try_from).collect::<StoreResult<Vec<_>>>()?;
         Ok(version_chain(all, ui.id))
     }
 
@@ -258,7 +262,7 @@ impl Store {
 }
 
 /// The connected component of `start` in the parent graph of `all`, sorted by version.
-fn version_chain(all: Vec<PromptCustomUi>, start: Uuid) -> Vec<PromptCustomUi> {
+fn version_chain(all: Vec<CustomUiSummary>, start: Uuid) -> Vec<CustomUiSummary> {
     let mut members = std::collections::HashSet::from([start]);
     loop {
         let before = members.len();

@@ -1,5 +1,6 @@
 //! Ratings (one per user per UI) and usage rows (each bumps the UI's `use_count` through a
-//! database trigger on both backends).
+//! database trigger on both backends). Usage rows are written by the server alone, when a task
+//! tagged with a UI runs: on PostgreSQL the per-user role cannot insert them.
 
 use chrono::Utc;
 use promptdeck_core::{CustomUiRating, CustomUiUsage, NewUsage, Page, PageRequest, RatingInput};
@@ -7,9 +8,9 @@ use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::{in_tx, in_write_tx};
+use crate::pool::{in_tx, in_write_tx, on_write_pool};
 use crate::rows::{RatingRow, UsageRow};
-use crate::{Store, StoreResult};
+use crate::{Store, StoreError, StoreResult};
 
 const RATING_COLUMNS: &str = "id, custom_ui_id, user_id, rating, feedback, created_at, updated_at";
 const USAGE_COLUMNS: &str = "id, custom_ui_id, user_id, run_id, execution_time_ms, variables_used, success, error_message, created_at";
@@ -42,19 +43,28 @@ impl Store {
         Ok(row.into())
     }
 
-    /// Records one use of a UI by the caller (the caller checks visibility).
+    /// Records one use of a UI by `user`: called by the task runner when a task tagged with the
+    /// UI has run, never on a client's word (the runner checked the UI is visible to `user`).
+    /// Runs as the server's own role; its figures are checked.
     pub async fn insert_usage(
         &self,
         user: Uuid,
         ui_id: Uuid,
         usage: &NewUsage,
     ) -> StoreResult<CustomUiUsage> {
+        usage.check().map_err(StoreError::Invalid)?;
+        if let Some(variables) = &usage.variables_used {
+            promptdeck_core::text::check_json(variables).map_err(StoreError::InvalidText)?;
+        }
+        if let Some(message) = &usage.error_message {
+            promptdeck_core::text::check_text("error_message", message).map_err(StoreError::InvalidText)?;
+        }
         let sql = format!(
             "INSERT INTO prompt_custom_ui_usage ({USAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              RETURNING {USAGE_COLUMNS}"
         );
         let execution_time_ms = usage.execution_time_ms.map(|ms| i32::try_from(ms).unwrap_or(i32::MAX));
-        let row = in_write_tx!(self, user, |tx| {
+        let row = on_write_pool!(self, |pool| {
             sqlx::query_as::<_, UsageRow>(AssertSqlSafe(sql.as_str()))
                 .bind(Uuid::new_v4())
                 .bind(ui_id)
@@ -65,7 +75,7 @@ impl Store {
                 .bind(usage.success.unwrap_or(true))
                 .bind(&usage.error_message)
                 .bind(Utc::now())
-                .fetch_one(&mut *tx)
+                .fetch_one(pool)
                 .await?
         });
         Ok(row.into())

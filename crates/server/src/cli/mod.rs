@@ -75,6 +75,8 @@ struct ServeArgs {
     http: promptdeck_server::config::HttpLimits,
     #[command(flatten)]
     web: promptdeck_server::config::WebLimits,
+    #[command(flatten)]
+    runs: promptdeck_server::config::RunLimits,
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +131,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.tasks = args.tasks;
     config.http = args.http;
     config.web = args.web;
+    config.runs = args.runs;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;

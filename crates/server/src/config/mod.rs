@@ -2,6 +2,7 @@
 
 mod auth;
 mod http;
+mod runs;
 mod tasks;
 mod web;
 
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 
 pub use auth::AuthLimits;
 pub use http::HttpLimits;
+pub use runs::RunLimits;
 pub use tasks::TaskLimits;
 pub use web::{DEFAULT_MODULE_CACHE_BYTES, WebLimits};
 
@@ -53,6 +55,8 @@ pub struct Config {
     pub http: HttpLimits,
     /// Compiled-module cache limits.
     pub web: WebLimits,
+    /// What one run may hold.
+    pub runs: RunLimits,
 }
 
 impl Config {
@@ -72,6 +76,7 @@ impl Config {
             tasks: TaskLimits::default(),
             http: HttpLimits::default(),
             web: WebLimits::default(),
+            runs: RunLimits::default(),
         }
     }
 }

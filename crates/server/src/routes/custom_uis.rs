@@ -1,5 +1,7 @@
-//! `/api/custom-uis`: create, list, read (with the prompt), change, delete, publish, versions,
-//! ratings, usage, validation without saving, and the compiled module.
+//! `/api/custom-uis`: create, list (summaries), read (with the prompt), change, delete, publish,
+//! versions, ratings, the caller's usage rows, validation without saving, and the compiled
+//! module. Usage rows are recorded by the task runner when a task tagged with a UI runs; there
+//! is no endpoint to post one.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,8 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use promptdeck_core::{
-    ComponentType, CreateCustomUiInput, CustomUiPatch, CustomUiRating, CustomUiStatus, CustomUiUsage,
-    CustomUiWithPrompt, NewUsage, Page, PromptCustomUi, RatingInput, ValidationReport, check_name,
+    ComponentType, CreateCustomUiInput, CustomUiPatch, CustomUiRating, CustomUiStatus, CustomUiSummary,
+    CustomUiUsage, CustomUiWithPrompt, Page, PromptCustomUi, RatingInput, ValidationReport,
 };
 use promptdeck_store::{UiFilter, UiScope, UiSort};
 use serde::Deserialize;
@@ -35,7 +37,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish_ui))
         .routes(routes!(list_versions, create_version))
         .routes(routes!(rate_ui))
-        .routes(routes!(record_usage))
         .routes(routes!(list_usage))
         .routes(routes!(compiled_ui))
         .routes(routes!(get_ui_state, put_ui_state))
@@ -137,14 +138,15 @@ impl UiListQuery {
     }
 }
 
-/// Lists custom UIs: the caller's own, or everyone's public ones.
+/// Lists custom UIs: the caller's own, or everyone's public ones. Items are summaries, without
+/// code, schemas or configs: `GET /api/custom-uis/{id}` has those.
 #[utoipa::path(get, path = "/api/custom-uis", tag = "custom-uis", params(UiListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<PromptCustomUi>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Page<CustomUiSummary>), (status = 422, body = ErrorBody)))]
 async fn list_uis(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiQuery(query): ApiQuery<UiListQuery>,
-) -> ApiResult<Json<Page<PromptCustomUi>>> {
+) -> ApiResult<Json<Page<CustomUiSummary>>> {
     let filter = query.filter()?;
     let page = Paging { limit: query.limit, offset: query.offset }.page();
     Ok(Json(state.store.list_uis(user.id, &filter, page).await?))
@@ -158,7 +160,7 @@ async fn create_ui(
     AuthUser(user): AuthUser,
     ApiJson(input): ApiJson<CreateCustomUiInput>,
 ) -> ApiResult<(StatusCode, Json<PromptCustomUi>)> {
-    check_name("name", &input.name)?;
+    input.check()?;
     let prompt =
         state.store.get_prompt(user.id, input.prompt_id).await?.ok_or(ApiError::NotFound("prompt"))?;
     let now = Utc::now();
@@ -225,7 +227,8 @@ async fn update_ui(
     if patch.is_featured.is_some() && !user.is_admin {
         return Err(ApiError::Forbidden("only an admin may feature a custom UI".into()));
     }
-    let only_featuring = patch == CustomUiPatch { is_featured: patch.is_featured, ..Default::default() };
+    let featured = patch.is_featured;
+    let only_featuring = patch == CustomUiPatch { is_featured: featured, ..Default::default() };
     if !(only_featuring && user.is_admin) {
         require_owner(&ui, user.id)?;
     }
@@ -235,23 +238,25 @@ async fn update_ui(
         apply_checks(&state, &mut ui, prompt.as_ref()).await;
     }
     require_publishable(&ui)?;
-    if ui.user_id == user.id {
-        Ok(Json(state.store.save_ui(&ui).await?))
-    } else {
-        Ok(Json(
-            state.store.set_featured(ui.id, ui.is_featured).await?.ok_or(ApiError::NotFound("custom UI"))?,
-        ))
+    let saved = if ui.user_id == user.id { Some(state.store.save_ui(&ui).await?) } else { None };
+    // Featuring is an admin's act on the server's own role, never part of an owner's save.
+    match (featured, saved) {
+        (Some(featured), _) => {
+            Ok(Json(state.store.set_featured(ui.id, featured).await?.ok_or(ApiError::NotFound("custom UI"))?))
+        }
+        (None, Some(saved)) => Ok(Json(saved)),
+        (None, None) => Err(ApiError::Internal("a patch by a non-owner that features nothing".into())),
     }
 }
 
 /// Applies a patch; true when the checks must run again.
 fn apply_patch(ui: &mut PromptCustomUi, p: CustomUiPatch) -> ApiResult<bool> {
+    p.check()?;
     let recheck = p.component_code.is_some()
         || p.component_type.is_some()
         || p.props_schema.is_some()
         || p.default_props.is_some();
     if let Some(name) = p.name {
-        check_name("name", &name)?;
         ui.name = name;
     }
     macro_rules! set {
@@ -310,14 +315,15 @@ async fn publish_ui(
     Ok(Json(state.store.save_ui(&ui).await?))
 }
 
-/// The version chain of a UI, oldest first (non-owners see only its public, active versions).
+/// The version chain of a UI, oldest first, as summaries (non-owners see only its public,
+/// active versions); each version's own endpoint has its code.
 #[utoipa::path(get, path = "/api/custom-uis/{id}/versions", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Page<PromptCustomUi>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<CustomUiSummary>), (status = 404, body = ErrorBody)))]
 async fn list_versions(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
-) -> ApiResult<Json<Page<PromptCustomUi>>> {
+) -> ApiResult<Json<Page<CustomUiSummary>>> {
     let ui = visible_ui(&state, user.id, id).await?;
     let mut items = state.store.ui_versions(&ui).await?;
     if ui.user_id != user.id {
@@ -381,10 +387,12 @@ async fn create_version(
     Ok((StatusCode::CREATED, Json(state.store.insert_ui(&ui).await?)))
 }
 
-/// Rates a UI the caller may see (1–5, one rating per user; a second call replaces it).
+/// Rates another user's UI the caller may see (1–5, feedback up to 2,000 characters, one rating
+/// per user; a second call replaces it). Owners cannot rate their own UIs.
 #[utoipa::path(put, path = "/api/custom-uis/{id}/rating", tag = "custom-uis", params(("id" = Uuid, Path)), request_body = RatingInput,
     security(("bearer" = [])),
-    responses((status = 200, body = CustomUiRating), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CustomUiRating), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn rate_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -392,28 +400,17 @@ async fn rate_ui(
     ApiJson(input): ApiJson<RatingInput>,
 ) -> ApiResult<Json<CustomUiRating>> {
     input.check()?;
-    visible_ui(&state, user.id, id).await?;
+    let ui = visible_ui(&state, user.id, id).await?;
+    if ui.user_id == user.id {
+        return Err(ApiError::Forbidden(
+            "you cannot rate your own custom UI; ratings are for other users".into(),
+        ));
+    }
     Ok(Json(state.store.upsert_rating(user.id, id, &input).await?))
 }
 
-/// Records one use of a UI the caller may see; bumps its `use_count` and `last_used_at`.
-#[utoipa::path(post, path = "/api/custom-uis/{id}/usage", tag = "custom-uis", params(("id" = Uuid, Path)), request_body = NewUsage,
-    security(("bearer" = [])),
-    responses((status = 201, body = CustomUiUsage), (status = 404, body = ErrorBody)))]
-async fn record_usage(
-    State(state): State<AppState>,
-    AuthUser(user): AuthUser,
-    IdPath(id): IdPath,
-    ApiJson(usage): ApiJson<NewUsage>,
-) -> ApiResult<(StatusCode, Json<CustomUiUsage>)> {
-    visible_ui(&state, user.id, id).await?;
-    if let Some(run_id) = usage.run_id {
-        state.store.get_run(user.id, run_id).await?.ok_or(ApiError::NotFound("run"))?;
-    }
-    Ok((StatusCode::CREATED, Json(state.store.insert_usage(user.id, id, &usage).await?)))
-}
-
-/// The caller's own usage rows.
+/// The caller's own usage rows (recorded by the server each time a task tagged with a custom
+/// UI ran for the caller).
 #[utoipa::path(get, path = "/api/usage", tag = "custom-uis", params(Paging), security(("bearer" = [])),
     responses((status = 200, body = Page<CustomUiUsage>)))]
 async fn list_usage(

@@ -1,11 +1,11 @@
 //! `/api/runs` and `/api/tasks`: each user's own AI runs, their messages and tasks.
 
 use axum::Json;
-use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 use promptdeck_core::{
-    AiRun, AiTask, NewRun, NewRunMessage, NewTask, Page, RunPatch, RunStatus, RunWithTasks,
+    AiRun, AiTask, MAX_TASK_ID_CHARS, NewRun, NewRunMessage, NewTask, Page, RunPatch, RunStatus, RunSummary,
+    RunWithTasks,
 };
 use promptdeck_store::RunFilter;
 use serde::Deserialize;
@@ -14,12 +14,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::extract::{ApiJson, ApiQuery, IdPath, TextPath};
 use crate::routes::prompts::Paging;
 use crate::state::AppState;
-
-/// Longest message content accepted on a run, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -47,14 +44,15 @@ pub struct RunListQuery {
     pub offset: Option<i64>,
 }
 
-/// The caller's runs, most recent activity first.
+/// The caller's runs, most recent activity first. Items are summaries, without messages,
+/// settings or other JSON: `GET /api/runs/{id}` has those.
 #[utoipa::path(get, path = "/api/runs", tag = "runs", params(RunListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<AiRun>)))]
+    responses((status = 200, body = Page<RunSummary>)))]
 async fn list_runs(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiQuery(q): ApiQuery<RunListQuery>,
-) -> ApiResult<Json<Page<AiRun>>> {
+) -> ApiResult<Json<Page<RunSummary>>> {
     let filter = RunFilter {
         status: q.status.as_deref().map(str::parse::<RunStatus>).transpose()?,
         starred: q.starred,
@@ -73,6 +71,7 @@ async fn create_run(
     AuthUser(user): AuthUser,
     ApiJson(body): ApiJson<NewRun>,
 ) -> ApiResult<(StatusCode, Json<AiRun>)> {
+    body.check()?;
     Ok((StatusCode::CREATED, Json(state.store.create_run(user.id, &body).await?)))
 }
 
@@ -98,10 +97,13 @@ async fn update_run(
     IdPath(id): IdPath,
     ApiJson(patch): ApiJson<RunPatch>,
 ) -> ApiResult<Json<AiRun>> {
+    patch.check()?;
     state.store.update_run(user.id, id, &patch).await?.map(Json).ok_or(ApiError::NotFound("run"))
 }
 
-/// Appends a message to a run (the seed's `addMessage`).
+/// Appends a message to a run (the seed's `addMessage`). Its figures (tokens, cost, times) must
+/// be finite, non-negative and bounded; a full run (`--max-run-messages`, `--max-run-bytes`)
+/// answers 422 `run_too_large`.
 #[utoipa::path(post, path = "/api/runs/{id}/messages", tag = "runs", params(("id" = uuid::Uuid, Path)), request_body = NewRunMessage,
     security(("bearer" = [])), responses((status = 201, body = AiRun), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_message(
@@ -110,9 +112,7 @@ async fn add_message(
     IdPath(id): IdPath,
     ApiJson(message): ApiJson<NewRunMessage>,
 ) -> ApiResult<(StatusCode, Json<AiRun>)> {
-    if message.content.len() > MAX_MESSAGE_BYTES {
-        return Err(ApiError::Validation(format!("content: at most {MAX_MESSAGE_BYTES} bytes")));
-    }
+    message.check()?;
     let tokens = message.metadata.as_ref().and_then(|m| m.tokens).unwrap_or(0);
     let cost = message.metadata.as_ref().and_then(|m| m.cost).unwrap_or(0.0);
     let run = state.store.append_run_messages(user.id, id, vec![message], tokens, cost).await?;
@@ -130,20 +130,20 @@ async fn add_task(
     ApiJson(task): ApiJson<NewTask>,
 ) -> ApiResult<(StatusCode, Json<AiTask>)> {
     if let Some(task_id) = &task.task_id
-        && (task_id.is_empty() || task_id.len() > 128)
+        && (task_id.is_empty() || task_id.len() > MAX_TASK_ID_CHARS)
     {
-        return Err(ApiError::Validation("task_id: 1 to 128 characters".into()));
+        return Err(ApiError::Validation(format!("task_id: 1 to {MAX_TASK_ID_CHARS} characters")));
     }
     Ok((StatusCode::CREATED, Json(state.store.create_task(user.id, id, &task).await?)))
 }
 
 /// A task by its Socket.IO task id.
 #[utoipa::path(get, path = "/api/tasks/{task_id}", tag = "runs", params(("task_id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = AiTask), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AiTask), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_task(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(task_id): Path<String>,
+    TextPath(task_id): TextPath,
 ) -> ApiResult<Json<AiTask>> {
     state.store.get_task(user.id, &task_id).await?.map(Json).ok_or(ApiError::NotFound("task"))
 }

@@ -80,7 +80,8 @@ async fn a_published_ui_set_back_to_draft_is_hidden_again(backend: Backend) {
     app.get_custom_ui(&bob, id).await.expect_error(404, "not_found");
     app.update_custom_ui(&bob, id, &json!({"name": "Mine"})).await.expect_error(404, "not_found");
     app.rate_custom_ui(&bob, id, &json!({"rating": 3})).await.expect_error(404, "not_found");
-    app.record_usage(&bob, id, &json!({})).await.expect_error(404, "not_found");
+    let run = app.run_prompt(&bob, json!({"prompt_id": ui["prompt_id"], "custom_ui_id": id})).await;
+    assert_eq!(run.ack["error"]["code"], "not_found", "{run:?}");
     assert_eq!(app.list_custom_uis(&bob, "?scope=public").await.expect(200)["total"], 0);
     app.get_custom_ui(&alice, id).await.expect(200);
 }
@@ -164,7 +165,9 @@ async fn usage_rows_are_visible_only_to_their_owner(backend: Backend) {
     let alice = app.new_user().await;
     let bob = app.new_user().await;
     let ui = app.new_public_custom_ui(&alice).await;
-    app.record_usage(&alice, str_of(&ui["id"]), &json!({})).await.expect(201);
+    let run = app.run_prompt(&alice, json!({"prompt_id": ui["prompt_id"], "custom_ui_id": ui["id"]})).await;
+    assert!(run.ack["error"].is_null(), "{run:?}");
+    assert_eq!(app.list_usage(&alice, "").await.expect(200)["total"], 1);
 
     let bobs = app.list_usage(&bob, "").await.expect(200);
 

@@ -372,7 +372,9 @@ async fn public_uis_sort_by_use_count(backend: Backend) {
     let used = app.new_public_custom_ui(&alice).await;
     let unused = app.new_public_custom_ui(&alice).await;
     for _ in 0..2 {
-        app.record_usage(&bob, str_of(&used["id"]), &json!({})).await.expect(201);
+        let run =
+            app.run_prompt(&bob, json!({"prompt_id": used["prompt_id"], "custom_ui_id": used["id"]})).await;
+        assert!(run.ack["error"].is_null(), "{run:?}");
     }
 
     let list = app.list_custom_uis(&bob, "?scope=public&sort=use_count").await.expect(200);

@@ -123,7 +123,6 @@ fn protected_endpoints() -> Vec<(Method, String, Option<serde_json::Value>)> {
         (Method::GET, format!("/api/custom-uis/{id}/versions"), None),
         (Method::POST, format!("/api/custom-uis/{id}/versions"), None),
         (Method::PUT, format!("/api/custom-uis/{id}/rating"), Some(json!({"rating": 5}))),
-        (Method::POST, format!("/api/custom-uis/{id}/usage"), Some(json!({}))),
         (Method::GET, format!("/api/custom-uis/{id}/compiled"), None),
         (
             Method::POST,

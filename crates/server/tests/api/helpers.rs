@@ -82,6 +82,8 @@ pub struct Options {
     pub jwt_secret: Option<String>,
     /// `--module-cache-bytes N`.
     pub module_cache_bytes: Option<u64>,
+    /// More `serve` flags, e.g. `["--max-run-messages", "5"]`.
+    pub extra_args: Vec<String>,
 }
 
 /// A running server on its own database.
@@ -280,6 +282,7 @@ async fn start_server(url: String, database: TestDatabase, options: &Options) ->
     if let Some(n) = options.module_cache_bytes {
         command.args(["--module-cache-bytes", &n.to_string()]);
     }
+    command.args(&options.extra_args);
     for var in [
         "PROMPTDECK_ADDR",
         "PROMPTDECK_DATABASE_URL",
@@ -554,11 +557,6 @@ impl TestApp {
     pub async fn rate_custom_ui(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
         self.request(Method::PUT, &format!("/api/custom-uis/{id}/rating"), Some(&user.token), Some(body))
             .await
-    }
-
-    /// `POST /api/custom-uis/{id}/usage`.
-    pub async fn record_usage(&self, user: &TestUser, id: &str, body: &Value) -> Reply {
-        self.post(user, &format!("/api/custom-uis/{id}/usage"), body).await
     }
 
     /// `GET /api/usage{query}`.

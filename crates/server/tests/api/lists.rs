@@ -63,8 +63,8 @@ async fn every_list_endpoint_answers_the_same_shape(backend: Backend) {
     let app = spawn_app(backend).await;
     let user = app.new_user().await;
     let ui = app.new_public_custom_ui(&user).await;
-    app.record_usage(&user, ui["id"].as_str().unwrap(), &json!({})).await.expect(201);
-    app.new_run(&user).await;
+    let run = app.run_prompt(&user, json!({"prompt_id": ui["prompt_id"], "custom_ui_id": ui["id"]})).await;
+    assert!(run.ack["error"].is_null(), "{run:?}");
 
     let lists = [
         ("prompts", app.list_prompts(&user, "?limit=1").await.expect(200)),

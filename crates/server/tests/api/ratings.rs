@@ -10,6 +10,8 @@ both_backends!(
     ratings_of_two_users_are_counted_and_averaged,
     a_rating_outside_1_to_5_fails_validation,
     rating_a_ui_you_cannot_see_is_not_found,
+    rating_your_own_ui_is_forbidden,
+    feedback_is_capped_at_2000_characters,
 );
 
 #[track_caller]
@@ -106,4 +108,40 @@ async fn rating_a_ui_you_cannot_see_is_not_found(backend: Backend) {
         .expect_error(404, "not_found");
 
     assert_eq!(app.get_custom_ui(&alice, str_of(&draft["id"])).await.expect(200)["rating_count"], 0);
+}
+
+async fn rating_your_own_ui_is_forbidden(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alice = app.new_user().await;
+    let ui = app.new_public_custom_ui(&alice).await;
+    let id = str_of(&ui["id"]);
+
+    let message = app.rate_custom_ui(&alice, id, &json!({"rating": 5})).await.expect_error(403, "forbidden");
+
+    assert!(message.contains("own"), "the message should say why: {message}");
+    let fetched = app.get_custom_ui(&alice, id).await.expect(200);
+    assert_eq!(fetched["rating_count"], 0);
+    assert_eq!(fetched["rating_avg"], serde_json::Value::Null);
+}
+
+async fn feedback_is_capped_at_2000_characters(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alice = app.new_user().await;
+    let bob = app.new_user().await;
+    let ui = app.new_public_custom_ui(&alice).await;
+    let id = str_of(&ui["id"]);
+
+    for feedback in ["x".repeat(2001), "x".repeat(900 * 1024)] {
+        let message = app
+            .rate_custom_ui(&bob, id, &json!({"rating": 4, "feedback": feedback}))
+            .await
+            .expect_error(422, "validation_failed");
+        assert!(message.contains("feedback") && message.contains("2000"), "{message}");
+    }
+    assert_eq!(app.get_custom_ui(&bob, id).await.expect(200)["rating_count"], 0);
+
+    // The cap counts characters, not bytes: 2,000 four-byte characters are fine.
+    let longest = "🙂".repeat(2000);
+    let rating = app.rate_custom_ui(&bob, id, &json!({"rating": 4, "feedback": longest})).await.expect(200);
+    assert_eq!(rating["feedback"], longest);
 }

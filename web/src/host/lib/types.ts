@@ -17,6 +17,12 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Fields a custom UI list item leaves out: only the UI's own endpoint answers them. */
+type CustomUiDetail = "component_code" | "props_schema" | "default_props" | "layout_config" | "styling_config" | "validation_errors";
+
+/** A custom UI as lists answer it (`GET /api/custom-uis`, versions): no code, schemas or configs. */
+export type CustomUiSummary = Omit<CustomUi, CustomUiDetail>;
+
 export interface CustomUi {
   id: string;
   user_id: string;
@@ -100,13 +106,15 @@ export interface AiTask {
   total_time?: number | null;
 }
 
-export interface AiRun {
+/** A run as `GET /api/runs` answers it: figures, no messages, settings or other JSON. */
+export interface RunSummary {
   id: string;
   name?: string | null;
+  description?: string | null;
   source_type: string;
   source_id?: string | null;
-  messages: RunMessage[];
-  tasks?: AiTask[];
+  /** The run's model: its settings' `model_id`, else its last task's. */
+  model_id?: string | null;
   total_tokens: number;
   total_cost: number;
   created_at: string;
@@ -114,8 +122,14 @@ export interface AiRun {
   status?: "active" | "archived" | "deleted";
   message_count?: number;
   task_count?: number;
-  settings?: Record<string, unknown>;
   last_message_at?: string;
+}
+
+/** A run with its messages, as `GET /api/runs/{id}` answers it. */
+export interface AiRun extends Omit<RunSummary, "model_id"> {
+  messages: RunMessage[];
+  tasks?: AiTask[];
+  settings?: Record<string, unknown>;
 }
 
 export interface Model {

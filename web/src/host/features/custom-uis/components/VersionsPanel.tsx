@@ -5,17 +5,34 @@ import { EditorView } from "@codemirror/view";
 import { useEffect, useRef, useState } from "react";
 import { cspNonce } from "../../../lib/csp";
 import { navigate } from "../../../lib/router";
-import type { CustomUi } from "../../../lib/types";
-import { listVersions, newVersion } from "../api/customUis";
+import type { CustomUi, CustomUiSummary } from "../../../lib/types";
+import { getUi, listVersions, newVersion } from "../api/customUis";
 import { patchOfUi } from "../utils/form";
 import { settingChanges } from "../utils/versionDiff";
 
+/** A version's full record (the list has summaries only), fetched once per version and edit. */
+function useFullVersion(id: string, current: CustomUi, onError: (message: string) => void): CustomUi | null {
+  const [loaded, setLoaded] = useState<CustomUi | null>(null);
+  useEffect(() => {
+    if (!id || id === current.id) return;
+    let live = true;
+    getUi(id).then((v) => live && setLoaded(v), (e: Error) => live && onError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [id, current.id, onError]);
+  if (id === current.id) return current;
+  return loaded?.id === id ? loaded : null;
+}
+
 /** The version chain: compare any two versions' code side by side and their settings, restore an older one. */
 export function VersionsPanel({ ui }: { ui: CustomUi }) {
-  const [versions, setVersions] = useState<CustomUi[] | null>(null);
+  const [versions, setVersions] = useState<CustomUiSummary[] | null>(null);
   const [a, setA] = useState("");
   const [b, setB] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const left = useFullVersion(a, ui, setError);
+  const right = useFullVersion(b, ui, setError);
 
   useEffect(() => {
     listVersions(ui.id).then((p) => {
@@ -26,18 +43,16 @@ export function VersionsPanel({ ui }: { ui: CustomUi }) {
     }, (e: Error) => setError(e.message));
   }, [ui.id, ui.updated_at]);
 
-  const restore = async (v: CustomUi) => {
+  const restore = async (v: CustomUiSummary) => {
     if (!window.confirm(`Make a new version from v${v.version ?? "?"}?`)) return;
     try {
-      const created = await newVersion(ui.id, patchOfUi(v));
+      const created = await newVersion(ui.id, patchOfUi(await getUi(v.id)));
       navigate(`/uis/${created.id}/edit`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
 
-  const left = versions?.find((v) => v.id === a);
-  const right = versions?.find((v) => v.id === b);
   return (
     <section className="card stack" aria-label="Versions">
       <h2>Versions</h2>

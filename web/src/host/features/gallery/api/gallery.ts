@@ -1,14 +1,17 @@
 // REST calls of the gallery: public and featured UIs, ratings, remixing.
 import { api } from "../../../lib/api";
-import type { CustomUi, CustomUiWithPrompt, Page, PromptData } from "../../../lib/types";
+import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptData } from "../../../lib/types";
+
+/** Longest description the server stores, in characters. */
+const MAX_DESCRIPTION_CHARS = 2000;
 
 export type Scope = "public" | "featured";
 export type Sort = "recent" | "use_count" | "rating";
 
-export function listGallery(scope: Scope, q: string, sort: Sort, limit: number, offset = 0): Promise<Page<CustomUi>> {
+export function listGallery(scope: Scope, q: string, sort: Sort, limit: number, offset = 0): Promise<Page<CustomUiSummary>> {
   const params = new URLSearchParams({ scope, sort, limit: String(limit), offset: String(offset) });
   if (q.trim()) params.set("q", q.trim());
-  return api<Page<CustomUi>>("GET", `/api/custom-uis?${params}`);
+  return api<Page<CustomUiSummary>>("GET", `/api/custom-uis?${params}`);
 }
 
 export const rateUi = (id: string, rating: number, feedback: string) =>
@@ -29,7 +32,7 @@ export async function remix(id: string): Promise<CustomUi> {
   const body: Record<string, unknown> = {
     prompt_id: prompt.id,
     name: `${ui.name} (remix)`.slice(0, 200),
-    description: ui.description ? `${credit} ${ui.description}` : credit,
+    description: (ui.description ? `${credit} ${ui.description}` : credit).slice(0, MAX_DESCRIPTION_CHARS),
     component_code: ui.component_code,
     component_type: ui.component_type,
     execution_mode: ui.execution_mode,

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link, navigate, useLocation } from "../../../lib/router";
-import type { CustomUi } from "../../../lib/types";
+import type { CustomUiSummary } from "../../../lib/types";
 import { listGallery, rateUi, remix, type Scope, type Sort } from "../api/gallery";
 
 const KINDS = { all: "All kinds", react: "React", template: "HTML template", "json-schema": "JSON-Schema form" } as const;
@@ -48,7 +48,7 @@ export function GalleryPage() {
   const { scope, kind, sort } = filters;
   const query = filters.q.trim();
   const [q, setQ] = useState(filters.q);
-  const [items, setItems] = useState<CustomUi[] | null>(null);
+  const [items, setItems] = useState<CustomUiSummary[] | null>(null);
   const [total, setTotal] = useState(0);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -166,7 +166,7 @@ function Stars({ avg, count }: { avg: number | null | undefined; count: number }
   );
 }
 
-function GalleryCard({ ui, onRated }: { ui: CustomUi; onRated: () => void }) {
+function GalleryCard({ ui, onRated }: { ui: CustomUiSummary; onRated: () => void }) {
   const [rating, setRating] = useState(0);
   const [feedback, setFeedback] = useState("");
   const [open, setOpen] = useState(false);

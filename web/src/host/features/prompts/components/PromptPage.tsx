@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
 import { api } from "../../../lib/api";
 import { Link, navigate } from "../../../lib/router";
-import type { CustomUi, Page, PromptData, Template } from "../../../lib/types";
+import type { CustomUi, CustomUiSummary, Page, PromptData, Template } from "../../../lib/types";
 import { getPrompt } from "../api/prompts";
 import { RunnerForm } from "./DefaultRunner";
 import { PromptEditor } from "./PromptEditor";
@@ -12,12 +12,12 @@ const MODES: ExecutionMode[] = ["manual", "auto-run", "auto-run-one-shot", "manu
 /** `/prompts/{id}`: the prompt editor (messages, variables, settings), its test panel and its custom UIs. */
 export function PromptPage({ id }: { id: string }) {
   const [prompt, setPrompt] = useState<PromptData | null>(null);
-  const [uis, setUis] = useState<CustomUi[] | null>(null);
+  const [uis, setUis] = useState<CustomUiSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     getPrompt(id).then(setPrompt, (e: Error) => setError(e.message));
-    api<Page<CustomUi>>("GET", `/api/custom-uis?prompt_id=${id}`).then((p) => setUis(p.items), () => setUis([]));
+    api<Page<CustomUiSummary>>("GET", `/api/custom-uis?prompt_id=${id}`).then((p) => setUis(p.items), () => setUis([]));
   }, [id]);
 
   if (error) return <main className="page"><p role="alert" className="error">{error}</p><Link href="/">Back to your prompts</Link></main>;

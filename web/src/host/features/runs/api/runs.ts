@@ -1,6 +1,6 @@
 // REST calls for recorded runs.
 import { api } from "../../../lib/api";
-import type { AiRun, Page } from "../../../lib/types";
+import type { AiRun, Page, RunSummary } from "../../../lib/types";
 
 export interface RunFilter {
   status: "" | "active" | "archived" | "deleted";
@@ -8,12 +8,12 @@ export interface RunFilter {
   q: string;
 }
 
-export function listRuns(f: RunFilter, offset = 0): Promise<Page<AiRun>> {
+export function listRuns(f: RunFilter, offset = 0): Promise<Page<RunSummary>> {
   const params = new URLSearchParams({ limit: "50", offset: String(offset) });
   if (f.status) params.set("status", f.status);
   if (f.starred) params.set("starred", "true");
   if (f.q.trim()) params.set("q", f.q.trim());
-  return api<Page<AiRun>>("GET", `/api/runs?${params}`);
+  return api<Page<RunSummary>>("GET", `/api/runs?${params}`);
 }
 
 export const getRun = (id: string) => api<AiRun>("GET", `/api/runs/${encodeURIComponent(id)}`);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link } from "../../../lib/router";
-import type { AiRun } from "../../../lib/types";
-import { listRuns, modelOf, patchRun, type RunFilter } from "../api/runs";
+import type { RunSummary } from "../../../lib/types";
+import { listRuns, patchRun, type RunFilter } from "../api/runs";
 
 export const money = (n: number | null | undefined) => (n ? `$${n < 0.01 ? n.toFixed(6) : n.toFixed(4)}` : "$0");
 export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : "–");
@@ -10,7 +10,7 @@ export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleSt
 export function RunsPage() {
   const [filter, setFilter] = useState<RunFilter>({ status: "", starred: false, q: "" });
   const [q, setQ] = useState("");
-  const [runs, setRuns] = useState<AiRun[] | null>(null);
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
@@ -40,14 +40,15 @@ export function RunsPage() {
     }
   };
 
-  const update = async (run: AiRun, patch: Parameters<typeof patchRun>[1]) => {
+  const update = async (run: RunSummary, patch: Parameters<typeof patchRun>[1]) => {
     setError(null);
     try {
       const saved = await patchRun(run.id, patch);
       setRuns((list) => {
         if (!list) return list;
         const stillShown = (!patch.status || !filter.status || patch.status === filter.status) && (patch.status !== "deleted" || filter.status === "deleted") && (!filter.starred || saved.is_starred);
-        return stillShown ? list.map((r) => (r.id === run.id ? { ...r, ...saved } : r)) : list.filter((r) => r.id !== run.id);
+        const changed = { name: saved.name, is_starred: saved.is_starred, status: saved.status };
+        return stillShown ? list.map((r) => (r.id === run.id ? { ...r, ...changed } : r)) : list.filter((r) => r.id !== run.id);
       });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -91,7 +92,7 @@ export function RunsPage() {
                   </td>
                   <td data-label="Name"><Link href={`/runs/${r.id}`}>{r.name || "Untitled run"}</Link></td>
                   <td data-label="Source">{r.source_type}</td>
-                  <td data-label="Model">{modelOf(r) || "–"}</td>
+                  <td data-label="Model">{r.model_id || "–"}</td>
                   <td data-label="Tokens">{r.total_tokens}</td>
                   <td data-label="Cost">{money(r.total_cost)}</td>
                   <td data-label="Last activity">{when(r.last_message_at ?? r.created_at)}</td>

@@ -1,6 +1,6 @@
 // REST calls of the template library, and turning a template into the user's own draft UI.
 import { api } from "../../../lib/api";
-import type { CustomUi, CustomUiWithPrompt, Page, PromptData, Template } from "../../../lib/types";
+import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptData, Template } from "../../../lib/types";
 
 export interface TemplateFilter {
   category: string;
@@ -67,14 +67,16 @@ function previewPromptId(): Promise<string> {
 export async function previewDraft(t: Template): Promise<CustomUiWithPrompt> {
   const promptId = await previewPromptId();
   const name = `Preview: ${t.name}`.slice(0, 200);
-  const mine = await api<Page<CustomUi>>("GET", `/api/custom-uis?${new URLSearchParams({ scope: "mine", prompt_id: promptId, limit: "200" })}`);
+  const mine = await api<Page<CustomUiSummary>>("GET", `/api/custom-uis?${new URLSearchParams({ scope: "mine", prompt_id: promptId, limit: "200" })}`);
   const existing = mine.items.find((u) => u.name === name && u.status === "draft");
-  let id: string;
-  if (existing) {
-    id = existing.id;
-    if (existing.component_code !== t.component_code) await api<CustomUi>("PATCH", `/api/custom-uis/${encodeURIComponent(id)}`, { component_code: t.component_code });
-  } else {
-    id = (await api<CustomUi>("POST", "/api/custom-uis", { prompt_id: promptId, name, description: `Live preview of the “${t.name}” template.`, component_code: t.component_code, component_type: "react" })).id;
+  if (!existing) {
+    const id = (await api<CustomUi>("POST", "/api/custom-uis", { prompt_id: promptId, name, description: `Live preview of the “${t.name}” template.`, component_code: t.component_code, component_type: "react" })).id;
+    return api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
   }
-  return api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
+  // List items carry no code: the draft's own endpoint tells whether it is still the template's.
+  const at = `/api/custom-uis/${encodeURIComponent(existing.id)}`;
+  const draft = await api<CustomUiWithPrompt>("GET", at);
+  if (draft.component_code === t.component_code) return draft;
+  await api<CustomUi>("PATCH", at, { component_code: t.component_code });
+  return api<CustomUiWithPrompt>("GET", at);
 }
