@@ -1,5 +1,5 @@
-//! What every handler shares: the store, the custom UI compiler, the model catalogue and the
-//! configuration.
+//! What every handler shares: the store, the custom UI compiler, the model catalogue, the auth
+//! guard and the configuration.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use promptdeck_compiler::Compiler;
 use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
+use crate::auth::AuthGuard;
 use crate::config::Config;
 use crate::tasks::TaskHub;
 
@@ -23,4 +24,6 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// Tasks streaming now or recently finished.
     pub hub: Arc<TaskHub>,
+    /// Password hashing, sign-in rate limits and session revocation.
+    pub auth: Arc<AuthGuard>,
 }

@@ -1,10 +1,14 @@
-//! Sign-up, sign-in and the bearer-token extractor. Passwords are hashed with argon2id on a
-//! blocking thread; session tokens are random and stored only as SHA-256 hashes; HS256 JWTs
-//! whose `sub` is a user id are accepted when a secret is configured.
+//! Who is calling: the bearer-token extractors, sessions and the rules around signing in.
+//! Session tokens are random and stored only as SHA-256 hashes, each with a public session id its
+//! owner can list and revoke; HS256 JWTs whose `sub` is a user id are accepted when a secret is
+//! configured. Hashing, rate limits and password rules live in the submodules.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+pub mod client_ip;
+pub mod guard;
+pub mod hasher;
+pub mod limiter;
+pub mod password;
+
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -15,20 +19,31 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::config::SESSION_DAYS;
+pub use guard::{AccountAttempt, AuthGuard, session_room};
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+
+use crate::config::AuthLimits;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-/// Longest password accepted (argon2 works on any length; this bounds the work).
-pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// How stale a session's `last_used_at` may get before a request records it again: the record
+/// costs a write, so it is kept to one per session per this many minutes.
+const TOUCH_EVERY_MINUTES: i64 = 5;
 
 /// The signed-in caller of a request.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
 
-impl FromRequestParts<AppState> for AuthUser {
+/// The signed-in caller and the session its token belongs to (none for a JWT).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account.
+    pub user: User,
+    /// The session's public id; `None` when the caller used a JWT.
+    pub session: Option<Uuid>,
+}
+
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -45,20 +60,42 @@ impl FromRequestParts<AppState> for AuthUser {
             .ok_or_else(|| {
                 ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
             })?;
-        user_for_token(&state.store, state.config.jwt_secret.as_deref(), token).await.map(AuthUser)
+        caller_for_token(&state.store, state.config.jwt_secret.as_deref(), token).await
     }
 }
 
-/// Resolves a session token or a JWT to its user; every failure is `unauthorized`.
-pub async fn user_for_token(store: &Store, jwt_secret: Option<&str>, token: &str) -> ApiResult<User> {
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Caller::from_request_parts(parts, state).await.map(|caller| AuthUser(caller.user))
+    }
+}
+
+/// Resolves a session token or a JWT to its caller; every failure (unknown, expired or revoked
+/// token) is `unauthorized`.
+pub async fn caller_for_token(store: &Store, jwt_secret: Option<&str>, token: &str) -> ApiResult<Caller> {
     let invalid = || ApiError::Unauthorized("invalid or expired token".into());
     if let Some(secret) = jwt_secret
         && token.split('.').count() == 3
     {
         let id = jwt_subject(secret, token).ok_or_else(invalid)?;
-        return store.user_by_id(id).await?.ok_or_else(invalid);
+        let user = store.user_by_id(id).await?.ok_or_else(invalid)?;
+        return Ok(Caller { user, session: None });
     }
-    store.user_by_token(&hash_token(token)).await?.ok_or_else(invalid)
+    let owner = store.session_by_token(&hash_token(token)).await?.ok_or_else(invalid)?;
+    let now = Utc::now();
+    if owner.last_used_at.is_none_or(|t| now - t > chrono::Duration::minutes(TOUCH_EVERY_MINUTES))
+        && let Err(e) = store.touch_session(owner.session_id, now).await
+    {
+        tracing::warn!(error = %e, "could not record a session's last use");
+    }
+    Ok(Caller { user: owner.user, session: Some(owner.session_id) })
+}
+
+/// Resolves a session token or a JWT to its user; every failure is `unauthorized`.
+pub async fn user_for_token(store: &Store, jwt_secret: Option<&str>, token: &str) -> ApiResult<User> {
+    caller_for_token(store, jwt_secret, token).await.map(|caller| caller.user)
 }
 
 #[derive(serde::Deserialize)]
@@ -83,49 +120,13 @@ pub fn normalise_email(email: &str) -> ApiResult<String> {
     if valid { Ok(email) } else { Err(ApiError::Validation("email: not a valid email address".into())) }
 }
 
-/// Checks password length rules.
-pub fn check_password(password: &str) -> ApiResult<()> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        return Err(ApiError::Validation(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
-    }
-    if n > MAX_PASSWORD_CHARS {
-        return Err(ApiError::Validation(format!("password: at most {MAX_PASSWORD_CHARS} characters")));
-    }
-    Ok(())
-}
-
-/// Hashes a password with argon2id off the async threads.
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        Argon2::default()
-            .hash_password_with_salt(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ApiError::Internal(e.to_string()))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-}
-
-/// Checks a password against its stored hash off the async threads.
-pub async fn verify_password(password: String, hash: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-}
-
-/// Creates a session token for a user and stores its hash.
-pub async fn issue_token(store: &Store, user: Uuid) -> ApiResult<String> {
+/// Creates a session for a user and returns its token (the database keeps only its hash). The
+/// session lasts `--session-days`; past `--max-sessions` the user's oldest sessions end.
+pub async fn issue_token(store: &Store, limits: &AuthLimits, user: Uuid) -> ApiResult<String> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = format!("pd_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let expires = Utc::now() + chrono::Duration::days(SESSION_DAYS);
-    store.create_token(user, &hash_token(&token), expires).await?;
+    store.create_session(user, &hash_token(&token), limits.session_lifetime(), limits.max_sessions).await?;
     Ok(token)
 }
 

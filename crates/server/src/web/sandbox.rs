@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{Config, HttpLimits};
 
 /// The sandbox listener, bound and ready to serve.
 pub struct Sandbox {
@@ -106,13 +106,15 @@ impl Sandbox {
         &self.policy
     }
 
-    /// Serves until the future `stop` completes.
+    /// Serves, with the header and body read timeouts of `limits`, until the future `stop`
+    /// completes.
     pub async fn run(
         self,
+        limits: HttpLimits,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = router(self.policy);
-        axum::serve(self.listener, router).with_graceful_shutdown(stop).await
+        crate::serve::serve(self.listener, router, &limits, stop).await
     }
 }
 

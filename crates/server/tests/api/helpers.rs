@@ -80,12 +80,46 @@ pub struct Options {
     pub max_body_bytes: Option<u64>,
     /// `PROMPTDECK_JWT_SECRET`.
     pub jwt_secret: Option<String>,
+    /// Keep the server's default sign-up and login limits. Off by default: scenarios sign up
+    /// many users from 127.0.0.1, so the limits are raised out of their way
+    /// (`RAISED_AUTH_LIMITS`); tests about the limits turn this on.
+    pub default_auth_limits: bool,
+    /// More `promptdeck serve` arguments (e.g. `--auth-ip-burst 3`).
+    pub args: Vec<String>,
+}
+
+/// What every scenario's server runs with unless `Options::default_auth_limits` is set: no
+/// realistic number of sign-ups and logins from 127.0.0.1 is rate limited, and password hashing
+/// waits as long as a loaded test machine needs.
+pub const RAISED_AUTH_LIMITS: &[&str] = &[
+    "--auth-ip-per-minute",
+    "1000000",
+    "--auth-ip-burst",
+    "1000000",
+    "--auth-account-attempts",
+    "1000000",
+    "--auth-hash-wait-ms",
+    "120000",
+];
+
+impl Options {
+    /// The usual options plus `args` (e.g. `["--max-sessions", "2"]`).
+    pub fn with_args(args: &[&str]) -> Options {
+        Options { args: args.iter().map(|a| (*a).to_owned()).collect(), ..Options::default() }
+    }
+
+    /// The server's default auth limits plus `args`: for tests about the limits.
+    pub fn with_auth_limits(args: &[&str]) -> Options {
+        Options { default_auth_limits: true, ..Options::with_args(args) }
+    }
 }
 
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://HOST:PORT`, no trailing slash.
     pub address: String,
+    /// The sandbox listener's `http://HOST:PORT`.
+    pub sandbox: String,
     /// A plain HTTP client.
     pub client: reqwest::Client,
     /// The database URL the server runs on (for commands that open it directly).
@@ -256,10 +290,17 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     if let Some(n) = options.max_body_bytes {
         command.args(["--max-body-bytes", &n.to_string()]);
     }
-    for var in
-        ["PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET", "PROMPTDECK_MAX_BODY_BYTES"]
-    {
-        command.env_remove(var);
+    if !options.default_auth_limits {
+        // A flag the test sets itself wins.
+        for pair in RAISED_AUTH_LIMITS.chunks(2).filter(|pair| !options.args.iter().any(|a| a == pair[0])) {
+            command.args(pair);
+        }
+    }
+    command.args(&options.args);
+    for (var, _) in std::env::vars() {
+        if var.starts_with("PROMPTDECK_") && var != POSTGRES_ENV {
+            command.env_remove(var);
+        }
     }
     if let Some(secret) = &options.jwt_secret {
         command.env("PROMPTDECK_JWT_SECRET", secret);
@@ -269,20 +310,23 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 
     let stdout = child.stdout.take().expect("the child's stdout is piped");
     let mut lines = BufReader::new(stdout).lines();
-    let wait_for_address = async {
+    let wait_for_addresses = async {
+        let mut address = None;
         while let Some(line) = lines.next_line().await.expect("read the server's stdout") {
             println!("[server] {line}");
+            let url = |rest: &str| format!("http://{}", rest.split_whitespace().next().unwrap_or_default());
             if let Some(rest) = line.trim().strip_prefix("listening on http://") {
-                let host_port = rest.split_whitespace().next().unwrap_or_default();
-                return Some(format!("http://{host_port}"));
+                address = Some(url(rest));
+            } else if let Some(rest) = line.trim().strip_prefix("sandbox on http://") {
+                return address.map(|address| (address, url(rest)));
             }
         }
         None
     };
-    let address = match tokio::time::timeout(Duration::from_secs(60), wait_for_address).await {
-        Ok(Some(address)) => address,
-        Ok(None) => panic!("the server exited without printing `listening on http://HOST:PORT`"),
-        Err(_) => panic!("the server did not print `listening on http://HOST:PORT` within 60 s"),
+    let (address, sandbox) = match tokio::time::timeout(Duration::from_secs(60), wait_for_addresses).await {
+        Ok(Some(addresses)) => addresses,
+        Ok(None) => panic!("the server exited without printing `listening on` and `sandbox on`"),
+        Err(_) => panic!("the server did not print `listening on` and `sandbox on` within 60 s"),
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move {
@@ -296,7 +340,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("build the HTTP client");
-    TestApp { address, client, database_url: url, _child: child, _database: database }
+    TestApp { address, sandbox, client, database_url: url, _child: child, _database: database }
 }
 
 /// A unique email for a new test user.
@@ -421,6 +465,31 @@ impl TestApp {
     /// `GET /api/auth/me` with a bearer token.
     pub async fn me(&self, token: &str) -> Reply {
         self.request(Method::GET, "/api/auth/me", Some(token), None).await
+    }
+
+    /// `POST /api/auth/logout`.
+    pub async fn logout(&self, token: &str) -> Reply {
+        self.request(Method::POST, "/api/auth/logout", Some(token), None).await
+    }
+
+    /// `GET /api/auth/sessions`.
+    pub async fn list_sessions(&self, token: &str) -> Reply {
+        self.request(Method::GET, "/api/auth/sessions", Some(token), None).await
+    }
+
+    /// `DELETE /api/auth/sessions/{id}`.
+    pub async fn revoke_session(&self, token: &str, id: &str) -> Reply {
+        self.request(Method::DELETE, &format!("/api/auth/sessions/{id}"), Some(token), None).await
+    }
+
+    /// `POST /api/auth/login` with an `X-Forwarded-For` header.
+    pub async fn login_forwarded_for(&self, email: &str, password: &str, forwarded_for: &str) -> Reply {
+        let request = self
+            .client
+            .post(format!("{}/api/auth/login", self.address))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"email": email, "password": password}));
+        Self::read(request).await
     }
 
     /// Signs up a new user with a unique email and returns it.
