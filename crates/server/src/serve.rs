@@ -59,17 +59,16 @@ pub async fn serve(
         let (stop_tx, open_rx) = (stop_tx.clone(), open_rx.clone());
         tokio::spawn(async move {
             let mut connection = std::pin::pin!(connection);
-            let mut stopping = std::pin::pin!(stop_tx.closed());
-            loop {
-                tokio::select! {
-                    result = connection.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(error = %e, %peer, "connection closed with an error");
-                        }
-                        break;
-                    }
-                    () = &mut stopping => connection.as_mut().graceful_shutdown(),
+            let result = tokio::select! {
+                result = connection.as_mut() => result,
+                () = stop_tx.closed() => {
+                    // Finish the request in flight, then close.
+                    connection.as_mut().graceful_shutdown();
+                    connection.as_mut().await
                 }
+            };
+            if let Err(e) = result {
+                tracing::debug!(error = %e, %peer, "connection closed with an error");
             }
             drop(open_rx);
         });
