@@ -1,11 +1,11 @@
 //! Slow clients: connections that trickle their headers (slowloris), sit idle, or trickle a
 //! body are closed after the configured timeouts, on the app listener and the sandbox listener,
-//! while other clients keep being served.
+//! while other clients keep being served; and stopping the server with connections open is clean.
 
 use std::time::Duration;
 
 use futures::future::join_all;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::helpers::{Backend, Options, spawn_app_with};
@@ -125,4 +125,45 @@ async fn read_until_closed(host_port: &str, request: &[u8]) -> Vec<u8> {
         .unwrap_or_else(|_| panic!("the idle connection was still open after {CLOSE_WITHIN:?}"))
         .expect("read until closed");
     answer
+}
+
+#[tokio::test]
+async fn sigterm_with_a_kept_alive_connection_open_stops_the_server_cleanly() {
+    let dir = std::env::temp_dir().join(format!("promptdeck-stop-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("create the test directory");
+    let database = format!("sqlite://{}/db.sqlite", dir.display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_promptdeck"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", &database])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the promptdeck binary");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    let mut address = String::new();
+    while let Some(line) = lines.next_line().await.expect("read stdout") {
+        if let Some(rest) = line.strip_prefix("listening on http://") {
+            address = rest.trim().to_owned();
+            break;
+        }
+    }
+    // A kept-alive connection, idle after one request.
+    let mut idle = TcpStream::connect(&address).await.expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.expect("write");
+    let mut buf = [0u8; 512];
+    let n = idle.read(&mut buf).await.expect("read the answer");
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{:?}", String::from_utf8_lossy(&buf[..n]));
+
+    let pid = child.id().expect("the server's pid").to_string();
+    let killed = tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.expect("run kill");
+    assert!(killed.success());
+    let stopped = tokio::time::timeout(CLOSE_WITHIN, child.wait_with_output()).await;
+
+    let output =
+        stopped.unwrap_or_else(|_| panic!("the server did not stop within {CLOSE_WITHIN:?}")).expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exit status {:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "the server panicked while stopping: {stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
