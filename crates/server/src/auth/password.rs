@@ -33,7 +33,7 @@ pub fn check_strength(password: &str, email: &str, min_score: u8) -> Result<(), 
     let mut message = String::from("password: too easy to guess");
     if let Some(feedback) = estimate.feedback() {
         if let Some(warning) = feedback.warning() {
-            message.push_str(&format!(" ({warning})"));
+            message.push_str(&format!(" ({})", warning.to_string().trim_end_matches('.')));
         }
         let advice = feedback.suggestions().iter().map(ToString::to_string).collect::<Vec<_>>();
         if !advice.is_empty() {
