@@ -60,6 +60,7 @@ test("the main pages have no serious or critical accessibility violations", asyn
   await audit("/gallery", () => page.getByRole("heading").first().waitFor());
   await audit("/templates", () => page.getByRole("heading").first().waitFor());
   await audit("/runs", () => page.getByRole("heading").first().waitFor());
+  await audit("/account", () => page.getByTestId("session-row").first().waitFor());
   await audit(`/ui/${ui.id}`, () => page.locator("iframe.ui-frame").waitFor());
   await audit(`/uis/${ui.id}/edit`, () => page.getByRole("heading").first().waitFor());
 });

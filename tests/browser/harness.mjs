@@ -12,10 +12,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..");
 const bin = process.env.PROMPTDECK_BIN ?? join(root, "target", "debug", "promptdeck");
 
+/** Sign-up and login limits raised out of the way: the tests sign up many users from 127.0.0.1. */
+const RAISED_AUTH_LIMITS = [
+  "--auth-ip-per-minute", "1000000",
+  "--auth-ip-burst", "1000000",
+  "--auth-account-attempts", "1000000",
+  "--auth-hash-wait-ms", "120000",
+];
+
 /** Starts the server; resolves with its app and sandbox URLs once both lines are printed. */
 export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), "promptdeck-browser-"));
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`], {
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });

@@ -1,5 +1,6 @@
 //! Building and running the application: the same start-up code for production and tests
-//! (bind the configured address, port 0 picks a free one).
+//! (bind the configured address, port 0 picks a free one), served with header and body read
+//! timeouts (`serve`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi;
 
+use crate::auth::AuthGuard;
 use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
@@ -48,8 +50,10 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await?;
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
         let pages = PagePolicy::new(&sandbox.policy().origin, &sandbox.policy().frame_ancestors);
+        let auth = Arc::new(AuthGuard::new(&config.auth)?);
         let state = AppState {
             store,
+            auth,
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             catalogue: Arc::new(catalogue),
             hub: Arc::new(TaskHub::default()),
@@ -79,8 +83,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let store = self.state.store.clone();
-        let sandbox = tokio::spawn(self.sandbox.run(self.state.clone(), shutdown_signal()));
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        let limits = self.state.config.http.clone();
+        let sandbox = tokio::spawn(self.sandbox.run(self.state.clone(), limits.clone(), shutdown_signal()));
+        crate::serve::serve(self.listener, self.router, &limits, shutdown_signal()).await?;
         sandbox.abort();
         store.close().await;
         Ok(())
@@ -93,7 +98,8 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = api_router().split_for_parts();
     let openapi = Arc::new(openapi);
     let limit = state.config.max_body_bytes;
-    let (socket_layer, _io) = crate::socket::layer(state.clone());
+    let (socket_layer, io) = crate::socket::layer(state.clone());
+    state.auth.attach_sockets(io);
     let router = api
         .route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
         .fallback(crate::web::fallback)

@@ -46,6 +46,9 @@ pub enum ApiError {
     /// The body is over the configured limit.
     #[error("request body is larger than the server's limit (--max-body-bytes)")]
     PayloadTooLarge,
+    /// The client took longer than the server allows to send the body.
+    #[error("the request body took too long to arrive (--http-body-timeout-secs)")]
+    RequestTimeout,
     /// A custom UI failed its checks; carries the issues found.
     #[error("{message}")]
     Invalid {
@@ -95,6 +98,7 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -1,7 +1,8 @@
 //! Extractors that turn bad input into *our* error shape: JSON bodies (400 for broken JSON,
-//! 422 naming the field for wrong data, 413 over the limit), query strings and path ids and
-//! texts. Every REST input passes here, so this is the one place that refuses text a database
-//! cannot store (a NUL): 422 `invalid_text` naming where, on both databases, before any handler.
+//! 422 naming the field for wrong data, 413 over the limit, 408 when it arrives too slowly),
+//! query strings and path ids and texts. Every REST input passes here, so this is the one place
+//! that refuses text a database cannot store (a NUL): 422 `invalid_text` naming where, on both
+//! databases, before any handler.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -98,9 +99,23 @@ fn may_escape_nul(bytes: &[u8]) -> bool {
 fn body_error(rejection: BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge
+    } else if timed_out(&rejection) {
+        ApiError::RequestTimeout
     } else {
         ApiError::InvalidJson(format!("could not read the body: {rejection}"))
     }
+}
+
+/// Whether reading the body failed because it outlived its deadline (see `serve`).
+fn timed_out(rejection: &BytesRejection) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A query string parsed into `T`; bad values are 422 naming the parameter.

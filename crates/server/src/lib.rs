@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod serve;
 pub mod socket;
 pub mod state;
 pub mod tasks;

@@ -1,5 +1,5 @@
 //! What every handler shares: the store, the custom UI compiler, the compiled-module store, the
-//! model catalogue, the app page's security policy and the configuration.
+//! model catalogue, the app page's security policy, the auth guard and the configuration.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use promptdeck_compiler::Compiler;
 use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
+use crate::auth::AuthGuard;
 use crate::config::Config;
 use crate::tasks::TaskHub;
 use crate::web::{ModuleStore, PagePolicy};
@@ -28,4 +29,6 @@ pub struct AppState {
     pub modules: Arc<ModuleStore>,
     /// The app page's Content-Security-Policy (it names the sandbox and app origins).
     pub pages: Arc<PagePolicy>,
+    /// Password hashing, sign-in rate limits and session revocation.
+    pub auth: Arc<AuthGuard>,
 }

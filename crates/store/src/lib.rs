@@ -21,7 +21,7 @@ pub use runs::RunFilter;
 pub use tasks::TaskProgress;
 pub use templates::TemplateSeed;
 pub use uis::{UiFilter, UiScope, UiSort};
-pub use users::User;
+pub use users::{SessionInfo, TokenOwner, User};
 
 /// Result of a store operation.
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -137,7 +137,7 @@ async fn postgres_authenticated_role_cannot_read_accounts_or_forge_counters() {
 
     let store = Store::connect(&url).await.unwrap();
     let alice = store.create_user(&format!("a-{name}@example.com"), "hash").await.unwrap();
-    store.create_token(alice.id, "token-hash", chrono::Utc::now() + chrono::Duration::days(1)).await.unwrap();
+    store.create_session(alice.id, "token-hash", chrono::Duration::days(1), 10).await.unwrap();
     let prompt = store
         .create_prompt(
             alice.id,

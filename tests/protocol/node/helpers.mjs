@@ -50,10 +50,22 @@ export function words(n, prefix = "w") {
 }
 
 /**
- * Starts `promptdeck serve` on a fresh SQLite database and a free port. Resolves to
- * `{ url, stop(), output() }` once it printed `listening on http://HOST:PORT`.
+ * Sign-up and login limits raised out of the way: the suites sign up many users from 127.0.0.1
+ * (and at once). `startServer({ defaultAuthLimits: true })` keeps the server's defaults.
  */
-export async function startServer({ env = {}, args = [] } = {}) {
+export const RAISED_AUTH_LIMITS = [
+  "--auth-ip-per-minute", "1000000",
+  "--auth-ip-burst", "1000000",
+  "--auth-account-attempts", "1000000",
+  "--auth-hash-wait-ms", "120000",
+];
+
+/**
+ * Starts `promptdeck serve` on a fresh SQLite database and a free port. Resolves to
+ * `{ url, stop(), output() }` once it printed `listening on http://HOST:PORT`. The auth limits
+ * are raised (`RAISED_AUTH_LIMITS`) unless `defaultAuthLimits` is set; a flag in `args` wins.
+ */
+export async function startServer({ env = {}, args = [], defaultAuthLimits = false } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(
       `no server binary at ${BIN}: run \`cargo build -p promptdeck-server --bin promptdeck\` or set PROMPTDECK_BIN`,
@@ -65,7 +77,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
   Object.assign(childEnv, env);
   const child = spawn(
     BIN,
-    ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${dir}/db.sqlite`, ...args],
+    ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${dir}/db.sqlite`, ...raisedAuthLimits(args, defaultAuthLimits), ...args],
     { env: childEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
@@ -117,6 +129,15 @@ export async function startServer({ env = {}, args = [] } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function raisedAuthLimits(args, keepDefaults) {
+  if (keepDefaults) return [];
+  const out = [];
+  for (let i = 0; i < RAISED_AUTH_LIMITS.length; i += 2) {
+    if (!args.includes(RAISED_AUTH_LIMITS[i])) out.push(RAISED_AUTH_LIMITS[i], RAISED_AUTH_LIMITS[i + 1]);
+  }
+  return out;
 }
 
 /** A REST call. Resolves to `{ status, body }` (body parsed as JSON when it is JSON). */

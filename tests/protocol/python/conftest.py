@@ -20,6 +20,13 @@ import socketio
 HERE = Path(__file__).resolve().parent
 BIN = Path(os.environ.get("PROMPTDECK_BIN") or HERE / "../../../target/debug/promptdeck").resolve()
 PASSWORD = "correct horse battery staple"
+# Sign-up and login limits raised out of the way: the suite signs up many users from 127.0.0.1.
+RAISED_AUTH_LIMITS = [
+    "--auth-ip-per-minute", "1000000",
+    "--auth-ip-burst", "1000000",
+    "--auth-account-attempts", "1000000",
+    "--auth-hash-wait-ms", "120000",
+]
 
 
 class Server:
@@ -32,7 +39,7 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="promptdeck-protocol-py-")
         env = {k: v for k, v in os.environ.items() if k not in ("PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET")}
         self.proc = subprocess.Popen(
-            [str(BIN), "serve", "--addr", "127.0.0.1:0", "--database", f"sqlite://{self.dir}/db.sqlite"],
+            [str(BIN), "serve", "--addr", "127.0.0.1:0", "--database", f"sqlite://{self.dir}/db.sqlite", *RAISED_AUTH_LIMITS],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

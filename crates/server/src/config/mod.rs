@@ -19,8 +19,6 @@ pub use web::{DEFAULT_MODULE_CACHE_BYTES, WebLimits};
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default limit on the message content of one task: 512 KiB.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 512 * 1024;
-/// How long a session token from sign-up or login stays valid.
-pub const SESSION_DAYS: i64 = 30;
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]

@@ -55,10 +55,14 @@ async fn authenticate(
         .ok()
         .and_then(|a| a.get("token").and_then(Value::as_str).map(str::to_owned))
         .ok_or(Unauthorized)?;
-    let user = crate::auth::user_for_token(&state.store, state.config.jwt_secret.as_deref(), &token)
+    let caller = crate::auth::caller_for_token(&state.store, state.config.jwt_secret.as_deref(), &token)
         .await
         .map_err(|_| Unauthorized)?;
-    socket.extensions.insert(user);
+    if let Some(session) = caller.session {
+        // Revoking the session disconnects the sockets in this room.
+        socket.join(crate::auth::session_room(session));
+    }
+    socket.extensions.insert(caller.user);
     register_handlers(&socket);
     Ok(())
 }

@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{Config, HttpLimits};
 use crate::state::AppState;
 
 /// The sandbox listener, bound and ready to serve.
@@ -109,14 +109,16 @@ impl Sandbox {
         &self.policy
     }
 
-    /// Serves until the future `stop` completes; modules come from `app`'s module store.
+    /// Serves, with the header and body read timeouts of `limits`, until the future `stop`
+    /// completes; modules come from `app`'s module store.
     pub async fn run(
         self,
         app: AppState,
+        limits: HttpLimits,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = router(SandboxState { policy: Arc::new(self.policy), app });
-        axum::serve(self.listener, router).with_graceful_shutdown(stop).await
+        crate::serve::serve(self.listener, router, &limits, stop).await
     }
 }
 

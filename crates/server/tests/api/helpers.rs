@@ -82,15 +82,45 @@ pub struct Options {
     pub jwt_secret: Option<String>,
     /// `--module-cache-bytes N`.
     pub module_cache_bytes: Option<u64>,
-    /// More `serve` flags, e.g. `["--max-run-messages", "5"]`.
-    pub extra_args: Vec<String>,
+    /// Keep the server's default sign-up and login limits. Off by default: scenarios sign up
+    /// many users from 127.0.0.1, so the limits are raised out of their way
+    /// (`RAISED_AUTH_LIMITS`); tests about the limits turn this on.
+    pub default_auth_limits: bool,
+    /// More `promptdeck serve` arguments (e.g. `--auth-ip-burst 3`).
+    pub args: Vec<String>,
+}
+
+/// What every scenario's server runs with unless `Options::default_auth_limits` is set: no
+/// realistic number of sign-ups and logins from 127.0.0.1 is rate limited, and password hashing
+/// waits as long as a loaded test machine needs.
+pub const RAISED_AUTH_LIMITS: &[&str] = &[
+    "--auth-ip-per-minute",
+    "1000000",
+    "--auth-ip-burst",
+    "1000000",
+    "--auth-account-attempts",
+    "1000000",
+    "--auth-hash-wait-ms",
+    "120000",
+];
+
+impl Options {
+    /// The usual options plus `args` (e.g. `["--max-sessions", "2"]`).
+    pub fn with_args(args: &[&str]) -> Options {
+        Options { args: args.iter().map(|a| (*a).to_owned()).collect(), ..Options::default() }
+    }
+
+    /// The server's default auth limits plus `args`: for tests about the limits.
+    pub fn with_auth_limits(args: &[&str]) -> Options {
+        Options { default_auth_limits: true, ..Options::with_args(args) }
+    }
 }
 
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://HOST:PORT`, no trailing slash.
     pub address: String,
-    /// The sandbox origin, `http://HOST:PORT`.
+    /// The sandbox listener's `http://HOST:PORT`.
     pub sandbox: String,
     /// A plain HTTP client.
     pub client: reqwest::Client,
@@ -282,18 +312,17 @@ async fn start_server(url: String, database: TestDatabase, options: &Options) ->
     if let Some(n) = options.module_cache_bytes {
         command.args(["--module-cache-bytes", &n.to_string()]);
     }
-    command.args(&options.extra_args);
-    for var in [
-        "PROMPTDECK_ADDR",
-        "PROMPTDECK_DATABASE_URL",
-        "PROMPTDECK_JWT_SECRET",
-        "PROMPTDECK_MAX_BODY_BYTES",
-        "PROMPTDECK_MODULE_CACHE_BYTES",
-        "PROMPTDECK_SANDBOX_ADDR",
-        "PROMPTDECK_SANDBOX_ORIGIN",
-        "PROMPTDECK_APP_ORIGINS",
-    ] {
-        command.env_remove(var);
+    if !options.default_auth_limits {
+        // A flag the test sets itself wins.
+        for pair in RAISED_AUTH_LIMITS.chunks(2).filter(|pair| !options.args.iter().any(|a| a == pair[0])) {
+            command.args(pair);
+        }
+    }
+    command.args(&options.args);
+    for (var, _) in std::env::vars() {
+        if var.starts_with("PROMPTDECK_") && var != POSTGRES_ENV {
+            command.env_remove(var);
+        }
     }
     if let Some(secret) = &options.jwt_secret {
         command.env("PROMPTDECK_JWT_SECRET", secret);
@@ -304,17 +333,14 @@ async fn start_server(url: String, database: TestDatabase, options: &Options) ->
     let stdout = child.stdout.take().expect("the child's stdout is piped");
     let mut lines = BufReader::new(stdout).lines();
     let wait_for_addresses = async {
-        let (mut address, mut sandbox) = (None, None);
+        let mut address = None;
         while let Some(line) = lines.next_line().await.expect("read the server's stdout") {
             println!("[server] {line}");
-            let line = line.trim();
-            if let Some(rest) = line.strip_prefix("listening on http://") {
-                address = Some(format!("http://{}", rest.split_whitespace().next().unwrap_or_default()));
-            } else if let Some(rest) = line.strip_prefix("sandbox on http://") {
-                sandbox = Some(format!("http://{}", rest.split_whitespace().next().unwrap_or_default()));
-            }
-            if let (Some(address), Some(sandbox)) = (&address, &sandbox) {
-                return Some((address.clone(), sandbox.clone()));
+            let url = |rest: &str| format!("http://{}", rest.split_whitespace().next().unwrap_or_default());
+            if let Some(rest) = line.trim().strip_prefix("listening on http://") {
+                address = Some(url(rest));
+            } else if let Some(rest) = line.trim().strip_prefix("sandbox on http://") {
+                return address.map(|address| (address, url(rest)));
             }
         }
         None
@@ -466,6 +492,31 @@ impl TestApp {
     /// `GET /api/auth/me` with a bearer token.
     pub async fn me(&self, token: &str) -> Reply {
         self.request(Method::GET, "/api/auth/me", Some(token), None).await
+    }
+
+    /// `POST /api/auth/logout`.
+    pub async fn logout(&self, token: &str) -> Reply {
+        self.request(Method::POST, "/api/auth/logout", Some(token), None).await
+    }
+
+    /// `GET /api/auth/sessions`.
+    pub async fn list_sessions(&self, token: &str) -> Reply {
+        self.request(Method::GET, "/api/auth/sessions", Some(token), None).await
+    }
+
+    /// `DELETE /api/auth/sessions/{id}`.
+    pub async fn revoke_session(&self, token: &str, id: &str) -> Reply {
+        self.request(Method::DELETE, &format!("/api/auth/sessions/{id}"), Some(token), None).await
+    }
+
+    /// `POST /api/auth/login` with an `X-Forwarded-For` header.
+    pub async fn login_forwarded_for(&self, email: &str, password: &str, forwarded_for: &str) -> Reply {
+        let request = self
+            .client
+            .post(format!("{}/api/auth/login", self.address))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"email": email, "password": password}));
+        Self::read(request).await
     }
 
     /// Signs up a new user with a unique email and returns it.

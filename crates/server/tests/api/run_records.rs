@@ -64,7 +64,7 @@ async fn run_totals_add_the_figures_of_accepted_messages(backend: Backend) {
 }
 
 async fn a_run_holds_at_most_max_run_messages(backend: Backend) {
-    let options = Options { extra_args: vec!["--max-run-messages".into(), "5".into()], ..Default::default() };
+    let options = Options::with_args(&["--max-run-messages", "5"]);
     let app = spawn_app_with(backend, options).await;
     let user = app.new_user().await;
     let run = app.new_run(&user).await;

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useSyncExternalStore } from "react";
 import { GalleryPage } from "../features/gallery/components/GalleryPage";
 import { TemplatesPage } from "../features/templates/components/TemplatesPage";
+import { AccountPage } from "../features/account/components/AccountPage";
 import { AuthPage } from "../features/auth/components/AuthPage";
 import { DefaultRunner } from "../features/prompts/components/DefaultRunner";
 import { HomePage } from "../features/prompts/components/HomePage";
@@ -10,7 +11,8 @@ import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
-import { getSession, onSessionChange, setSession } from "../lib/session";
+import { signOut } from "../lib/api";
+import { getSession, onSessionChange } from "../lib/session";
 
 // The editor brings CodeMirror: it loads when first opened, not with the app.
 const UiEditorPage = lazy(() => import("../features/custom-uis/components/UiEditorPage"));
@@ -44,6 +46,7 @@ export function App() {
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
   else if (pathname === "/gallery") page = <GalleryPage />;
   else if (pathname === "/runs") page = <RunsPage />;
+  else if (pathname === "/account") page = <AccountPage user={session.user} />;
   else if (pathname === "/templates") page = <TemplatesPage preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/runs/:id", pathname))) page = <RunPage key={params.id} id={params.id ?? ""} />;
@@ -61,8 +64,8 @@ export function App() {
           <NavLink href="/runs" current={pathname.startsWith("/runs")}>Runs</NavLink>
         </div>
         <span className="spacer" />
-        <span className="muted" data-testid="user-email">{session.user.email}</span>
-        <button type="button" className="link" onClick={() => { setSession(null); navigate("/login"); }}>Sign out</button>
+        <Link href="/account" className="muted" data-testid="user-email" aria-current={pathname === "/account" ? "page" : undefined}>{session.user.email}</Link>
+        <button type="button" className="link" onClick={() => void signOut().then(() => navigate("/login"))}>Sign out</button>
       </nav>
       <div id="main" tabIndex={-1} className="main-wrap">
         <Suspense fallback={<main className="page"><p aria-busy="true">Loading…</p></main>}>{page}</Suspense>

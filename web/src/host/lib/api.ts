@@ -47,6 +47,21 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (type.includes("json") ? JSON.parse(text) : text) as T;
 }
 
+/**
+ * Signs out for real: the server revokes the session (its token stops working everywhere and its
+ * sockets are disconnected), then the app forgets the token. A token the server already refuses,
+ * or a server out of reach, is forgotten all the same.
+ */
+export async function signOut(): Promise<void> {
+  try {
+    if (getSession()) await api<undefined>("POST", "/api/auth/logout");
+  } catch {
+    // nothing more to do: the token is forgotten below
+  } finally {
+    setSession(null);
+  }
+}
+
 /** A GET answering text with its ETag (for the compiled UI). */
 export async function apiText(path: string): Promise<{ text: string; etag: string | null; type: string }> {
   const session = getSession();

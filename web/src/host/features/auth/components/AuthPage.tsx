@@ -42,10 +42,14 @@ export function AuthPage({ mode, next }: { mode: "signup" | "login"; next: strin
             autoComplete={mode === "signup" ? "new-password" : "current-password"}
             required
             minLength={8}
+            aria-describedby={mode === "signup" ? "password-rules" : undefined}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {mode === "signup" && (
+          <p className="muted" id="password-rules">At least 8 characters and hard to guess: a few uncommon words work well.</p>
+        )}
         {error && <p role="alert" className="error">{error}</p>}
         <button type="submit" disabled={busy}>{mode === "signup" ? "Sign up" : "Sign in"}</button>
       </form>

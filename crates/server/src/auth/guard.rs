@@ -1,0 +1,139 @@
+//! The auth machinery requests share: the bounded password-hashing pool, the rate limiter with
+//! its per-address and per-account rules, and the Socket.IO handle that disconnects the sockets
+//! of a revoked session.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use socketioxide::SocketIo;
+use uuid::Uuid;
+
+use super::client_ip::ClientIp;
+use super::hasher::{HashError, HashPool};
+use super::limiter::{LimitKey, MemoryLimiter, RateLimiter, Rule};
+use crate::config::AuthLimits;
+use crate::error::ApiError;
+
+/// What an attempt is counted as, per account (email).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAttempt {
+    /// A login (given back when it succeeds, so only failures count).
+    Login,
+    /// A sign-up.
+    Signup,
+}
+
+impl AccountAttempt {
+    fn scope(self) -> &'static str {
+        match self {
+            AccountAttempt::Login => "login",
+            AccountAttempt::Signup => "signup",
+        }
+    }
+}
+
+/// Shared by every request through `AppState`.
+pub struct AuthGuard {
+    /// Where passwords are hashed and checked.
+    pub hasher: HashPool,
+    limiter: Arc<dyn RateLimiter>,
+    ip_rule: Rule,
+    account_rule: Rule,
+    sockets: OnceLock<SocketIo>,
+}
+
+impl AuthGuard {
+    /// The guard for `limits`, with the in-process limiter.
+    pub fn new(limits: &AuthLimits) -> std::io::Result<AuthGuard> {
+        AuthGuard::with_limiter(limits, Arc::new(MemoryLimiter::new(limits.auth_limiter_entries)))
+    }
+
+    /// The guard for `limits` with another limiter (one shared by several nodes).
+    pub fn with_limiter(limits: &AuthLimits, limiter: Arc<dyn RateLimiter>) -> std::io::Result<AuthGuard> {
+        Ok(AuthGuard {
+            hasher: HashPool::start(limits.hash_threads(), limits.hash_wait())?,
+            limiter,
+            ip_rule: Rule {
+                burst: limits.auth_ip_burst,
+                interval: Duration::from_secs(60) / limits.auth_ip_per_minute.max(1),
+            },
+            account_rule: Rule::per_window(
+                limits.auth_account_attempts,
+                Duration::from_secs(limits.auth_account_window_secs),
+            ),
+            sockets: OnceLock::new(),
+        })
+    }
+
+    /// Counts a sign-up or login attempt from `client`; 429 when its address has none left.
+    pub async fn admit_client(&self, client: ClientIp) -> Result<(), ApiError> {
+        let key = LimitKey::new("ip", &client.limit_value());
+        self.limiter.take(key, self.ip_rule).await.map_err(|wait| {
+            rate_limited(
+                format!("too many sign-in attempts from your address; try again in {}", secs(wait)),
+                wait,
+            )
+        })
+    }
+
+    /// Counts an attempt against the account `email`; 429 when it has none left.
+    pub async fn admit_account(&self, attempt: AccountAttempt, email: &str) -> Result<(), ApiError> {
+        let key = LimitKey::new(attempt.scope(), email);
+        self.limiter.take(key, self.account_rule).await.map_err(|wait| {
+            let what = match attempt {
+                AccountAttempt::Login => "failed sign-ins for this account",
+                AccountAttempt::Signup => "sign-up attempts for this email",
+            };
+            rate_limited(format!("too many {what}; try again in {}", secs(wait)), wait)
+        })
+    }
+
+    /// Gives back an attempt counted against `email` (a login that succeeded).
+    pub async fn forgive_account(&self, attempt: AccountAttempt, email: &str) {
+        self.limiter.give_back(LimitKey::new(attempt.scope(), email), self.account_rule).await;
+    }
+
+    /// Remembers the Socket.IO handle, once the Socket.IO layer exists.
+    pub fn attach_sockets(&self, io: SocketIo) {
+        let _ = self.sockets.set(io);
+    }
+
+    /// Disconnects the sockets that connected with session `id` (after it was revoked).
+    pub async fn disconnect_session(&self, id: Uuid) {
+        if let Some(io) = self.sockets.get()
+            && let Err(e) = io.to(session_room(id)).disconnect().await
+        {
+            tracing::warn!(error = %e, session = %id, "could not disconnect a revoked session's sockets");
+        }
+    }
+}
+
+/// The Socket.IO room of the sockets connected with session `id`.
+pub fn session_room(id: Uuid) -> String {
+    format!("session:{id}")
+}
+
+fn rate_limited(message: String, wait: Duration) -> ApiError {
+    ApiError::RateLimited { message, retry_after_secs: whole_secs(wait) }
+}
+
+/// A wait rounded up to whole seconds, at least one (what `Retry-After` can say).
+fn whole_secs(wait: Duration) -> u64 {
+    wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+fn secs(wait: Duration) -> String {
+    match whole_secs(wait) {
+        1 => "1 second".into(),
+        s => format!("{s} seconds"),
+    }
+}
+
+impl From<HashError> for ApiError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => ApiError::RateLimited { message: err.to_string(), retry_after_secs: 1 },
+            HashError::Failed(detail) => ApiError::Internal(detail),
+        }
+    }
+}
