@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::sync::{Semaphore, TryAcquireError, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError, oneshot};
 
 use crate::config::CompilerLimits;
 use crate::error::ApiError;
@@ -60,6 +60,23 @@ impl CompileGate {
                 Arc::clone(&self.running).acquire_owned().await.map_err(|_| closed())?
             }
         };
+        Self::spawn(permit, work).await
+    }
+
+    /// Like [`CompileGate::run`], but waits for a thread however long the queue: for callers
+    /// that bound how many of them wait themselves (the sandbox origin's module recompiles).
+    pub async fn run_unqueued<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let permit = Arc::clone(&self.running).acquire_owned().await.map_err(|_| closed())?;
+        Self::spawn(permit, work).await
+    }
+
+    async fn spawn<T: Send + 'static>(
+        permit: OwnedSemaphorePermit,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let (done, result) = oneshot::channel();
         promptdeck_compiler::spawn_compile_thread(move || {
             let value = work();
@@ -116,9 +133,14 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         assert!(is_busy(&gate.run(|| 3).await), "one running and one waiting fill a gate of 1 + 1");
+        let unqueued = tokio::spawn({
+            let gate = Arc::clone(&gate);
+            async move { gate.run_unqueued(|| 5).await }
+        });
         let _ = release.send(());
         assert_eq!(first.await.ok().and_then(Result::ok), Some(1));
         assert_eq!(second.await.ok().and_then(Result::ok), Some(2));
+        assert_eq!(unqueued.await.ok().and_then(Result::ok), Some(5), "waits past a full queue");
         assert_eq!(gate.run(|| 4).await.ok(), Some(4));
         assert_eq!(gate.waiting.load(Ordering::SeqCst), 0);
     }

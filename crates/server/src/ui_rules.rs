@@ -70,25 +70,42 @@ impl OwnedSource {
     }
 }
 
-/// Runs the compiler on one of its threads (see [`crate::compile_gate`]).
+/// Runs the compiler on one of its threads (see [`crate::compile_gate`]); `queued: false` waits
+/// for a thread however long the queue.
 async fn on_compiler<T: Send + 'static>(
     state: &AppState,
     src: OwnedSource,
+    queued: bool,
     work: impl FnOnce(&Compiler, &UiSource<'_>) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     let compiler = state.compiler.clone();
-    state.compile_gate.run(move || work(&compiler, &src.borrow())).await
+    let work = move || work(&compiler, &src.borrow());
+    if queued { state.compile_gate.run(work).await } else { state.compile_gate.run_unqueued(work).await }
 }
 
 /// Checks a custom UI through the shared compile cache; 429 when the compiler is busy.
 pub async fn check_source(state: &AppState, src: OwnedSource) -> Result<ValidationReport, ApiError> {
-    on_compiler(state, src, |c, s| c.check(s)).await
+    on_compiler(state, src, true, |c, s| c.check(s)).await
 }
 
 /// Compiles a saved UI through the shared compile cache; a UI that does not compile is a 422
 /// listing its issues, and 429 means the compiler is busy.
 pub async fn compile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
-    let result = on_compiler(state, OwnedSource::of(ui, None), |c, s| c.compile(s)).await?;
+    compile_with(state, ui, true).await
+}
+
+/// Compiles a saved UI like [`compile`], waiting for a compiler thread however long the queue:
+/// for the sandbox origin's recompiles, which bound their own concurrency.
+pub async fn recompile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
+    compile_with(state, ui, false).await
+}
+
+async fn compile_with(
+    state: &AppState,
+    ui: &PromptCustomUi,
+    queued: bool,
+) -> Result<Arc<Compiled>, ApiError> {
+    let result = on_compiler(state, OwnedSource::of(ui, None), queued, |c, s| c.compile(s)).await?;
     result.map_err(|e| ApiError::Invalid {
         message: "the custom UI does not compile".into(),
         details: json!({ "validation_errors": e.into_report().validation_errors }),
