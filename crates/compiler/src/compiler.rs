@@ -11,10 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::cache::Lru;
 use crate::error::CompileError;
 use crate::issue::{issue, rules};
-use crate::{react, schema, template};
-
-/// Largest `code` accepted, in bytes; larger input is refused before parsing.
-pub const MAX_CODE_BYTES: usize = 512 * 1024;
+use crate::limits::{MAX_CACHE_BYTES, MAX_CODE_BYTES, MAX_REPORTED_ISSUES};
+use crate::{react, schema, stack, template};
 
 /// Everything a custom UI's checks and compilation depend on.
 #[derive(Debug, Clone, Copy)]
@@ -47,12 +45,14 @@ pub struct Compiled {
     pub report: ValidationReport,
 }
 
-/// Checks a custom UI without keeping anything; never panics. A `react` UI that passes
-/// these checks compiles.
+/// Checks a custom UI without keeping anything; never panics, and runs on a thread with the
+/// stack the bounds need (see [`crate::spawn_compile_thread`]). A `react` UI that passes these
+/// checks compiles.
 pub fn check(src: &UiSource<'_>) -> ValidationReport {
-    match build(src) {
-        Ok(compiled) => compiled.report,
-        Err(error) => error.into_report(),
+    match stack::run(|| build(src)) {
+        Ok(Ok(compiled)) => compiled.report,
+        Ok(Err(error)) => error.into_report(),
+        Err(error) => not_run(&error).into_report(),
     }
 }
 
@@ -69,9 +69,10 @@ impl std::fmt::Debug for Compiler {
 }
 
 impl Compiler {
-    /// A compiler whose cache holds at most `capacity` results (0 disables caching).
+    /// A compiler whose cache holds at most `capacity` results (0 disables caching), of at
+    /// most [`MAX_CACHE_BYTES`] together.
     pub fn new(capacity: usize) -> Self {
-        Self { cache: Lru::new(capacity) }
+        Self { cache: Lru::weighed(capacity, MAX_CACHE_BYTES, weigh) }
     }
 
     /// Compiles `src`, or answers from the cache. `Err` means there is nothing safe to serve;
@@ -81,7 +82,8 @@ impl Compiler {
         if let Some(outcome) = self.cache.get(&key) {
             return (*outcome).clone();
         }
-        let outcome = build(src).map(Arc::new);
+        // A compilation that could not run is not cached: it may run next time.
+        let outcome = stack::run(|| build(src)).map_err(|e| not_run(&e))?.map(Arc::new);
         self.cache.insert(key, Arc::new(outcome.clone()));
         outcome
     }
@@ -93,6 +95,16 @@ impl Compiler {
             Err(error) => error.into_report(),
         }
     }
+}
+
+/// About how many bytes a cached outcome holds.
+fn weigh(outcome: &Result<Arc<Compiled>, CompileError>) -> usize {
+    let report = match outcome {
+        Ok(compiled) => &compiled.report,
+        Err(error) => error.report(),
+    };
+    let code = outcome.as_ref().map_or(0, |c| c.code.len() + c.hash.len());
+    code + report.validation_errors.iter().map(|i| 64 + i.message.len() + i.rule.len()).sum::<usize>()
 }
 
 fn cache_key(src: &UiSource<'_>) -> [u8; 32] {
@@ -117,14 +129,33 @@ fn cache_key(src: &UiSource<'_>) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// The report of `issues`, in order of position, at most [`MAX_REPORTED_ISSUES`] of them (the
+/// last one kept says how many more there were).
 fn report(mut issues: Vec<ValidationIssue>) -> ValidationReport {
     issues.sort_by_key(|i| (i.line, i.column));
+    if issues.len() > MAX_REPORTED_ISSUES {
+        let more = issues.len() - MAX_REPORTED_ISSUES;
+        issues.truncate(MAX_REPORTED_ISSUES);
+        if let Some(last) = issues.last_mut() {
+            last.message.push_str(&format!(" (and {more} more issues not shown)"));
+        }
+    }
     ValidationReport { validated: issues.is_empty(), validation_errors: issues }
 }
 
 fn finish(kind: ComponentType, code: String, issues: Vec<ValidationIssue>) -> Compiled {
     let hash = Sha256::digest(code.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     Compiled { kind, code, hash, report: report(issues) }
+}
+
+/// The error when the compiler's thread could not run.
+fn not_run(error: &std::io::Error) -> CompileError {
+    CompileError::Invalid(report(vec![issue(
+        1,
+        1,
+        rules::INTERNAL,
+        format!("the compiler could not run: {error}"),
+    )]))
 }
 
 /// Compiles without the cache; an internal panic becomes an `internal` issue.
@@ -158,12 +189,18 @@ fn build_unchecked(src: &UiSource<'_>) -> Result<Compiled, CompileError> {
                 Err(CompileError::Invalid(report(issues)))
             }
         },
-        ComponentType::Template => {
-            let sanitised = template::sanitise(src.code, src.prompt_variables);
-            let mut issues = sanitised.issues;
-            issues.extend(props_issues);
-            Ok(finish(ComponentType::Template, sanitised.html, issues))
-        }
+        ComponentType::Template => match template::sanitise(src.code, src.prompt_variables) {
+            Ok(sanitised) => {
+                let mut issues = sanitised.issues;
+                issues.extend(props_issues);
+                Ok(finish(ComponentType::Template, sanitised.html, issues))
+            }
+            Err(issue) => {
+                let mut issues = vec![issue];
+                issues.extend(props_issues);
+                Err(CompileError::Invalid(report(issues)))
+            }
+        },
         ComponentType::JsonSchema => json_schema(src, props_issues),
     }
 }

@@ -31,8 +31,10 @@ pub mod rules {
     pub const INVALID_DEFAULT_PROPS: &str = "invalid-default-props";
     /// Submitted values do not validate against the schema.
     pub const INVALID_VALUES: &str = "invalid-values";
-    /// The input is larger than the compiler accepts.
+    /// The input is larger than the compiler accepts (bytes, nesting tokens, elements, ...).
     pub const TOO_LARGE: &str = "too-large";
+    /// The input nests deeper than the compiler accepts.
+    pub const TOO_DEEP: &str = "too-deep";
     /// The compiler itself failed; a bug, reported rather than crashing the server.
     pub const INTERNAL: &str = "internal";
 }

@@ -20,12 +20,20 @@ mod cache;
 mod compiler;
 mod error;
 mod issue;
+mod limits;
 mod react;
 mod schema;
+mod stack;
 mod template;
 
-pub use compiler::{Compiled, Compiler, MAX_CODE_BYTES, UiSource, check};
+pub use compiler::{Compiled, Compiler, UiSource, check};
 pub use error::CompileError;
 pub use issue::rules;
+pub use limits::{
+    COMPILE_STACK_BYTES, MAX_CACHE_BYTES, MAX_CODE_BYTES, MAX_NESTING_DEPTH, MAX_NESTING_TOKENS,
+    MAX_REPORTED_ISSUES, MAX_TEMPLATE_ATTRIBUTES, MAX_TEMPLATE_DEPTH, MAX_TEMPLATE_NODES,
+    MAX_TEMPLATE_OPEN_ELEMENTS, MAX_TEMPLATE_TAGS, MAX_TEMPLATE_WORK,
+};
 pub use react::modules::{ALLOWED_MODULES, REGISTRY};
 pub use schema::{SchemaValidator, validate_values};
+pub use stack::spawn as spawn_compile_thread;

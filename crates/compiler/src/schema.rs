@@ -1,19 +1,24 @@
 //! `json-schema` custom UIs and props: `props_schema` must be a valid JSON Schema for an
 //! object, `default_props` must validate against it, and submitted variables are validated
-//! against it. Validators are compiled once per distinct schema and never fetch remote `$ref`s.
+//! against it. Validators are compiled once per distinct schema, never fetch remote `$ref`s,
+//! and match `pattern`s in linear time (so backreferences and lookaround are refused).
 
 use std::sync::{Arc, LazyLock};
 
-use jsonschema::{Retrieve, Uri, Validator};
+use jsonschema::{PatternOptions, Retrieve, Uri, Validator};
 use promptdeck_core::ValidationIssue;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::cache::Lru;
 use crate::issue::{issue, rules};
+use crate::limits::MAX_CACHE_BYTES;
 
 /// Most issues reported for one set of values.
 const MAX_VALUE_ISSUES: usize = 50;
+
+/// Most memory one compiled `pattern` (and its matching cache) may take.
+const MAX_PATTERN_BYTES: usize = 1024 * 1024;
 
 /// Refuses every external `$ref`, whichever features of jsonschema other crates enable.
 struct NoRemoteRefs;
@@ -27,6 +32,8 @@ impl Retrieve for NoRemoteRefs {
 /// A compiled props or variables schema, ready to validate many sets of values.
 pub struct SchemaValidator {
     validator: Validator,
+    /// About how much memory it holds, for the cache's byte bound.
+    weight: usize,
 }
 
 impl std::fmt::Debug for SchemaValidator {
@@ -51,8 +58,14 @@ impl SchemaValidator {
         }
         jsonschema::options()
             .with_retriever(NoRemoteRefs)
+            // The linear-time engine: a backtracking one lets one `pattern` and a body of
+            // strings stall a thread for seconds.
+            .with_pattern_options(
+                PatternOptions::regex().size_limit(MAX_PATTERN_BYTES).dfa_size_limit(MAX_PATTERN_BYTES),
+            )
             .build(schema)
-            .map(|validator| Self { validator })
+            // A compiled schema takes several times its text.
+            .map(|validator| Self { validator, weight: 8 * schema.to_string().len() })
             .map_err(|e| invalid(format!("the schema cannot be used: {}", describe(&e))))
     }
 
@@ -78,7 +91,8 @@ fn describe(e: &jsonschema::ValidationError<'_>) -> String {
     if path.is_empty() { e.to_string() } else { format!("{path}: {e}") }
 }
 
-static VALIDATORS: LazyLock<Lru<SchemaValidator>> = LazyLock::new(|| Lru::new(256));
+static VALIDATORS: LazyLock<Lru<SchemaValidator>> =
+    LazyLock::new(|| Lru::weighed(256, MAX_CACHE_BYTES, |v| v.weight));
 
 /// The validator for `schema`, compiled once per distinct schema in this process.
 pub(crate) fn cached_validator(schema: &Value) -> Result<Arc<SchemaValidator>, Vec<ValidationIssue>> {

@@ -17,6 +17,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi;
 
 use crate::auth::AuthGuard;
+use crate::compile_gate::CompileGate;
 use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
@@ -55,6 +56,7 @@ impl Application {
             store,
             auth,
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
+            compile_gate: Arc::new(CompileGate::new(&config.compiler)),
             catalogue: Arc::new(catalogue),
             hub: Arc::new(TaskHub::default()),
             modules: Arc::new(ModuleStore::new(config.web.module_cache_bytes)),

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod compile_gate;
 pub mod config;
 pub mod error;
 pub mod extract;

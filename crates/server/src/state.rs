@@ -8,6 +8,7 @@ use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
 use crate::auth::AuthGuard;
+use crate::compile_gate::CompileGate;
 use crate::config::Config;
 use crate::tasks::TaskHub;
 use crate::web::{ModuleStore, PagePolicy};
@@ -21,6 +22,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Compiles and checks custom UIs, each distinct input once.
     pub compiler: Arc<Compiler>,
+    /// The threads the compiler runs on, and their queue.
+    pub compile_gate: Arc<CompileGate>,
     /// Models and their providers.
     pub catalogue: Arc<Catalogue>,
     /// Tasks streaming now or recently finished.

@@ -10,13 +10,18 @@ use serde_json::{Map, Value, json};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Runs the checks on a UI (on a blocking thread: a large component takes milliseconds) and
-/// records the outcome on it (`validated`, `validation_errors`).
-pub async fn apply_checks(state: &AppState, ui: &mut PromptCustomUi, prompt: Option<&PromptsData>) {
-    let report = check_ui(state, ui, prompt).await;
+/// Runs the checks on a UI (on a compiler thread, see [`crate::compile_gate`]) and records the
+/// outcome on it (`validated`, `validation_errors`). 429 when the compiler is busy.
+pub async fn apply_checks(
+    state: &AppState,
+    ui: &mut PromptCustomUi,
+    prompt: Option<&PromptsData>,
+) -> Result<(), ApiError> {
+    let report = check_ui(state, ui, prompt).await?;
     ui.validated = report.validated;
     ui.validation_errors =
         if report.validation_errors.is_empty() { None } else { Some(json!(report.validation_errors)) };
+    Ok(())
 }
 
 /// The compiler's report for a UI, through the shared compile cache.
@@ -24,11 +29,11 @@ pub async fn check_ui(
     state: &AppState,
     ui: &PromptCustomUi,
     prompt: Option<&PromptsData>,
-) -> ValidationReport {
+) -> Result<ValidationReport, ApiError> {
     check_source(state, OwnedSource::of(ui, prompt.map(variable_names))).await
 }
 
-/// What the checks read, owned so it can move to a blocking thread.
+/// What the checks read, owned so it can move to a compiler thread.
 pub struct OwnedSource {
     /// What `code` is.
     pub component_type: ComponentType,
@@ -65,35 +70,42 @@ impl OwnedSource {
     }
 }
 
-/// Runs the compiler on a blocking thread (a large component takes milliseconds).
+/// Runs the compiler on one of its threads (see [`crate::compile_gate`]); `queued: false` waits
+/// for a thread however long the queue.
 async fn on_compiler<T: Send + 'static>(
     state: &AppState,
     src: OwnedSource,
+    queued: bool,
     work: impl FnOnce(&Compiler, &UiSource<'_>) -> T + Send + 'static,
-) -> Result<T, tokio::task::JoinError> {
+) -> Result<T, ApiError> {
     let compiler = state.compiler.clone();
-    tokio::task::spawn_blocking(move || work(&compiler, &src.borrow())).await
+    let work = move || work(&compiler, &src.borrow());
+    if queued { state.compile_gate.run(work).await } else { state.compile_gate.run_unqueued(work).await }
 }
 
-/// Checks a custom UI through the shared compile cache.
-pub async fn check_source(state: &AppState, src: OwnedSource) -> ValidationReport {
-    on_compiler(state, src, |c, s| c.check(s)).await.unwrap_or_else(|e| ValidationReport {
-        validated: false,
-        validation_errors: vec![promptdeck_core::ValidationIssue {
-            line: 1,
-            column: 1,
-            rule: "internal".into(),
-            message: format!("the checks could not run: {e}"),
-        }],
-    })
+/// Checks a custom UI through the shared compile cache; 429 when the compiler is busy.
+pub async fn check_source(state: &AppState, src: OwnedSource) -> Result<ValidationReport, ApiError> {
+    on_compiler(state, src, true, |c, s| c.check(s)).await
 }
 
 /// Compiles a saved UI through the shared compile cache; a UI that does not compile is a 422
-/// listing its issues.
+/// listing its issues, and 429 means the compiler is busy.
 pub async fn compile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
-    let result = on_compiler(state, OwnedSource::of(ui, None), |c, s| c.compile(s))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    compile_with(state, ui, true).await
+}
+
+/// Compiles a saved UI like [`compile`], waiting for a compiler thread however long the queue:
+/// for the sandbox origin's recompiles, which bound their own concurrency.
+pub async fn recompile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
+    compile_with(state, ui, false).await
+}
+
+async fn compile_with(
+    state: &AppState,
+    ui: &PromptCustomUi,
+    queued: bool,
+) -> Result<Arc<Compiled>, ApiError> {
+    let result = on_compiler(state, OwnedSource::of(ui, None), queued, |c, s| c.compile(s)).await?;
     result.map_err(|e| ApiError::Invalid {
         message: "the custom UI does not compile".into(),
         details: json!({ "validation_errors": e.into_report().validation_errors }),

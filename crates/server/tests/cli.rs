@@ -126,6 +126,27 @@ fn ui_compile_prints_one_json_line_per_file() {
 }
 
 #[test]
+fn ui_check_and_compile_report_deep_nesting_as_too_deep_instead_of_overflowing() {
+    // 20,000 nested arrays overflowed the 8 MiB main thread the command ran the compiler on.
+    let dir = TempDir::new();
+    let deep = format!(
+        "export default function App() {{\n  const x = {}1{};\n  return null;\n}}\n",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    let file = dir.file("deep.tsx", &deep);
+    let (code, report) = check(&file, None);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["validation_errors"][0]["rule"], "too-deep", "{report}");
+    assert_eq!(report["validation_errors"][0]["line"], 2, "{report}");
+
+    let (out, stdout) = run(bin().args(["ui", "compile"]).arg(&file));
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(line["validation_errors"][0]["rule"], "too-deep", "{line}");
+}
+
+#[test]
 fn run_streams_the_resolved_prompt_through_the_echo_model() {
     let dir = TempDir::new();
     let prompt = dir.file(

@@ -1,6 +1,8 @@
 //! `react` custom UIs: TSX/JSX checked and compiled once on the server with oxc into one ES
 //! module for the sandbox runtime (see [`modules`] for its interface).
 
+mod budget;
+mod depth;
 mod emit;
 mod lint;
 pub(crate) mod modules;
@@ -11,10 +13,12 @@ use oxc_allocator::Allocator;
 use oxc_semantic::SemanticBuilder;
 use promptdeck_core::ValidationIssue;
 
-use crate::issue::rules;
+use crate::issue::{LineIndex, rules};
+use crate::limits::{MAX_NESTING_DEPTH, MAX_NESTING_TOKENS};
 
 /// Checks a component and compiles it; every problem found comes back as an issue.
 pub(crate) fn compile(code: &str) -> Result<String, Vec<ValidationIssue>> {
+    budget::check(code).map_err(|over| vec![over_budget_issue(code, over)])?;
     let allocator = Allocator::default();
     let parsed = parse::parse_component(&allocator, code)?;
     let program = parsed.program;
@@ -46,4 +50,27 @@ pub(crate) fn compile(code: &str) -> Result<String, Vec<ValidationIssue>> {
     }
     let scoping = semantic.semantic.into_scoping();
     emit::emit(&allocator, program, scoping, &shape, &findings.free_values, &locator)
+}
+
+fn over_budget_issue(code: &str, over: budget::OverBudget) -> ValidationIssue {
+    let index = LineIndex::new(code);
+    match over {
+        budget::OverBudget::Deep(at) => index.issue_at(at, rules::TOO_DEEP, too_deep_message()),
+        budget::OverBudget::Complex(at) => index.issue_at(
+            at,
+            rules::TOO_LARGE,
+            format!(
+                "the code has more than {MAX_NESTING_TOKENS} brackets, operators and keywords; \
+                 split the component into smaller ones"
+            ),
+        ),
+    }
+}
+
+/// The message of every `too-deep` issue of a React component.
+pub(crate) fn too_deep_message() -> String {
+    format!(
+        "the code nests more than {MAX_NESTING_DEPTH} levels deep here; \
+         move the inner part into a variable or a component of its own"
+    )
 }

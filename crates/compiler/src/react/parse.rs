@@ -82,6 +82,7 @@ pub(crate) fn parse_component<'a, 't>(
                     index: LineIndex::new(code),
                     edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }),
                 };
+                within_depth(&retry.program, &locator)?;
                 return Ok(Parsed { program: retry.program, shape: Ok(Shape::HasDefault), locator });
             }
         }
@@ -104,6 +105,7 @@ pub(crate) fn parse_component<'a, 't>(
         return Err(issues);
     }
     let locator = Locator { index: LineIndex::new(code), edit: None };
+    within_depth(&ret.program, &locator)?;
     let shape = shape::find(&ret.program, &locator);
     if let Ok(Shape::WrapExpression(at)) = shape {
         let at = at as usize;
@@ -111,6 +113,7 @@ pub(crate) fn parse_component<'a, 't>(
         if parsed_cleanly(&retry) {
             let locator =
                 Locator { index: LineIndex::new(code), edit: Some(Edit { at, len: EXPORT_DEFAULT.len() }) };
+            within_depth(&retry.program, &locator)?;
             return Ok(Parsed { program: retry.program, shape: Ok(Shape::HasDefault), locator });
         }
         let issue = locator.issue(
@@ -121,6 +124,14 @@ pub(crate) fn parse_component<'a, 't>(
         return Ok(Parsed { program: ret.program, shape: Err(issue), locator });
     }
     Ok(Parsed { program: ret.program, shape, locator })
+}
+
+/// Refuses a syntax tree nested deeper than the bound, before anything else walks it.
+fn within_depth(program: &Program<'_>, locator: &Locator<'_>) -> Result<(), Vec<ValidationIssue>> {
+    match super::depth::too_deep(program) {
+        Some(at) => Err(vec![locator.issue(at, rules::TOO_DEEP, super::too_deep_message())]),
+        None => Ok(()),
+    }
 }
 
 /// Where a diagnostic points: its primary label, else its last (oxc lists "declared here"

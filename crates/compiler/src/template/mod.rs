@@ -2,6 +2,8 @@
 //! with every removal reported, and its `{{name}}` bindings and form fields checked against
 //! the prompt's variables.
 
+mod attributes;
+mod bounds;
 mod policy;
 mod scan;
 
@@ -12,7 +14,12 @@ use std::sync::LazyLock;
 use promptdeck_core::ValidationIssue;
 use promptdeck_core::variables::placeholders;
 
+use self::bounds::Bound;
 use crate::issue::{LineIndex, rules};
+use crate::limits::{
+    MAX_TEMPLATE_ATTRIBUTES, MAX_TEMPLATE_DEPTH, MAX_TEMPLATE_NODES, MAX_TEMPLATE_OPEN_ELEMENTS,
+    MAX_TEMPLATE_TAGS,
+};
 
 /// The variable every template may show: the streamed answer.
 pub(crate) const RESPONSE: &str = "response";
@@ -52,9 +59,11 @@ pub(crate) struct Sanitised {
 }
 
 /// Sanitises `html`; when `variables` is given, bindings and field names must be among them
-/// (or be `response`).
-pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
+/// (or be `response`). `Err` when the template crosses a bound of `crate::limits` (too deep,
+/// too many elements, attributes, tags, ...): then nothing is sanitised.
+pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Result<Sanitised, ValidationIssue> {
     let index = LineIndex::new(html);
+    within_bounds(html, &index)?;
     let mut issues = Vec::new();
     let mut fields = Vec::new();
     for tag in scan::start_tags(html) {
@@ -102,9 +111,10 @@ pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
     let html_out = SANITISER.clean(html).to_string();
     if let Some(variables) = variables {
         let known = |name: &str| name == RESPONSE || variables.iter().any(|v| v.trim() == name);
+        let offsets = placeholder_offsets(html);
         for name in placeholders(&html_out) {
             if !known(&name) {
-                let offset = placeholder_offset(html, &name).unwrap_or(0);
+                let offset = offsets.get(name.as_str()).copied().unwrap_or(0);
                 issues.push(index.issue_at(
                     offset,
                     rules::UNKNOWN_VARIABLE,
@@ -123,21 +133,57 @@ pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Sanitised {
         }
     }
     issues.sort_by_key(|i| (i.line, i.column));
-    Sanitised { html: html_out, issues }
+    Ok(Sanitised { html: html_out, issues })
 }
 
-/// Where `{{ name }}` first appears in `text`.
-fn placeholder_offset(text: &str, name: &str) -> Option<usize> {
+/// Refuses a template that crosses a bound, at the tag that crossed it.
+fn within_bounds(html: &str, index: &LineIndex<'_>) -> Result<(), ValidationIssue> {
+    if let Some(at) = attributes::too_many(html) {
+        return Err(index.issue_at(
+            at,
+            rules::TOO_LARGE,
+            format!("this tag has more than {MAX_TEMPLATE_ATTRIBUTES} attributes"),
+        ));
+    }
+    bounds::check(html).map_err(|(bound, at)| {
+        let (rule, message) = match bound {
+            Bound::Depth => {
+                (rules::TOO_DEEP, format!("elements nest more than {MAX_TEMPLATE_DEPTH} levels deep here"))
+            }
+            Bound::Nodes => (
+                rules::TOO_LARGE,
+                format!("the template has more than {MAX_TEMPLATE_NODES} elements, texts and comments"),
+            ),
+            Bound::OpenElements => (
+                rules::TOO_LARGE,
+                format!(
+                    "the template leaves more than {MAX_TEMPLATE_OPEN_ELEMENTS} elements open at once, counting \
+                     formatting elements (a, b, i, em, strong, code, ...) a block closed around; close each \
+                     element where it ends"
+                ),
+            ),
+            Bound::Tags => (rules::TOO_LARGE, format!("the template has more than {MAX_TEMPLATE_TAGS} tags")),
+            Bound::Work => (
+                rules::TOO_LARGE,
+                "the template's tags are misnested in a way that takes too long to untangle; \
+                 close each element where it ends"
+                    .to_owned(),
+            ),
+        };
+        index.issue_at(at, rule, message)
+    })
+}
+
+/// Where each `{{ name }}` of `text` first appears, in one pass.
+fn placeholder_offsets(text: &str) -> HashMap<&str, usize> {
+    let mut offsets = HashMap::new();
     let mut from = 0;
-    while let Some(rel) = text.get(from..)?.find("{{") {
+    while let Some(rel) = text.get(from..).and_then(|rest| rest.find("{{")) {
         let start = from + rel;
         let inner_start = start + 2;
-        if let Some(end) = text[inner_start..].find("}}")
-            && text[inner_start..inner_start + end].trim() == name
-        {
-            return Some(start);
-        }
+        let Some(end) = text[inner_start..].find("}}") else { break };
+        offsets.entry(text[inner_start..inner_start + end].trim()).or_insert(start);
         from = start + 1;
     }
-    None
+    offsets
 }

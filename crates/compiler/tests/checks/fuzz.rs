@@ -1,9 +1,16 @@
 //! Property tests: `check` and `compile` never panic, whatever the input, and never report an
-//! internal failure. Runs 64 cases per property by default; set PROPTEST_CASES for more.
+//! internal failure; nesting of any construct, alone or mixed, at any depth up to the code size
+//! limit, compiles or gets one `too-deep` (or, past the token budget, `too-large`) issue. Runs
+//! 64 cases per property by default (16 for the large inputs); set PROPTEST_CASES for more.
 
-use promptdeck_compiler::{Compiler, UiSource, check, rules};
-use promptdeck_core::ComponentType;
+use promptdeck_compiler::{
+    Compiler, MAX_CODE_BYTES, MAX_NESTING_DEPTH, MAX_TEMPLATE_DEPTH, UiSource, check, rules,
+};
+use promptdeck_core::{ComponentType, ValidationIssue};
 use proptest::prelude::*;
+
+use crate::constructs::{CONSTRUCTS, EXPRESSION_UNITS, component, mixed_component};
+use crate::helpers::{issues, react};
 
 const VALID: &str = r#"'use client';
 import { useState } from 'react';
@@ -24,9 +31,13 @@ export default function App({ title, items }: Props) {
 
 const TEMPLATE: &str = r#"<form><input name="topic" value="{{topic}}"><a href="https://x.example">x</a><p>{{response}}</p></form>"#;
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64);
+fn config_with(default_cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(default_cases);
     ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+fn config() -> ProptestConfig {
+    config_with(64)
 }
 
 fn assert_no_internal_failure(kind: ComponentType, code: &str) {
@@ -204,3 +215,115 @@ fn the_unmutated_bases_are_valid() {
     };
     assert!(check(&src).validated, "{:#?}", check(&src));
 }
+
+/// What nesting `levels` units deep may give: nothing at shallow depths, one `too-deep` issue
+/// past the bound (each unit is at least one level), either in between.
+fn assert_nesting_outcome(levels: usize, found: &[ValidationIssue], code: &str) {
+    let too_deep = matches!(found, [issue] if issue.rule == rules::TOO_DEEP && issue.line == 3);
+    if levels <= 16 {
+        assert!(found.is_empty(), "{levels} levels: {found:#?}\n{code}");
+    } else if levels > MAX_NESTING_DEPTH {
+        assert!(too_deep, "{levels} levels: {found:#?}");
+    } else {
+        assert!(found.is_empty() || too_deep, "{levels} levels: {found:#?}\n{code}");
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn any_construct_at_any_depth_compiles_or_is_too_deep(
+        which in 0..CONSTRUCTS.len(),
+        depth in 0..3 * MAX_NESTING_DEPTH,
+    ) {
+        let (code, _) = component(&CONSTRUCTS[which], depth);
+        assert_nesting_outcome(depth, &issues(&react(&code)), &code);
+    }
+
+    #[test]
+    fn mixed_constructs_nest_like_any_one(units in prop::collection::vec(0..EXPRESSION_UNITS.len(), 0..3 * MAX_NESTING_DEPTH)) {
+        let code = mixed_component(&units);
+        assert_nesting_outcome(units.len(), &issues(&react(&code)), &code);
+    }
+}
+
+proptest! {
+    #![proptest_config(config_with(16))]
+
+    #[test]
+    fn nesting_as_deep_as_the_code_limit_allows_is_refused(
+        which in 0..CONSTRUCTS.len(),
+        percent in 1usize..=100,
+        mixed in prop::collection::vec(0..EXPRESSION_UNITS.len(), 1..64),
+    ) {
+        let construct = &CONSTRUCTS[which];
+        let depth = (MAX_CODE_BYTES - 200) / (construct.open.len() + construct.close.len()) * percent / 100;
+        let (code, _) = component(construct, depth.max(MAX_NESTING_DEPTH + 1));
+        // Each mixed unit is one level at least.
+        let widest = EXPRESSION_UNITS.iter().map(|(open, close)| open.len() + close.len()).max().unwrap_or(1);
+        let levels = depth.max(MAX_NESTING_DEPTH + 1).min((MAX_CODE_BYTES - 200) / widest);
+        let units: Vec<usize> = mixed.iter().copied().cycle().take(levels).collect();
+        for code in [code, mixed_component(&units)] {
+            prop_assert!(code.len() <= MAX_CODE_BYTES);
+            let found = issues(&react(&code));
+            prop_assert!(
+                matches!(found.as_slice(), [issue] if issue.rule == rules::TOO_DEEP || issue.rule == rules::TOO_LARGE),
+                "{}: {found:#?}", construct.name
+            );
+        }
+    }
+
+    #[test]
+    fn templates_nested_at_any_depth_sanitise_or_are_refused(
+        elements in prop::collection::vec((0..TEMPLATE_UNITS.len(), any::<bool>()), 0..4 * MAX_TEMPLATE_DEPTH),
+        repeat in 1usize..=64,
+    ) {
+        let mut html = String::new();
+        for &(unit, _) in &elements {
+            html.push_str(TEMPLATE_UNITS[unit].0);
+            html.push('x');
+        }
+        for &(unit, closed) in elements.iter().rev() {
+            if closed {
+                html.push_str(TEMPLATE_UNITS[unit].1);
+            }
+        }
+        let html = html.repeat(repeat.min(MAX_CODE_BYTES / html.len().max(1)).max(1));
+        let src = UiSource {
+            component_type: ComponentType::Template,
+            code: &html,
+            props_schema: None,
+            default_props: None,
+            prompt_variables: None,
+        };
+        let report = check(&src);
+        let refused = matches!(
+            report.validation_errors.as_slice(),
+            [issue] if issue.rule == rules::TOO_DEEP || issue.rule == rules::TOO_LARGE
+        );
+        let sanitised = report.validation_errors.iter().all(|i| i.rule == rules::UNSAFE_HTML);
+        prop_assert!(refused || sanitised, "{:#?}", report.validation_errors);
+        if elements.len() > 2 * MAX_TEMPLATE_DEPTH && elements.iter().all(|(u, _)| *u < 4) {
+            prop_assert!(refused, "{} levels of block elements: {:#?}", elements.len(), report.validation_errors);
+        }
+    }
+}
+
+/// Elements to nest in templates: `(open, close)`. The first four always nest one level each.
+const TEMPLATE_UNITS: &[(&str, &str)] = &[
+    ("<div>", "</div>"),
+    ("<section>", "</section>"),
+    ("<span>", "</span>"),
+    ("<em>", "</em>"),
+    ("<b>", "</b>"),
+    ("<i class=x>", "</i>"),
+    ("<a href=\"#\">", "</a>"),
+    ("<p>", "</p>"),
+    ("<ul><li>", "</li></ul>"),
+    ("<table><tr><td>", "</td></tr></table>"),
+    ("<label>", "</label>"),
+    ("<form>", "</form>"),
+    ("<select><option>", "</option></select>"),
+    ("<table><b>", "</b></table>"),
+];

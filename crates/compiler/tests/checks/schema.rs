@@ -133,3 +133,67 @@ fn local_refs_work() {
     assert!(validate_values(&schema, &json!({"a": "abc"})).is_ok());
     assert!(validate_values(&schema, &json!({"a": "abcd"})).is_err());
 }
+
+/// A schema (and matching values) nested `depth` objects deep, as deep as request JSON may be.
+fn nested(depth: usize) -> (Value, Value) {
+    let (mut schema, mut values) = (json!({"type": "string"}), json!("x"));
+    for _ in 0..depth {
+        schema = json!({"type": "object", "properties": {"a": schema}});
+        values = json!({ "a": values });
+    }
+    (schema, values)
+}
+
+/// Runs `work` on a thread with tokio's 2 MiB stack, where the server validates submitted values.
+fn on_a_runtime_sized_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(2 * 1024 * 1024).spawn(work).unwrap().join().unwrap()
+}
+
+#[test]
+fn schemas_and_values_as_deep_as_json_bodies_allow_are_checked_without_a_crash() {
+    // serde_json (and so every request body) stops at 128 levels.
+    let (schema, values) = nested(126);
+    assert!(check(&source(Some(&schema), Some(&values), None)).validated);
+    assert!(on_a_runtime_sized_stack(move || validate_values(&schema, &values).is_ok()));
+
+    let recursive = json!({"type": "object", "properties": {"a": {"$ref": "#"}}});
+    let (_, deep) = nested(126);
+    let report = check(&source(Some(&recursive), Some(&deep), None));
+    assert_eq!(report.validation_errors.len(), 1, "{report:#?}");
+    assert_eq!(report.validation_errors[0].rule, rules::INVALID_DEFAULT_PROPS);
+    assert!(on_a_runtime_sized_stack(move || validate_values(&recursive, &deep).is_err()));
+}
+
+#[test]
+fn reference_cycles_neither_loop_nor_crash() {
+    let values = json!({"a": {"a": 1}});
+    for schema in [
+        json!({"type": "object", "$ref": "#"}),
+        json!({"type": "object", "$defs": {"x": {"$ref": "#/$defs/x"}}, "properties": {"a": {"$ref": "#/$defs/x"}}}),
+        json!({"type": "object", "$defs": {"x": {"$ref": "#/$defs/y"}, "y": {"$ref": "#/$defs/x"}},
+               "properties": {"a": {"$ref": "#/$defs/x"}}}),
+    ] {
+        let report = check(&source(Some(&schema), Some(&values), None));
+        assert!(report.validation_errors.iter().all(|i| i.rule != rules::INTERNAL), "{report:#?}");
+        let values = values.clone();
+        let _ = on_a_runtime_sized_stack(move || validate_values(&schema, &values));
+    }
+}
+
+#[test]
+fn patterns_run_in_linear_time_so_backreferences_are_refused() {
+    // A backtracking engine takes exponential time on `^(a+)+\1$` and a long run of `a`s.
+    let backreference =
+        json!({"type": "object", "properties": {"a": {"type": "string", "pattern": "^(a+)+\\1$"}}});
+    let report = check(&source(Some(&backreference), None, None));
+    assert_eq!(report.validation_errors.len(), 1, "{report:#?}");
+    assert_eq!(report.validation_errors[0].rule, rules::INVALID_SCHEMA);
+    assert!(report.validation_errors[0].message.contains("pattern"), "{report:#?}");
+
+    let nested_quantifiers =
+        json!({"type": "object", "properties": {"a": {"type": "string", "pattern": "^(a+)+$"}}});
+    let long = json!({"a": format!("{}b", "a".repeat(100_000))});
+    let report = check(&source(Some(&nested_quantifiers), Some(&long), None));
+    assert_eq!(report.validation_errors.len(), 1, "{report:#?}");
+    assert_eq!(report.validation_errors[0].rule, rules::INVALID_DEFAULT_PROPS);
+}

@@ -108,3 +108,87 @@ fn without_the_prompts_variables_bindings_are_not_judged() {
     let (_, issues) = sanitise("<p>{{anything}}</p><input name=\"other\">", None);
     assert!(issues.is_empty(), "{issues:#?}");
 }
+
+/// The one issue of a template that crossed a bound.
+fn refused(html: &str) -> ValidationIssue {
+    assert!(html.len() <= promptdeck_compiler::MAX_CODE_BYTES);
+    let src = UiSource {
+        component_type: ComponentType::Template,
+        code: html,
+        props_schema: None,
+        default_props: None,
+        prompt_variables: None,
+    };
+    let error = Compiler::new(0).compile(&src).expect_err("a template over a bound does not compile");
+    let [issue] = error.report().validation_errors.as_slice() else { panic!("{error}") };
+    issue.clone()
+}
+
+#[test]
+fn each_quadratic_shape_of_html_is_refused_at_the_tag_that_crosses_its_bound() {
+    use promptdeck_compiler::{MAX_TEMPLATE_ATTRIBUTES, MAX_TEMPLATE_DEPTH};
+    let depth = MAX_TEMPLATE_DEPTH;
+    let cases: Vec<(&str, String, &str, u32)> = vec![
+        ("nested blocks", "<div>".repeat(100_000), rules::TOO_DEEP, 5 * depth as u32 + 1),
+        ("nested formatting elements", "<b><i>".repeat(40_000), rules::TOO_DEEP, 3 * depth as u32 + 1),
+        ("nested tables", "<table><tr><td>".repeat(20_000), rules::TOO_DEEP, 0),
+        ("nested lists", "<ul><li>".repeat(40_000), rules::TOO_DEEP, 4 * depth as u32 + 1),
+        ("unclosed paragraphs of spans", "<p><span>".repeat(50_000), rules::TOO_LARGE, 0),
+        (
+            "formatting elements left open by blocks",
+            (0..5_000).map(|i| format!("<div><b class=b{i}><i class=i{i}></div>")).collect(),
+            rules::TOO_LARGE,
+            0,
+        ),
+        (
+            "formatting elements re-opened for every paragraph",
+            format!(
+                "<p>{}{}",
+                (0..200).map(|i| format!("<b id=b{i}>")).collect::<String>(),
+                "</p><p>x".repeat(20_000)
+            ),
+            rules::TOO_LARGE,
+            0,
+        ),
+        ("identical formatting elements", "<b class=x>".repeat(20_000), rules::TOO_DEEP, 0),
+        (
+            "foster-parented elements",
+            format!("<table>{}", "<span>x</span>".repeat(36_000)),
+            rules::TOO_LARGE,
+            0,
+        ),
+        ("misnested links", "<a><div>x</a>".repeat(30_000), rules::TOO_DEEP, 0),
+        (
+            "one tag with many attributes",
+            format!("<p {}>", (0..50_000).map(|i| format!("a{i} ")).collect::<String>()),
+            rules::TOO_LARGE,
+            1,
+        ),
+        (
+            "attributes after a hidden tag",
+            format!("<i title='<p {}'>", "a ".repeat(MAX_TEMPLATE_ATTRIBUTES + 1)),
+            rules::TOO_LARGE,
+            11,
+        ),
+        ("many tags", "<br>".repeat(60_000), rules::TOO_LARGE, 0),
+        ("many elements", "<i></i>".repeat(70_000), rules::TOO_LARGE, 0),
+    ];
+    for (shape, html, rule, column) in cases {
+        let issue = refused(&html);
+        assert_eq!((issue.rule.as_str(), issue.line), (rule, 1), "{shape}: {issue:#?}");
+        if column > 0 {
+            assert_eq!(issue.column, column, "{shape}: {issue:#?}");
+        }
+        assert!(!issue.message.is_empty());
+    }
+}
+
+#[test]
+fn a_large_ordinary_template_is_sanitised() {
+    let rows: String =
+        (0..2_000).map(|i| format!("<tr><td><b>{i}</b></td><td><a href='#r{i}'>row</a></td></tr>")).collect();
+    let html = format!("<form><table>{rows}</table><output>{{{{response}}}}</output></form>");
+    let (out, issues) = sanitise(&html, None);
+    assert!(issues.is_empty(), "{issues:#?}");
+    assert!(out.contains("<td><b>1999</b></td>"));
+}

@@ -77,6 +77,8 @@ struct ServeArgs {
     web: promptdeck_server::config::WebLimits,
     #[command(flatten)]
     runs: promptdeck_server::config::RunLimits,
+    #[command(flatten)]
+    compiler: promptdeck_server::config::CompilerLimits,
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,6 +134,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.http = args.http;
     config.web = args.web;
     config.runs = args.runs;
+    config.compiler = args.compiler;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;

@@ -1,6 +1,7 @@
 //! Server settings, from flags and environment (see `main.rs`), with documented defaults.
 
 mod auth;
+mod compiler;
 mod http;
 mod runs;
 mod tasks;
@@ -10,6 +11,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 pub use auth::AuthLimits;
+pub use compiler::{CompilerLimits, DEFAULT_COMPILE_QUEUE, DEFAULT_COMPILE_THREADS};
 pub use http::HttpLimits;
 pub use runs::RunLimits;
 pub use tasks::TaskLimits;
@@ -55,6 +57,8 @@ pub struct Config {
     pub web: WebLimits,
     /// What one run may hold.
     pub runs: RunLimits,
+    /// How many custom UI checks and compilations run and wait at once.
+    pub compiler: CompilerLimits,
 }
 
 impl Config {
@@ -75,6 +79,7 @@ impl Config {
             http: HttpLimits::default(),
             web: WebLimits::default(),
             runs: RunLimits::default(),
+            compiler: CompilerLimits::default(),
         }
     }
 }

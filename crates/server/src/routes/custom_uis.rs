@@ -154,7 +154,7 @@ async fn list_uis(
 
 /// Creates a draft UI for one of the caller's prompts; the checks run and are recorded.
 #[utoipa::path(post, path = "/api/custom-uis", tag = "custom-uis", request_body = CreateCustomUiInput, security(("bearer" = [])),
-    responses((status = 201, body = PromptCustomUi), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PromptCustomUi), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn create_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -194,7 +194,7 @@ async fn create_ui(
         rating_avg: None,
         rating_count: 0,
     };
-    apply_checks(&state, &mut ui, Some(&prompt)).await;
+    apply_checks(&state, &mut ui, Some(&prompt)).await?;
     Ok((StatusCode::CREATED, Json(state.store.insert_ui(&ui).await?)))
 }
 
@@ -216,7 +216,7 @@ async fn get_ui(
 /// the checks; a UI that fails them cannot be active or public.
 #[utoipa::path(patch, path = "/api/custom-uis/{id}", tag = "custom-uis", params(("id" = Uuid, Path)), request_body = CustomUiPatch,
     security(("bearer" = [])),
-    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn update_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -235,7 +235,7 @@ async fn update_ui(
     let recheck = apply_patch(&mut ui, patch)?;
     if recheck {
         let prompt = state.store.get_prompt(ui.user_id, ui.prompt_id).await?;
-        apply_checks(&state, &mut ui, prompt.as_ref()).await;
+        apply_checks(&state, &mut ui, prompt.as_ref()).await?;
     }
     require_publishable(&ui)?;
     let saved = if ui.user_id == user.id { Some(state.store.save_ui(&ui).await?) } else { None };
@@ -298,7 +298,7 @@ async fn delete_ui(
 /// Publishes a validated UI: public, active, `published_at` set. A UI that fails its checks
 /// is refused with its issues.
 #[utoipa::path(post, path = "/api/custom-uis/{id}/publish", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn publish_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -307,7 +307,7 @@ async fn publish_ui(
     let mut ui = visible_ui(&state, user.id, id).await?;
     require_owner(&ui, user.id)?;
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
-    apply_checks(&state, &mut ui, prompt.as_ref()).await;
+    apply_checks(&state, &mut ui, prompt.as_ref()).await?;
     ui.is_public = true;
     ui.status = CustomUiStatus::Active;
     require_publishable(&ui)?;
@@ -337,7 +337,7 @@ async fn list_versions(
 /// changes given applied.
 #[utoipa::path(post, path = "/api/custom-uis/{id}/versions", tag = "custom-uis", params(("id" = Uuid, Path)),
     request_body(content = Option<CustomUiPatch>), security(("bearer" = [])),
-    responses((status = 201, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn create_version(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -382,7 +382,7 @@ async fn create_version(
     };
     apply_patch(&mut ui, patch)?;
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
-    apply_checks(&state, &mut ui, prompt.as_ref()).await;
+    apply_checks(&state, &mut ui, prompt.as_ref()).await?;
     require_publishable(&ui)?;
     Ok((StatusCode::CREATED, Json(state.store.insert_ui(&ui).await?)))
 }
@@ -445,7 +445,7 @@ pub struct ValidateInput {
 
 /// Checks a custom UI without saving it.
 #[utoipa::path(post, path = "/api/custom-uis/validate", tag = "custom-uis", request_body = ValidateInput, security(("bearer" = [])),
-    responses((status = 200, body = ValidationReport), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ValidationReport), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn validate_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -462,13 +462,13 @@ async fn validate_ui(
         default_props: input.default_props,
         prompt_variables: prompt.as_ref().map(crate::ui_rules::variable_names),
     };
-    Ok(Json(check_source(&state, source).await))
+    Ok(Json(check_source(&state, source).await?))
 }
 
 /// The compiled UI (JavaScript module, sanitised HTML or normalised schema) with an ETag;
 /// `If-None-Match` answers 304. A module also becomes servable by its hash on the sandbox origin.
 #[utoipa::path(get, path = "/api/custom-uis/{id}/compiled", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the compiled UI"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "the compiled UI"), (status = 304), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn compiled_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,

@@ -91,7 +91,7 @@ impl ModuleStore {
         }
         let Ok(_permit) = self.recompiles.acquire().await else { return Ok(None) };
         for ui in uis.iter().filter(|ui| ui.component_type == ComponentType::React) {
-            match crate::ui_rules::compile(state, ui).await {
+            match crate::ui_rules::recompile(state, ui).await {
                 Ok(module) if module.hash == hex_hash => {
                     self.cache.insert(hash, Arc::clone(&module));
                     return Ok(Some(module));

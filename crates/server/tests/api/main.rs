@@ -10,6 +10,7 @@ mod auth_limits;
 mod custom_uis;
 mod errors;
 mod helpers;
+mod hostile_code;
 mod http_timeouts;
 mod invalid_text;
 mod lists;
