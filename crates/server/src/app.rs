@@ -18,7 +18,7 @@ use utoipa::openapi::OpenApi;
 use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::TaskHub;
+use crate::tasks::{MemoryTaskLimiter, TaskHub};
 
 /// Entries kept in the compile cache.
 const COMPILE_CACHE_ENTRIES: usize = 1024;
@@ -46,8 +46,10 @@ impl Application {
         let catalogue = Catalogue::load_with_process_env(config.models_file.as_deref())?;
         let listener = TcpListener::bind(config.addr).await?;
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
+        let task_limiter = Arc::new(MemoryTaskLimiter::new(&config.tasks));
         let state = AppState {
             store,
+            task_limiter,
             config: Arc::new(config),
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             catalogue: Arc::new(catalogue),

@@ -8,7 +8,7 @@ use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
 use crate::config::Config;
-use crate::tasks::TaskHub;
+use crate::tasks::{TaskHub, TaskLimiter};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -23,4 +23,6 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// Tasks streaming now or recently finished.
     pub hub: Arc<TaskHub>,
+    /// Per-user task caps (starts per minute, tasks running at once).
+    pub task_limiter: Arc<dyn TaskLimiter>,
 }

@@ -17,7 +17,7 @@ mod users;
 pub use error::StoreError;
 pub use pool::Store;
 pub use runs::RunFilter;
-pub use tasks::TaskProgress;
+pub use tasks::{TaskProgress, TaskRun, TaskStart};
 pub use templates::TemplateSeed;
 pub use uis::{UiFilter, UiScope, UiSort};
 pub use users::User;
