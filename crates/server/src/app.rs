@@ -18,7 +18,7 @@ use utoipa::openapi::OpenApi;
 use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::{MemoryTaskLimiter, TaskHub};
+use crate::tasks::{MemoryTaskLimiter, StartQueue, TaskHub};
 
 /// Entries kept in the compile cache.
 const COMPILE_CACHE_ENTRIES: usize = 1024;
@@ -48,6 +48,7 @@ impl Application {
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
         let task_limiter = Arc::new(MemoryTaskLimiter::new(&config.tasks));
         let state = AppState {
+            task_starts: StartQueue::new(store.clone()),
             store,
             task_limiter,
             config: Arc::new(config),

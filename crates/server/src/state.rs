@@ -8,7 +8,7 @@ use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 
 use crate::config::Config;
-use crate::tasks::{TaskHub, TaskLimiter};
+use crate::tasks::{StartQueue, TaskHub, TaskLimiter};
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -25,4 +25,6 @@ pub struct AppState {
     pub hub: Arc<TaskHub>,
     /// Per-user task caps (starts per minute, tasks running at once).
     pub task_limiter: Arc<dyn TaskLimiter>,
+    /// Records task starts before their acks, a burst in one transaction.
+    pub task_starts: StartQueue,
 }

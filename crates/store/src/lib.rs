@@ -7,6 +7,7 @@ mod pool;
 mod prompts;
 mod rows;
 mod runs;
+mod task_starts;
 mod tasks;
 mod templates;
 mod ui_state;

@@ -1,5 +1,6 @@
 //! Limits on Socket.IO tasks: how many a user may start and run, how long a task may run and
-//! how large its answer may grow. Each is a flag with a documented default (docs/limits.md).
+//! how large its answer may grow. Each is a flag with a documented default (docs/limits.md);
+//! 0 turns a cap off.
 
 use std::time::Duration;
 
@@ -48,9 +49,14 @@ pub struct TaskLimits {
 }
 
 impl TaskLimits {
-    /// The longest a task may run.
-    pub fn max_task_duration(&self) -> Duration {
-        Duration::from_secs(self.max_task_seconds)
+    /// The longest a task may run; `None` when the cap is off (0).
+    pub fn max_task_duration(&self) -> Option<Duration> {
+        (self.max_task_seconds > 0).then(|| Duration::from_secs(self.max_task_seconds))
+    }
+
+    /// The largest answer of a task; `None` when the cap is off (0).
+    pub fn max_answer(&self) -> Option<usize> {
+        (self.max_answer_bytes > 0).then_some(self.max_answer_bytes)
     }
 }
 

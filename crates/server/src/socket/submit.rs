@@ -1,6 +1,7 @@
 //! `chat_service` and `prompt_service`: a task request is checked (shape, unstorable text),
 //! admitted under the user's caps, planned, and recorded — run, task row with its unique task
-//! id, the user's turn, in one transaction — before the ack; only then does it stream. So a task
+//! id, the user's turn, in one transaction (shared by a burst of starts, see `tasks::starts`) —
+//! before the ack; only then does it stream. So a task
 //! is never acked without its record, and a crash mid-task leaves the user's turn in the run.
 
 use promptdeck_store::User;
@@ -75,11 +76,11 @@ async fn prepare(
         (Service::Prompt, other) => return Err(unknown_task("prompt_service", other)),
     }
     let slot = admit(&state.task_limiter, user.id, env.custom_ui_id()).await?;
-    let plan = match service {
+    let (plan, start) = match service {
         Service::Chat => plan_direct_chat(state, user.id, env).await?,
         Service::Prompt => plan_run_prompt(state, user.id, env).await?,
     };
-    state.store.start_task(user.id, &plan.start).await?;
+    state.task_starts.record(user.id, start).await?;
     Ok((plan, slot))
 }
 

@@ -10,8 +10,10 @@ pub mod hub;
 pub mod limits;
 pub mod plan;
 pub mod runner;
+pub mod starts;
 
 pub use error::TaskError;
 pub use hub::{LiveTask, TaskHub};
 pub use limits::{MemoryTaskLimiter, TaskLimiter};
 pub use plan::TaskPlan;
+pub use starts::StartQueue;

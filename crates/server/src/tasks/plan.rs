@@ -30,13 +30,15 @@ pub struct TaskPlan {
     pub run_id: Uuid,
     /// Catalogue id of the model.
     pub model_id: String,
-    /// The request for the provider.
+    /// The request for the provider (the runner takes it when the task starts).
     pub request: ChatRequest,
     /// The custom UI this runs through, and the variables used (for its usage row).
     pub custom_ui: Option<(Uuid, Value)>,
-    /// What is recorded before the ack: the run, the task row and the user's turn.
-    pub start: TaskStart,
 }
+
+/// A planned task and what is recorded before its ack (the run, the task row and the user's
+/// turn), kept apart so the latter is dropped once written.
+pub type Planned = (TaskPlan, TaskStart);
 
 /// The envelope every service receives: `{taskName, taskData, taskId?}`.
 #[derive(Debug)]
@@ -124,7 +126,7 @@ fn check_size(state: &AppState, messages: &[ChatMessage]) -> Result<(), TaskErro
 }
 
 /// Plans `chat_service`/`direct_chat`.
-pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Result<TaskPlan, TaskError> {
+pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
     let config = env
         .task_data
         .get("chat_config")
@@ -170,19 +172,20 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
         }
     };
     let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config.clone());
-    Ok(TaskPlan {
+    let start = TaskStart { run_id, run, task, messages };
+    let plan = TaskPlan {
         user_id: user,
         task_id,
         run_id,
         model_id,
         request,
         custom_ui: ui_id.map(|id| (id, Value::Null)),
-        start: TaskStart { run_id, run, task, messages },
-    })
+    };
+    Ok((plan, start))
 }
 
 /// Plans `prompt_service`/`run_prompt`.
-pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Result<TaskPlan, TaskError> {
+pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
     let data = &env.task_data;
     let prompt_id = opt_uuid(data, "prompt_id")?
         .ok_or_else(|| TaskError::new("invalid_request", "taskData.prompt_id is required"))?;
@@ -283,15 +286,9 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
         "user_input": user_input,
     });
     let task = new_task(state, &task_id, "prompt_service", "run_prompt", &model_id, request_data);
-    Ok(TaskPlan {
-        user_id: user,
-        task_id,
-        run_id,
-        model_id,
-        request,
-        custom_ui: ui_id.map(|id| (id, variables_json)),
-        start: TaskStart { run_id, run, task, messages: record },
-    })
+    let start = TaskStart { run_id, run, task, messages: record };
+    let custom_ui = ui_id.map(|id| (id, variables_json));
+    Ok((TaskPlan { user_id: user, task_id, run_id, model_id, request, custom_ui }, start))
 }
 
 fn chat_messages(messages: &[promptdeck_core::PromptMessage]) -> Vec<ChatMessage> {

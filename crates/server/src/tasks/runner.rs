@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
-use promptdeck_llm::StreamEvent;
+use promptdeck_llm::{ChatRequest, StreamEvent};
 use promptdeck_store::TaskProgress;
 use serde_json::{Value, json};
 
@@ -35,9 +35,10 @@ struct Outcome {
 /// Streams the task to the end, records it, and ends its stream. Its run, row and user turn
 /// were recorded before the ack; `slot` (one of the user's running tasks) is given back before
 /// `{end:true}` goes out, so a client may start its next task as soon as it sees the end.
-pub async fn run(state: AppState, plan: TaskPlan, live: Arc<LiveTask>, slot: TaskSlot) {
+pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot: TaskSlot) {
     let started = Instant::now();
-    let mut outcome = stream(&state, &plan, &live, started).await;
+    let request = std::mem::take(&mut plan.request);
+    let mut outcome = stream(&state, &plan, request, &live, started).await;
     (outcome.text, outcome.chunks) = live.snapshot();
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (input, output) = outcome.usage.unwrap_or((0, 0));
@@ -68,7 +69,13 @@ pub async fn run(state: AppState, plan: TaskPlan, live: Arc<LiveTask>, slot: Tas
     }
 }
 
-async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started: Instant) -> Outcome {
+async fn stream(
+    state: &AppState,
+    plan: &TaskPlan,
+    mut request: ChatRequest,
+    live: &Arc<LiveTask>,
+    started: Instant,
+) -> Outcome {
     let mut out = Outcome {
         status: TaskStatus::Completed,
         text: String::new(),
@@ -79,10 +86,15 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started
         ttft_ms: None,
     };
     let limits = &state.config.tasks;
-    let deadline = tokio::time::sleep(limits.max_task_duration());
+    let max_answer = limits.max_answer();
+    let deadline = async {
+        match limits.max_task_duration() {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::pin!(deadline);
-    let mut request = plan.request.clone();
-    request.max_answer_bytes = Some(limits.max_answer_bytes);
+    request.max_answer_bytes = max_answer;
     let upstream = tokio::select! {
         biased;
         _ = live.cancel.cancelled() => return cancel(out),
@@ -117,18 +129,21 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started
                     if out.ttft_ms.is_none() {
                         out.ttft_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                     }
-                    let room = limits.max_answer_bytes.saturating_sub(answered);
-                    if chunk.len() > room {
-                        live.push_text(&chunk[..chunk.floor_char_boundary(room)]);
-                        return fail(out, too_large(limits.max_answer_bytes));
+                    if let Some(max) = max_answer
+                        && chunk.len() > max.saturating_sub(answered)
+                    {
+                        live.push_text(&chunk[..chunk.floor_char_boundary(max.saturating_sub(answered))]);
+                        return fail(out, too_large(max));
                     }
                     answered += chunk.len();
                     live.push_text(&chunk);
                 }
                 Some(Ok(StreamEvent::ToolUpdate(update))) => {
-                    answered = answered.saturating_add(update.to_string().len());
-                    if answered > limits.max_answer_bytes {
-                        return fail(out, too_large(limits.max_answer_bytes));
+                    if let Some(max) = max_answer {
+                        answered = answered.saturating_add(update.to_string().len());
+                        if answered > max {
+                            return fail(out, too_large(max));
+                        }
                     }
                     live.push_object(json!({ "tool_update": update }));
                     out.tool_updates.push(update);
