@@ -19,11 +19,13 @@ const RAISED_AUTH_LIMITS = [
   "--auth-account-attempts", "1000000",
   "--auth-hash-wait-ms", "120000",
 ];
+/** The per-user task caps off (0 = no limit): the tests run one UI many times per viewer. */
+const NO_TASK_CAPS = ["--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"];
 
 /** Starts the server; resolves with its app and sandbox URLs once both lines are printed. */
 export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), "promptdeck-browser-"));
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS], {
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });

@@ -112,7 +112,7 @@ const chunks = all.reduce((s, st) => s + st.chunks, 0);
 const complete = all.filter((st) => st.done && st.info && st.chunks === words && st.errors.length === 0).length;
 const errors = all.flatMap((st) => st.errors.map((e) => `stream ${st.i}: ${e}`));
 const sorted = (k) => all.map((st) => st[k]).filter((v) => v !== null).sort((a, b) => a - b);
-const ttft = sorted("ttft"), total = sorted("total"), last = sorted("last");
+const ttft = sorted("ttft"), total = sorted("total"), last = sorted("last"), ack = sorted("ack");
 // Stream time counted from the first chunk (total - ttft): what is left when the start-up latency
 // (task planning, records) is taken out; its ideal is (words - 1) x delay.
 const fromFirst = all.filter((st) => st.total !== null && st.ttft !== null).map((st) => st.total - st.ttft).sort((a, b) => a - b);
@@ -124,6 +124,7 @@ const summary = {
   wall_s: wall,
   chunks_per_s: chunks / wall,
   ttft_p50_ms: pct(ttft, 50), ttft_p99_ms: pct(ttft, 99), ttft_max_ms: ttft.at(-1) ?? null,
+  ack_p50_ms: pct(ack, 50), ack_p99_ms: pct(ack, 99),
   stream_p50_ms: pct(total, 50), stream_p99_ms: pct(total, 99), stream_max_ms: total.at(-1) ?? null,
   last_chunk_p50_ms: pct(last, 50), last_chunk_p99_ms: pct(last, 99),
   ideal_ms: ideal,

@@ -181,13 +181,29 @@ pub enum RunTooLarge {
     },
 }
 
+/// Room a run must keep after an append: a task's user turn is appended before it streams, and
+/// its answer after, so the start keeps room for one more message of the largest answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunRoom {
+    /// Messages still to come.
+    pub messages: usize,
+    /// Bytes still to come.
+    pub bytes: usize,
+}
+
 impl RunCaps {
     /// Checks a run's messages (after an append) against the caps.
     pub fn check(&self, messages: &[RunMessage]) -> Result<(), RunTooLarge> {
-        if messages.len() > self.max_messages {
-            return Err(RunTooLarge::Messages { limit: self.max_messages, count: messages.len() });
+        self.check_with_room(messages, RunRoom::default())
+    }
+
+    /// Checks a run's messages (after an append) against the caps, keeping `room` free.
+    pub fn check_with_room(&self, messages: &[RunMessage], room: RunRoom) -> Result<(), RunTooLarge> {
+        let count = messages.len().saturating_add(room.messages);
+        if count > self.max_messages {
+            return Err(RunTooLarge::Messages { limit: self.max_messages, count });
         }
-        let bytes = messages.iter().map(message_bytes).sum();
+        let bytes = messages.iter().map(message_bytes).sum::<usize>().saturating_add(room.bytes);
         if bytes > self.max_bytes {
             return Err(RunTooLarge::Bytes { limit: self.max_bytes, bytes });
         }

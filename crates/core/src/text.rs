@@ -77,6 +77,35 @@ fn first_unstorable(value: &Value) -> UnstorableText {
     UnstorableText { path: ".".to_owned() }
 }
 
+/// `text` as a database can store it: each NUL replaced by U+FFFD (the replacement character).
+/// For what a model answers, which promptdeck records whatever it holds; without a NUL the
+/// text is returned as it is, without copying.
+pub fn storable(text: String) -> String {
+    if is_unstorable(&text) { text.replace('\0', "\u{FFFD}") } else { text }
+}
+
+/// Makes every string and key of `value` storable, as [`storable`] does for one text.
+pub fn make_json_storable(value: &mut Value) {
+    if json_is_storable(value) {
+        return;
+    }
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(s) => *s = storable(std::mem::take(s)),
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => {
+                if map.keys().any(|k| is_unstorable(k)) {
+                    let entries = std::mem::take(map);
+                    *map = entries.into_iter().map(|(k, v)| (storable(k), v)).collect();
+                }
+                stack.extend(map.values_mut());
+            }
+            _ => {}
+        }
+    }
+}
+
 fn shown(path: &str) -> String {
     if path.is_empty() { ".".to_owned() } else { path.to_owned() }
 }
@@ -99,6 +128,16 @@ mod tests {
         assert_eq!(err.path, "messages[1].content");
         assert_eq!(check_json(&json!("\u{0}")).unwrap_err().path, ".");
         assert_eq!(check_json(&json!({"k\u{0}": 1})).unwrap_err().path, "k\\u0000");
+    }
+
+    #[test]
+    fn unstorable_text_is_made_storable() {
+        assert_eq!(storable("a\0b\0".into()), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(storable("plain".into()), "plain");
+        let mut v = json!({"a\u{0}": ["x\u{0}", {"b": "\u{0}"}], "c": 1});
+        make_json_storable(&mut v);
+        assert_eq!(v, json!({"a\u{FFFD}": ["x\u{FFFD}", {"b": "\u{FFFD}"}], "c": 1}));
+        assert!(check_json(&v).is_ok());
     }
 
     #[test]

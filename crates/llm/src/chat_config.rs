@@ -100,6 +100,7 @@ impl ChatRequest {
             top_k: settings.top_k,
             tools,
             extra,
+            max_answer_bytes: None,
         }
     }
 }

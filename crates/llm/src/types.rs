@@ -46,6 +46,10 @@ pub struct ChatRequest {
     /// Every other setting, such as `echo_repeat`, `seed`, `stop` or `tool_choice`; each provider
     /// takes the ones it understands.
     pub extra: Map<String, Value>,
+    /// The most answer text, in bytes, the caller will take (the server's answer-size cap). The
+    /// caller cuts the stream there and drops it; a provider that can stop generating sooner
+    /// does (echo produces at most one character more, so the caller sees the answer go over).
+    pub max_answer_bytes: Option<usize>,
 }
 
 /// One event of a streamed answer.

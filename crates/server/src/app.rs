@@ -21,7 +21,7 @@ use crate::compile_gate::CompileGate;
 use crate::config::Config;
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::TaskHub;
+use crate::tasks::{MemoryTaskLimiter, StartQueue, TaskHub};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Entries kept in the compile cache.
@@ -52,9 +52,12 @@ impl Application {
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
         let pages = PagePolicy::new(&sandbox.policy().origin, &sandbox.policy().frame_ancestors);
         let auth = Arc::new(AuthGuard::new(&config.auth)?);
+        let task_limiter = Arc::new(MemoryTaskLimiter::new(&config.tasks));
         let state = AppState {
+            task_starts: StartQueue::new(store.clone()),
             store,
             auth,
+            task_limiter,
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             compile_gate: Arc::new(CompileGate::new(&config.compiler)),
             catalogue: Arc::new(catalogue),

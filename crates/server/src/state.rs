@@ -10,7 +10,7 @@ use promptdeck_store::Store;
 use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
 use crate::config::Config;
-use crate::tasks::TaskHub;
+use crate::tasks::{StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Shared application state, cheap to clone.
@@ -34,4 +34,8 @@ pub struct AppState {
     pub pages: Arc<PagePolicy>,
     /// Password hashing, sign-in rate limits and session revocation.
     pub auth: Arc<AuthGuard>,
+    /// Per-user task caps (starts per minute, tasks running at once).
+    pub task_limiter: Arc<dyn TaskLimiter>,
+    /// Records task starts before their acks, a burst in one transaction.
+    pub task_starts: StartQueue,
 }

@@ -2,7 +2,7 @@
 //! seed's `AiRun.messages`, within the store's [`promptdeck_core::RunCaps`]; lists answer
 //! summaries without them.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use promptdeck_core::{
     AiRun, CoreError, NewRun, NewRunMessage, Page, PageRequest, RunMessage, RunPatch, RunStatus, RunSummary,
 };
@@ -17,6 +17,100 @@ use crate::{Store, StoreError, StoreResult};
 pub(crate) const RUN_COLUMNS: &str = "id, user_id, source_type, source_id, name, description, messages, settings, \
      variable_values, broker_values, attachments, metadata, status, is_starred, total_tokens, total_cost, \
      message_count, task_count, created_at, updated_at, last_message_at";
+
+/// The stored form of new run messages, stamped `now` when they carry no time.
+pub(crate) fn stamped(messages: Vec<NewRunMessage>, now: DateTime<Utc>) -> impl Iterator<Item = RunMessage> {
+    messages.into_iter().map(move |m| RunMessage {
+        role: m.role,
+        content: m.content,
+        task_id: m.task_id,
+        timestamp: m.timestamp.unwrap_or(now),
+        metadata: m.metadata,
+    })
+}
+
+/// Inserts the caller's run `$id` from `$input` with its first `$messages` and `$tasks` tasks
+/// counted, inside the write transaction `$tx`; evaluates to the new row.
+macro_rules! insert_run {
+    ($tx:ident, $user:expr, $id:expr, $input:expr, $messages:expr, $tasks:expr, $now:expr) => {{
+        let sql = format!(
+            "INSERT INTO ai_runs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             'active', false, 0, 0, $14, $15, $13, $13, $13) RETURNING {}",
+            $crate::runs::RUN_COLUMNS,
+            $crate::runs::RUN_COLUMNS
+        );
+        let messages: Vec<promptdeck_core::RunMessage> = $messages;
+        sqlx::query_as::<_, $crate::rows::RunRow>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind($id)
+            .bind($user)
+            .bind($input.source_type.as_str())
+            .bind(&$input.source_id)
+            .bind(&$input.name)
+            .bind(&$input.description)
+            .bind(sqlx::types::Json(&messages))
+            .bind(sqlx::types::Json(&$input.settings))
+            .bind(sqlx::types::Json(&$input.variable_values))
+            .bind(sqlx::types::Json(&$input.broker_values))
+            .bind(sqlx::types::Json(&$input.attachments))
+            .bind(sqlx::types::Json(&$input.metadata))
+            .bind($now)
+            .bind(messages.len() as i64)
+            .bind(i64::from($tasks))
+            .fetch_one(&mut *$tx)
+            .await?
+    }};
+}
+
+/// Appends `$messages` to the caller's run `$id` inside the write transaction `$tx` (locking
+/// the row on PostgreSQL) and adds `$tokens`, `$cost` and `$tasks` tasks to its totals;
+/// evaluates to the updated row, or returns `StoreError::NotFound("run")` from the function, or
+/// `StoreError::RunTooLarge` when the run would pass its caps (keeping `$room` free, if given).
+macro_rules! append_to_run {
+    ($store:expr, $tx:ident, $user:expr, $id:expr, $messages:expr, $tokens:expr, $cost:expr, $tasks:expr, $now:expr) => {{
+        append_to_run!($store, $tx, $user, $id, $messages, $tokens, $cost, $tasks, $now, promptdeck_core::RunRoom::default())
+    }};
+    ($store:expr, $tx:ident, $user:expr, $id:expr, $messages:expr, $tokens:expr, $cost:expr, $tasks:expr, $now:expr, $room:expr) => {{
+        let lock = match $store.backend {
+            $crate::pool::Backend::Sqlite { .. } => "",
+            $crate::pool::Backend::Postgres(_) => " FOR UPDATE",
+        };
+        let select = format!(
+            "SELECT {} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}",
+            $crate::runs::RUN_COLUMNS
+        );
+        let update = format!(
+            "UPDATE ai_runs SET messages = $3, message_count = $4, total_tokens = total_tokens + $5, \
+             total_cost = total_cost + $6, task_count = task_count + $8, last_message_at = $7, updated_at = $7 \
+             WHERE id = $1 AND user_id = $2 RETURNING {}",
+            $crate::runs::RUN_COLUMNS
+        );
+        let Some(row) = sqlx::query_as::<_, $crate::rows::RunRow>(sqlx::AssertSqlSafe(select.as_str()))
+            .bind($id)
+            .bind($user)
+            .fetch_optional(&mut *$tx)
+            .await?
+        else {
+            return Err($crate::StoreError::NotFound("run"));
+        };
+        let mut run = promptdeck_core::AiRun::try_from(row)?;
+        run.messages.extend($crate::runs::stamped($messages, $now));
+        $store.run_caps.check_with_room(&run.messages, $room).map_err($crate::StoreError::RunTooLarge)?;
+        sqlx::query_as::<_, $crate::rows::RunRow>(sqlx::AssertSqlSafe(update.as_str()))
+            .bind($id)
+            .bind($user)
+            .bind(sqlx::types::Json(&run.messages))
+            .bind(run.messages.len() as i64)
+            .bind($tokens)
+            .bind($cost)
+            .bind($now)
+            .bind(i64::from($tasks))
+            .fetch_one(&mut *$tx)
+            .await?
+    }};
+}
+
+pub(crate) use append_to_run;
+pub(crate) use insert_run;
 
 /// The filters of `GET /api/runs`.
 #[derive(Debug, Clone, Default)]
@@ -38,31 +132,11 @@ impl Store {
     }
 
     /// Creates a run with an id chosen beforehand (the task runner announces a new run's id in
-    /// the ack, before the row is written).
+    /// the ack).
     pub async fn create_run_with_id(&self, user: Uuid, id: Uuid, input: &NewRun) -> StoreResult<AiRun> {
         let now = Utc::now();
-        let sql = format!(
-            "INSERT INTO ai_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             'active', false, 0, 0, 0, 0, $13, $13, $13) RETURNING {RUN_COLUMNS}"
-        );
-        let row = in_write_tx!(self, user, |tx| {
-            sqlx::query_as::<_, RunRow>(AssertSqlSafe(sql.as_str()))
-                .bind(id)
-                .bind(user)
-                .bind(input.source_type.as_str())
-                .bind(&input.source_id)
-                .bind(&input.name)
-                .bind(&input.description)
-                .bind(Json(Vec::<RunMessage>::new()))
-                .bind(Json(&input.settings))
-                .bind(Json(&input.variable_values))
-                .bind(Json(&input.broker_values))
-                .bind(Json(&input.attachments))
-                .bind(Json(&input.metadata))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-        });
+        let row =
+            in_write_tx!(self, user, |tx| insert_run!(tx, user, id, input, Vec::<RunMessage>::new(), 0, now));
         row.try_into()
     }
 
@@ -177,45 +251,8 @@ impl Store {
             message.metadata.as_ref().map_or(Ok(()), |m| m.check()).map_err(StoreError::Invalid)?;
         }
         let now = Utc::now();
-        let update = format!(
-            "UPDATE ai_runs SET messages = $3, message_count = $4, total_tokens = total_tokens + $5, \
-             total_cost = total_cost + $6, last_message_at = $7, updated_at = $7 \
-             WHERE id = $1 AND user_id = $2 RETURNING {RUN_COLUMNS}"
-        );
-        let lock = match self.backend {
-            crate::pool::Backend::Sqlite { .. } => "",
-            crate::pool::Backend::Postgres(_) => " FOR UPDATE",
-        };
-        let select = format!("SELECT {RUN_COLUMNS} FROM ai_runs WHERE id = $1 AND user_id = $2{lock}");
-        let row = in_write_tx!(self, user, |tx| {
-            let Some(row) = sqlx::query_as::<_, RunRow>(AssertSqlSafe(select.as_str()))
-                .bind(id)
-                .bind(user)
-                .fetch_optional(&mut *tx)
-                .await?
-            else {
-                return Err(StoreError::NotFound("run"));
-            };
-            let mut run = AiRun::try_from(row)?;
-            run.messages.extend(messages.into_iter().map(|m| RunMessage {
-                role: m.role,
-                content: m.content,
-                task_id: m.task_id,
-                timestamp: m.timestamp.unwrap_or(now),
-                metadata: m.metadata,
-            }));
-            self.run_caps.check(&run.messages).map_err(StoreError::RunTooLarge)?;
-            sqlx::query_as::<_, RunRow>(AssertSqlSafe(update.as_str()))
-                .bind(id)
-                .bind(user)
-                .bind(Json(&run.messages))
-                .bind(run.messages.len() as i64)
-                .bind(tokens)
-                .bind(cost)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-        });
+        let row =
+            in_write_tx!(self, user, |tx| append_to_run!(self, tx, user, id, messages, tokens, cost, 0, now));
         row.try_into()
     }
 }

@@ -2,7 +2,7 @@
 //! are batched by the caller: one insert, a partial-text flush now and then, one finish.
 
 use chrono::{DateTime, Utc};
-use promptdeck_core::{AiTask, NewTask, TaskStatus};
+use promptdeck_core::{AiTask, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
 use serde_json::Value;
 use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::pool::{in_tx, in_write_tx, on_write_pool};
 use crate::rows::TaskRow;
+use crate::runs::{append_to_run, insert_run, stamped};
 use crate::{Store, StoreError, StoreResult};
 
 const TASK_COLUMNS: &str = "id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
@@ -44,6 +45,65 @@ pub struct TaskProgress {
     pub total_time: Option<f64>,
     /// Provider that served it.
     pub provider: Option<String>,
+    /// The chunk boundaries of `response_text` (one varint per stream event), so `resume` can
+    /// rebuild the exact events later.
+    pub response_chunks: Option<Vec<u8>>,
+}
+
+/// Where a task that is about to stream is recorded.
+#[derive(Debug, Clone)]
+pub enum TaskRun {
+    /// A new run, created with the task.
+    New(NewRun),
+    /// An existing run of the caller.
+    Existing,
+    /// The caller registered this task (`pending`) over REST in this run beforehand; it is
+    /// claimed, once, and its row is updated to what actually runs.
+    Registered,
+}
+
+/// Everything recorded before a task's first chunk: its run, its row and the user's turn.
+#[derive(Debug, Clone)]
+pub struct TaskStart {
+    /// The run (chosen beforehand: its id is in the ack).
+    pub run_id: Uuid,
+    /// How the run is found or made.
+    pub run: TaskRun,
+    /// The task row; its `task_id` must be set.
+    pub task: NewTask,
+    /// The user's turn(s), appended to the run.
+    pub messages: Vec<NewRunMessage>,
+    /// What an existing run must still have room for after the user's turn: the answer.
+    pub answer_room: RunRoom,
+}
+
+/// Inserts a task row with `$status` inside the write transaction `$tx` (the run's
+/// `task_count` is the caller's business); evaluates to the new row. A taken `task_id` is a
+/// unique violation, i.e. `StoreError::Conflict`.
+macro_rules! insert_task {
+    ($tx:ident, $user:expr, $run_id:expr, $task_id:expr, $input:expr, $status:expr, $now:expr) => {{
+        let sql = format!(
+            "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
+             request_data, response_complete, response_metadata, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12) RETURNING {TASK_COLUMNS}"
+        );
+        sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
+            .bind(Uuid::new_v4())
+            .bind($run_id)
+            .bind($user)
+            .bind($task_id)
+            .bind(&$input.service)
+            .bind(&$input.task_name)
+            .bind(&$input.model_id)
+            .bind(&$input.provider)
+            .bind(&$input.endpoint)
+            .bind(Json(&$input.request_data))
+            .bind(Json(serde_json::json!({})))
+            .bind($now)
+            .bind($status)
+            .fetch_one(&mut *$tx)
+            .await?
+    }};
 }
 
 impl Store {
@@ -52,11 +112,6 @@ impl Store {
     pub async fn create_task(&self, user: Uuid, run_id: Uuid, input: &NewTask) -> StoreResult<AiTask> {
         let now = Utc::now();
         let task_id = input.task_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string());
-        let sql = format!(
-            "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
-             request_data, response_complete, response_metadata, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, 'pending', $12, $12) RETURNING {TASK_COLUMNS}"
-        );
         let row = in_write_tx!(self, user, |tx| {
             let bumped = sqlx::query(
                 "UPDATE ai_runs SET task_count = task_count + 1, updated_at = $3 WHERE id = $1 AND user_id = $2",
@@ -70,21 +125,7 @@ impl Store {
             if bumped == 0 {
                 return Err(StoreError::NotFound("run"));
             }
-            sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
-                .bind(Uuid::new_v4())
-                .bind(run_id)
-                .bind(user)
-                .bind(&task_id)
-                .bind(&input.service)
-                .bind(&input.task_name)
-                .bind(&input.model_id)
-                .bind(&input.provider)
-                .bind(&input.endpoint)
-                .bind(Json(&input.request_data))
-                .bind(Json(serde_json::json!({})))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
+            insert_task!(tx, user, run_id, &task_id, input, "pending", now)
         });
         row.try_into()
     }
@@ -102,6 +143,97 @@ impl Store {
         row.map(AiTask::try_from).transpose()
     }
 
+    /// Records a task before its first chunk, in one transaction: its run (created, or the
+    /// caller's existing one), its row, and the user's turn appended to the run. A `task_id`
+    /// taken by any user, or a registered task already claimed, is `StoreError::Conflict`
+    /// (nothing is written); a run that is not the caller's is `StoreError::NotFound`.
+    pub async fn start_task(&self, user: Uuid, start: &TaskStart) -> StoreResult<()> {
+        let now = Utc::now();
+        let task_id = start.task.task_id.as_deref().ok_or(StoreError::NotFound("task id"))?;
+        let TaskStart { run_id, task, .. } = start;
+        let messages = || start.messages.clone();
+        in_write_tx!(self, user, |tx| {
+            match &start.run {
+                TaskRun::New(run) => {
+                    insert_run!(tx, user, *run_id, run, stamped(messages(), now).collect(), 1, now);
+                    insert_task!(tx, user, *run_id, task_id, task, "pending", now);
+                }
+                TaskRun::Existing => {
+                    append_to_run!(
+                        self,
+                        tx,
+                        user,
+                        *run_id,
+                        messages(),
+                        0i64,
+                        0f64,
+                        1,
+                        now,
+                        start.answer_room
+                    );
+                    insert_task!(tx, user, *run_id, task_id, task, "pending", now);
+                }
+                TaskRun::Registered => {
+                    let claimed = sqlx::query(
+                        "UPDATE ai_tasks SET status = 'streaming', service = $4, task_name = $5, model_id = $6, \
+                         provider = $7, request_data = $8, updated_at = $9 \
+                         WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
+                    )
+                    .bind(task_id)
+                    .bind(user)
+                    .bind(run_id)
+                    .bind(&task.service)
+                    .bind(&task.task_name)
+                    .bind(&task.model_id)
+                    .bind(&task.provider)
+                    .bind(Json(&task.request_data))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if claimed == 0 {
+                        return Err(StoreError::Conflict("a task with this task_id"));
+                    }
+                    if !start.messages.is_empty() {
+                        append_to_run!(
+                            self,
+                            tx,
+                            user,
+                            *run_id,
+                            messages(),
+                            0i64,
+                            0f64,
+                            0,
+                            now,
+                            start.answer_room
+                        );
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// The caller's task with this Socket.IO task id and its stored chunk boundaries (for
+    /// `resume` of a task no longer in memory).
+    pub async fn get_task_replay(
+        &self,
+        user: Uuid,
+        task_id: &str,
+    ) -> StoreResult<Option<(AiTask, Option<Vec<u8>>)>> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS}, response_chunks FROM ai_tasks WHERE task_id = $1 AND user_id = $2"
+        );
+        let row = in_tx!(self, user, |tx| {
+            sqlx::query_as::<_, ReplayRow>(AssertSqlSafe(sql.as_str()))
+                .bind(task_id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.map(|r| Ok((AiTask::try_from(r.task)?, r.response_chunks))).transpose()
+    }
+
     /// The tasks of the caller's run, oldest first.
     pub async fn run_tasks(&self, user: Uuid, run_id: Uuid) -> StoreResult<Vec<AiTask>> {
         let sql = format!(
@@ -117,17 +249,19 @@ impl Store {
         rows.into_iter().map(AiTask::try_from).collect()
     }
 
-    /// Marks a task as streaming and flushes its partial text (a periodic, not per-chunk, write).
+    /// Marks a task as streaming and flushes its partial text and its chunk boundaries (a
+    /// periodic, not per-chunk, write).
     pub async fn flush_task_text(
         &self,
         user: Uuid,
         task_id: &str,
         text: &str,
+        chunks: &[u8],
         ttft_ms: Option<f64>,
     ) -> StoreResult<()> {
         in_write_tx!(self, user, |tx| {
             sqlx::query(
-                "UPDATE ai_tasks SET status = 'streaming', response_text = $3, \
+                "UPDATE ai_tasks SET status = 'streaming', response_text = $3, response_chunks = $6, \
                  time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
                  WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'streaming')",
             )
@@ -136,6 +270,7 @@ impl Store {
             .bind(text)
             .bind(ttft_ms)
             .bind(Utc::now())
+            .bind(chunks)
             .execute(&mut *tx)
             .await?;
         });
@@ -154,7 +289,7 @@ impl Store {
                 "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
                  response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
                  cost = $12, time_to_first_token = $13, total_time = $14, provider = COALESCE($15, provider), \
-                 response_complete = true, completed_at = $16, updated_at = $16 \
+                 response_chunks = $17, response_complete = true, completed_at = $16, updated_at = $16 \
                  WHERE task_id = $1 AND user_id = $2",
             )
             .bind(task_id)
@@ -173,6 +308,7 @@ impl Store {
             .bind(p.total_time)
             .bind(&p.provider)
             .bind(now)
+            .bind(&p.response_chunks)
             .execute(&mut *tx)
             .await?;
         });
@@ -196,4 +332,12 @@ impl Store {
         });
         Ok(n)
     }
+}
+
+/// A task row with its chunk boundaries.
+#[derive(sqlx::FromRow)]
+struct ReplayRow {
+    #[sqlx(flatten)]
+    task: TaskRow,
+    response_chunks: Option<Vec<u8>>,
 }

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
+import pg from "pg";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -61,11 +62,18 @@ export const RAISED_AUTH_LIMITS = [
 ];
 
 /**
- * Starts `promptdeck serve` on a fresh SQLite database and a free port. Resolves to
- * `{ url, stop(), output() }` once it printed `listening on http://HOST:PORT`. The auth limits
- * are raised (`RAISED_AUTH_LIMITS`) unless `defaultAuthLimits` is set; a flag in `args` wins.
+ * Flags that turn the per-user task caps off (0 = no limit): the suites start many tasks per
+ * user. The tests of the caps start their server with `taskCaps: "default"` (or set them).
  */
-export async function startServer({ env = {}, args = [], defaultAuthLimits = false } = {}) {
+export const NO_TASK_CAPS = ["--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"];
+
+/**
+ * Starts `promptdeck serve` on a fresh SQLite database (or, with `database`, on that URL) and a
+ * free port. Resolves to `{ url, stop(), output() }` once it printed `listening on http://HOST:PORT`.
+ * The auth limits are raised (`RAISED_AUTH_LIMITS`) unless `defaultAuthLimits` is set, and the
+ * per-user task caps are off unless `taskCaps: "default"`; a flag in `args` wins.
+ */
+export async function startServer({ env = {}, args = [], defaultAuthLimits = false, taskCaps = "off", database } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(
       `no server binary at ${BIN}: run \`cargo build -p promptdeck-server --bin promptdeck\` or set PROMPTDECK_BIN`,
@@ -75,9 +83,10 @@ export async function startServer({ env = {}, args = [], defaultAuthLimits = fal
   const childEnv = { ...process.env };
   for (const k of ["PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET"]) delete childEnv[k];
   Object.assign(childEnv, env);
+  const caps = taskCaps === "default" ? [] : unlessGiven(NO_TASK_CAPS, args);
   const child = spawn(
     BIN,
-    ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${dir}/db.sqlite`, ...raisedAuthLimits(args, defaultAuthLimits), ...args],
+    ["serve", "--addr", "127.0.0.1:0", "--database", database ?? `sqlite://${dir}/db.sqlite`, ...raisedAuthLimits(args, defaultAuthLimits), ...caps, ...args],
     { env: childEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
@@ -120,6 +129,7 @@ export async function startServer({ env = {}, args = [], defaultAuthLimits = fal
     url,
     output: () => log,
     exited: () => exited,
+    /** Kills the server; its database stays when it was given (`database`). */
     async stop() {
       if (!exited) {
         const gone = new Promise((r) => child.once("exit", r));
@@ -132,12 +142,82 @@ export async function startServer({ env = {}, args = [], defaultAuthLimits = fal
 }
 
 function raisedAuthLimits(args, keepDefaults) {
-  if (keepDefaults) return [];
+  return keepDefaults ? [] : unlessGiven(RAISED_AUTH_LIMITS, args);
+}
+
+/** The `--flag value` pairs of `pairs` whose flag `args` does not set itself. */
+function unlessGiven(pairs, args) {
   const out = [];
-  for (let i = 0; i < RAISED_AUTH_LIMITS.length; i += 2) {
-    if (!args.includes(RAISED_AUTH_LIMITS[i])) out.push(RAISED_AUTH_LIMITS[i], RAISED_AUTH_LIMITS[i + 1]);
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (!args.includes(pairs[i])) out.push(pairs[i], pairs[i + 1]);
   }
   return out;
+}
+
+/**
+ * Starts a server (as `startServer` does, with `options`) on a fresh database of `kind`;
+ * its `stop()` also drops the database.
+ */
+export async function startServerOn(kind, options = {}) {
+  const db = await freshDatabase(kind);
+  const server = await startServer({ ...options, database: db.url }).catch(async (e) => {
+    await db.drop();
+    throw e;
+  });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** The PostgreSQL server for the storage cases (`PROMPTDECK_TEST_POSTGRES`), or "". */
+export const POSTGRES_URL = process.env.PROMPTDECK_TEST_POSTGRES ?? "";
+
+/**
+ * The databases the storage-sensitive cases run on: SQLite, and PostgreSQL when
+ * `PROMPTDECK_TEST_POSTGRES` names a server (CI must set it; elsewhere its absence is reported).
+ */
+export function databaseKinds() {
+  if (POSTGRES_URL) return ["sqlite", "postgres"];
+  if (process.env.CI) throw new Error("PROMPTDECK_TEST_POSTGRES is not set, but CI must run the PostgreSQL cases");
+  console.log("# PostgreSQL cases skipped: PROMPTDECK_TEST_POSTGRES is not set");
+  return ["sqlite"];
+}
+
+/**
+ * A fresh, empty database of `kind` ("sqlite" or "postgres"). Resolves to `{ url, drop() }`;
+ * servers started on it with `startServer({ database: url })` keep it between restarts.
+ */
+export async function freshDatabase(kind) {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "promptdeck-protocol-db-"));
+    return { url: `sqlite://${dir}/db.sqlite`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `pd_protocol_${randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: POSTGRES_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 /** A REST call. Resolves to `{ status, body }` (body parsed as JSON when it is JSON). */

@@ -39,7 +39,9 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="promptdeck-protocol-py-")
         env = {k: v for k, v in os.environ.items() if k not in ("PROMPTDECK_ADDR", "PROMPTDECK_DATABASE_URL", "PROMPTDECK_JWT_SECRET")}
         self.proc = subprocess.Popen(
-            [str(BIN), "serve", "--addr", "127.0.0.1:0", "--database", f"sqlite://{self.dir}/db.sqlite", *RAISED_AUTH_LIMITS],
+            # The per-user task caps are off (0 = no limit): the suite starts many tasks per user.
+            [str(BIN), "serve", "--addr", "127.0.0.1:0", "--database", f"sqlite://{self.dir}/db.sqlite",
+             *RAISED_AUTH_LIMITS, "--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

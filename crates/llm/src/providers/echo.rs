@@ -9,6 +9,11 @@
 //! slop does not add up: a late chunk is followed at once by any that are already due. With no
 //! delay no timer is involved at all. Usage: input tokens are the white-space separated words
 //! of all messages, output tokens the number of chunks. The finish reason is `stop`.
+//!
+//! With [`ChatRequest::max_answer_bytes`] set, echo obeys it as a model obeys a token limit:
+//! it generates the answer only up to one character past that size (never the whole of a huge
+//! `echo_repeat`), so the caller sees the answer go over and cuts it; the finish reason is then
+//! `length`. Without it, an answer over [`MAX_ANSWER_BYTES`] is refused up front.
 
 use std::future::Future as _;
 use std::pin::Pin;
@@ -25,7 +30,7 @@ use crate::{ChatRequest, ChatStream, LlmError, Provider, StreamEvent};
 
 /// Most repeats accepted.
 pub const MAX_REPEAT: u64 = 100_000;
-/// Longest answer accepted, in bytes.
+/// Longest answer accepted without [`ChatRequest::max_answer_bytes`], in bytes.
 pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 /// Longest delay per chunk accepted, in milliseconds.
 pub const MAX_DELAY_MS: u64 = 60_000;
@@ -73,25 +78,37 @@ fn next_chunk_end(text: &str) -> Option<usize> {
     Some(chars.peek().map_or(text.len(), |&(i, _)| i))
 }
 
-/// The full answer for a request: the last user message, repeated.
+/// The full answer for a request: the last user message, repeated; with
+/// [`ChatRequest::max_answer_bytes`], only its first `max + 1` bytes (rounded up to a whole
+/// character) when it is longer.
 pub fn answer(req: &ChatRequest) -> Result<String, LlmError> {
     let repeat = setting(req, "echo_repeat", 1, MAX_REPEAT)?;
     let text =
         req.messages.iter().rev().find(|m| m.role == MessageRole::User).map_or("", |m| m.content.as_str());
     let joiner = if text.is_empty() || text.ends_with(char::is_whitespace) { "" } else { " " };
     let repeat = usize::try_from(repeat).unwrap_or(usize::MAX);
-    let size = (text.len() + joiner.len()).saturating_mul(repeat);
-    if size > MAX_ANSWER_BYTES {
-        return Err(LlmError::invalid(format!(
-            "echo_repeat: the answer would be {size} bytes, more than the {MAX_ANSWER_BYTES} allowed"
-        )));
-    }
-    let mut out = String::with_capacity(size);
+    let size = (text.len() + joiner.len()).saturating_mul(repeat).saturating_sub(joiner.len());
+    let keep = match req.max_answer_bytes {
+        Some(max) => size.min(max.saturating_add(1)),
+        None if size > MAX_ANSWER_BYTES => {
+            return Err(LlmError::invalid(format!(
+                "echo_repeat: the answer would be {size} bytes, more than the {MAX_ANSWER_BYTES} allowed"
+            )));
+        }
+        None => size,
+    };
+    let mut out = String::with_capacity(keep + 4);
     for i in 0..repeat {
+        if out.len() >= keep {
+            break;
+        }
         if i > 0 {
             out.push_str(joiner);
         }
         out.push_str(text);
+    }
+    if out.len() > keep {
+        out.truncate(out.ceil_char_boundary(keep));
     }
     Ok(out)
 }
@@ -126,6 +143,8 @@ enum Phase {
 /// The echo answer as a stream.
 struct EchoStream {
     answer: String,
+    /// The answer was cut at the caller's size limit.
+    cut: bool,
     pos: usize,
     sent: u32,
     input: i64,
@@ -139,8 +158,10 @@ struct EchoStream {
 impl EchoStream {
     fn new(req: &ChatRequest, start: Instant) -> Result<Self, LlmError> {
         let delay = Duration::from_millis(setting(req, "echo_delay_ms", 0, MAX_DELAY_MS)?);
+        let answer = answer(req)?;
         Ok(EchoStream {
-            answer: answer(req)?,
+            cut: req.max_answer_bytes.is_some_and(|max| answer.len() > max),
+            answer,
             pos: 0,
             sent: 0,
             input: input_tokens(req),
@@ -193,7 +214,8 @@ impl Stream for EchoStream {
             }
             Phase::Done => {
                 this.phase = Phase::End;
-                Poll::Ready(Some(Ok(StreamEvent::Done { finish_reason: Some("stop".into()) })))
+                let reason = if this.cut { "length" } else { "stop" };
+                Poll::Ready(Some(Ok(StreamEvent::Done { finish_reason: Some(reason.into()) })))
             }
             Phase::End => Poll::Ready(None),
         }

@@ -184,3 +184,37 @@ async fn a_late_reader_catches_up_without_drift() {
     let req = with(say("one two three four five"), "echo_delay_ms", json!(100));
     assert_eq!(arrival_times(req, Some(Duration::from_millis(350))).await, [100, 450, 450, 450, 500]);
 }
+
+fn capped(req: ChatRequest, max: usize) -> ChatRequest {
+    ChatRequest { max_answer_bytes: Some(max), ..req }
+}
+
+#[test]
+fn with_a_size_limit_only_one_character_past_it_is_generated() {
+    // 8 KiB repeated 2,047 times would be 16 MiB: with a 1 KiB limit only 1 KiB + 1 is made.
+    let big = with(say(&"w".repeat(8 * 1024)), "echo_repeat", json!(2047));
+    assert_eq!(answer(&capped(big, 1024)).unwrap(), "w".repeat(1025));
+    // Past the limit inside a multi-byte character: the whole character.
+    assert_eq!(answer(&capped(say("aé"), 1)).unwrap(), "aé");
+    // An answer within the limit is whole.
+    assert_eq!(answer(&capped(with(say("a b"), "echo_repeat", json!(2)), 7)).unwrap(), "a b a b");
+    // The limit replaces the fixed refusal of huge answers.
+    let huge = with(say(&"word ".repeat(1000)), "echo_repeat", json!(100_000));
+    assert_eq!(answer(&capped(huge, 10)).unwrap(), "word word w");
+}
+
+#[tokio::test]
+async fn a_cut_answer_finishes_with_the_reason_length() {
+    let req = capped(with(say("a b"), "echo_repeat", json!(3)), 4);
+    let (events, error) = drain(EchoProvider.stream(req).await.unwrap()).await;
+    assert_eq!(error, None);
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "a b a");
+    assert_eq!(events.last(), Some(&StreamEvent::Done { finish_reason: Some("length".into()) }));
+}

@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the web app, REST API and Socket.IO (the default command).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check or compile custom UIs.
     #[command(subcommand)]
     Ui(ui::UiCommand),
@@ -97,7 +97,7 @@ enum UserCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => serve(ServeArgs::parse_from(["serve"])).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Ui(cmd)) => ui::run(cmd),
         Some(Command::Run(args)) => prompt_run::run(args).await,
         Some(Command::User(UserCommand::Promote { email, database })) => {

@@ -1,45 +1,41 @@
-//! Live tasks: each task's stream events are kept in one buffer (what `resume` replays) and
-//! delivered to every subscribed socket. The runner emits each event straight to subscribers that
-//! are caught up (no extra task wake-up per chunk). Emitting never blocks: when a socket's bounded
-//! send buffer is full, that subscriber is left behind and a driver task retries it from the
-//! buffer after a short wait, so no chunk is lost and chunk indices stay exact for `resume`;
-//! memory per stream is the task's own buffer.
+//! Live tasks: each task's stream events are kept in one compact [`EventLog`] (what `resume`
+//! replays) and delivered to every subscribed socket. The runner emits each event straight to
+//! subscribers that are caught up (no extra task wake-up per chunk). Emitting never blocks: when
+//! a socket's bounded send buffer is full, that subscriber is left behind and a driver task
+//! retries it from the log after a short wait, so no chunk is lost and event indices stay exact
+//! for `resume`; memory per stream is the task's own log.
+//!
+//! A task leaves the hub as soon as its final record (with its chunk boundaries) is stored:
+//! from then on `resume` rebuilds its events from the store, so finished answers do not pile up
+//! in memory. Sockets still catching up keep the log alive until they have had it all.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-/// How long a finished task stays resumable from memory.
+use crate::tasks::events::{Cursor, Event, EventLog};
+
+/// How long a finished task whose final record could not be stored stays resumable from memory.
 pub const RESUMABLE_FOR: Duration = Duration::from_secs(600);
 
-/// One event of a task's stream.
-#[derive(Debug, Clone)]
-pub enum StreamItem {
-    /// A text chunk, emitted as a plain string (kept as the provider made it: no copy).
-    Text(String),
-    /// An object event: `data`, `info`, `error`, `tool_update`, `broker` or the final `end`.
-    Object(Value),
-}
-
-/// A socket receiving a task's events, and the index of the next event it gets.
+/// A socket receiving a task's events: where it is in the log, and how many events it still
+/// skips (what it already had before a `resume`).
 #[derive(Debug)]
 struct Subscriber {
     socket: SocketRef,
-    next: usize,
-    /// Its send buffer was full; the driver retries it.
-    blocked: bool,
+    at: Cursor,
+    skip: usize,
 }
 
 #[derive(Debug, Default)]
 struct Buffer {
-    items: Vec<StreamItem>,
-    text_len: usize,
+    log: EventLog,
     done: bool,
     subscribers: Vec<Subscriber>,
     /// A driver task is retrying blocked subscribers.
@@ -48,22 +44,28 @@ struct Buffer {
 
 impl Buffer {
     /// Emits what each subscriber has not had yet, stopping at a full send buffer; forgets
-    /// subscribers whose socket closed or that have had the whole finished stream. Returns
-    /// whether a subscriber is blocked.
+    /// subscribers whose socket closed or that have had the whole finished stream. The final
+    /// `{end:true}` of a finished stream is never skipped, so a `resume` from past the end
+    /// still ends. Returns whether a subscriber is blocked.
     fn deliver(&mut self, event: &str) -> bool {
-        let Buffer { items, subscribers, done, .. } = self;
+        let Buffer { log, subscribers, done, .. } = self;
+        let total = log.len();
         let mut any_blocked = false;
         subscribers.retain_mut(|sub| {
-            sub.blocked = false;
-            while sub.next < items.len() {
-                let sent = match &items[sub.next] {
-                    StreamItem::Text(t) => sub.socket.emit(event, t.as_str()),
-                    StreamItem::Object(v) => sub.socket.emit(event, v),
+            while let Some((item, next)) = log.next(sub.at) {
+                let is_end = *done && next.index == total;
+                if sub.skip > 0 && !is_end {
+                    sub.skip -= 1;
+                    sub.at = next;
+                    continue;
+                }
+                let sent = match item {
+                    Event::Text(t) => sub.socket.emit(event, t),
+                    Event::Object(v) => sub.socket.emit(event, v),
                 };
                 match sent {
-                    Ok(()) => sub.next += 1,
+                    Ok(()) => sub.at = next,
                     Err(SendError::Socket(SocketError::InternalChannelFull)) => {
-                        sub.blocked = true;
                         any_blocked = true;
                         return true;
                     }
@@ -78,7 +80,7 @@ impl Buffer {
     }
 }
 
-/// A task that is streaming or recently finished.
+/// A task that is streaming, or finished and still being delivered.
 #[derive(Debug)]
 pub struct LiveTask {
     /// The Socket.IO task id.
@@ -95,37 +97,71 @@ pub struct LiveTask {
 }
 
 impl LiveTask {
+    fn new(task_id: &str, run_id: Uuid, user_id: Uuid, buffer: Buffer) -> LiveTask {
+        LiveTask {
+            task_id: task_id.to_owned(),
+            run_id,
+            user_id,
+            event: event_name(task_id),
+            cancel: CancellationToken::new(),
+            buffer: Mutex::new(buffer),
+        }
+    }
+
+    /// A finished task rebuilt from its stored record, for `resume`; `last` are its final
+    /// object events (`error`, `info`), `{end:true}` is added.
+    pub fn replay(
+        task_id: &str,
+        run_id: Uuid,
+        user_id: Uuid,
+        mut log: EventLog,
+        last: impl IntoIterator<Item = Value>,
+    ) -> Arc<LiveTask> {
+        for value in last {
+            log.push_object(value);
+        }
+        log.push_object(json!({ "end": true }));
+        log.shrink();
+        let buffer = Buffer { log, done: true, ..Buffer::default() };
+        Arc::new(LiveTask::new(task_id, run_id, user_id, buffer))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Buffer> {
         self.buffer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Appends an event and delivers it to the subscribers that are caught up.
-    pub fn push(self: &Arc<Self>, item: StreamItem) {
+    /// Appends a text chunk and delivers it to the subscribers that are caught up.
+    pub fn push_text(self: &Arc<Self>, chunk: &str) {
         let mut buf = self.lock();
-        if let StreamItem::Text(t) = &item {
-            buf.text_len += t.len();
-        }
-        buf.items.push(item);
+        buf.log.push_text(chunk);
         self.deliver(buf);
     }
 
-    /// Appends the final events (`info`, then `{end:true}`), marks the task finished and
-    /// delivers them.
-    pub fn finish(self: &Arc<Self>, last: impl IntoIterator<Item = StreamItem>) {
+    /// Appends an object event and delivers it to the subscribers that are caught up.
+    pub fn push_object(self: &Arc<Self>, value: Value) {
         let mut buf = self.lock();
-        buf.items.extend(last);
-        buf.items.push(StreamItem::Object(serde_json::json!({ "end": true })));
+        buf.log.push_object(value);
+        self.deliver(buf);
+    }
+
+    /// Appends the final object events (`error`, `info`), then `{end:true}`, marks the task
+    /// finished and delivers them.
+    pub fn finish(self: &Arc<Self>, last: impl IntoIterator<Item = Value>) {
+        let mut buf = self.lock();
+        for value in last {
+            buf.log.push_object(value);
+        }
+        buf.log.push_object(json!({ "end": true }));
+        buf.log.shrink();
         buf.done = true;
         self.deliver(buf);
     }
 
-    /// Subscribes a socket from event index `from` (0 for a new task; what a client already
-    /// received for `resume`) and sends it what there is.
+    /// Subscribes a socket that already received `from` events (0 for a new task) and sends
+    /// it what there is past those.
     pub fn subscribe(self: &Arc<Self>, socket: SocketRef, from: usize) {
         let mut buf = self.lock();
-        // A finished stream always ends with `{end:true}`, even for a `from` past its end.
-        let next = if buf.done { from.min(buf.items.len().saturating_sub(1)) } else { from };
-        buf.subscribers.push(Subscriber { socket, next, blocked: false });
+        buf.subscribers.push(Subscriber { socket, at: Cursor::default(), skip: from });
         self.deliver(buf);
     }
 
@@ -153,28 +189,27 @@ impl LiveTask {
         }
     }
 
-    /// The text streamed so far: the text chunks joined (for flushes and the final record, so
-    /// chunks are not copied one by one as they arrive).
-    pub fn text(&self) -> String {
+    /// The text streamed so far and its chunk boundaries, taken together (for flushes and the
+    /// final record).
+    pub fn snapshot(&self) -> (String, Vec<u8>) {
         let buf = self.lock();
-        let mut text = String::with_capacity(buf.text_len);
-        for item in &buf.items {
-            if let StreamItem::Text(t) = item {
-                text.push_str(t);
-            }
-        }
-        text
+        (buf.log.text().to_owned(), buf.log.layout().to_vec())
     }
 
     /// Bytes of text streamed so far.
     pub fn text_len(&self) -> usize {
-        self.lock().text_len
+        self.lock().log.text().len()
     }
 
     /// Whether the stream has ended.
     pub fn is_done(&self) -> bool {
         self.lock().done
     }
+}
+
+/// The event name a task's stream is emitted on.
+pub fn event_name(task_id: &str) -> String {
+    format!("response-{task_id}")
 }
 
 /// Every live task by task id.
@@ -194,14 +229,7 @@ impl TaskHub {
         if tasks.contains_key(task_id) {
             return None;
         }
-        let task = Arc::new(LiveTask {
-            task_id: task_id.to_owned(),
-            run_id,
-            user_id,
-            event: format!("response-{task_id}"),
-            cancel: CancellationToken::new(),
-            buffer: Mutex::default(),
-        });
+        let task = Arc::new(LiveTask::new(task_id, run_id, user_id, Buffer::default()));
         tasks.insert(task_id.to_owned(), task.clone());
         Some(task)
     }
@@ -211,12 +239,23 @@ impl TaskHub {
         self.lock().get(task_id).filter(|t| t.user_id == user_id).cloned()
     }
 
-    /// Whether a task id is live, whoever owns it.
-    pub fn contains(&self, task_id: &str) -> bool {
-        self.lock().contains_key(task_id)
+    /// Forgets a finished task whose final record is stored (`resume` reads the store).
+    pub fn remove(&self, task_id: &str) {
+        self.lock().remove(task_id);
     }
 
-    /// Forgets a task after it has been resumable for [`RESUMABLE_FOR`].
+    /// Live tasks now (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no task is live.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forgets a finished task after [`RESUMABLE_FOR`]: the fallback when its final record
+    /// could not be stored, so a client can still `resume` it for a while.
     pub fn expire_later(self: &Arc<Self>, task_id: String) {
         let hub = Arc::downgrade(self);
         tokio::spawn(async move {

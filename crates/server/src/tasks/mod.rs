@@ -1,12 +1,19 @@
-//! The task runner: a planned task (model request plus what to record) is streamed from its
-//! provider into a [`hub::LiveTask`] buffer, fanned out to subscribed sockets, and recorded in
-//! the store with a constant number of writes plus a partial-text flush about once a second.
+//! The task runner: a planned task (model request plus what to record) is admitted under the
+//! user's caps, recorded (run, task row, user turn) before its ack, streamed from its provider
+//! into a [`hub::LiveTask`] log, fanned out to subscribed sockets, and recorded in the store
+//! with a constant number of writes plus a partial-text flush about once a second.
 
 pub mod error;
+pub mod events;
+pub mod history;
 pub mod hub;
+pub mod limits;
 pub mod plan;
 pub mod runner;
+pub mod starts;
 
 pub use error::TaskError;
-pub use hub::{LiveTask, StreamItem, TaskHub};
+pub use hub::{LiveTask, TaskHub};
+pub use limits::{MemoryTaskLimiter, TaskLimiter};
 pub use plan::TaskPlan;
+pub use starts::StartQueue;

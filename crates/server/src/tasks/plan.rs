@@ -1,21 +1,23 @@
 //! Turning a `chat_service`/`direct_chat` or `prompt_service`/`run_prompt` request into a
-//! [`TaskPlan`]: checked, authorised, resolved, with its run and task rows created — everything
-//! that can fail before the ack.
+//! [`TaskPlan`]: checked, authorised, resolved, with what to record before the first chunk (its
+//! run, task row and the user's turn) — everything that can fail before the ack.
 
 use std::collections::BTreeMap;
 
 use chrono::Utc;
 use promptdeck_compiler::validate_values;
 use promptdeck_core::{
-    ComponentType, MessageRole, NewRun, NewRunMessage, NewTask, PromptsData, SourceType, resolve_prompt,
-    variables::values_from_json,
+    ComponentType, MessageRole, NewRun, NewRunMessage, NewTask, PromptsData, RunRoom, SourceType,
+    resolve_prompt, variables::values_from_json,
 };
 use promptdeck_llm::{ChatMessage, ChatRequest};
+use promptdeck_store::{TaskRun, TaskStart};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::state::AppState;
 use crate::tasks::TaskError;
+use crate::tasks::history::{conversation, prior_turns};
 
 /// Everything the runner needs, decided before the ack.
 #[derive(Debug)]
@@ -28,17 +30,15 @@ pub struct TaskPlan {
     pub run_id: Uuid,
     /// Catalogue id of the model.
     pub model_id: String,
-    /// The request for the provider.
+    /// The request for the provider (the runner takes it when the task starts).
     pub request: ChatRequest,
-    /// Messages to append to the run before the answer (the new user turn(s)).
-    pub run_messages: Vec<NewRunMessage>,
     /// The custom UI this runs through, and the variables used (for its usage row).
     pub custom_ui: Option<(Uuid, Value)>,
-    /// The run to create (with id `run_id`), when the task starts a new one.
-    pub new_run: Option<NewRun>,
-    /// The task row to create, unless it was registered over REST beforehand.
-    pub new_task: Option<NewTask>,
 }
+
+/// A planned task and what is recorded before its ack (the run, the task row and the user's
+/// turn), kept apart so the latter is dropped once written.
+pub type Planned = (TaskPlan, TaskStart);
 
 /// The envelope every service receives: `{taskName, taskData, taskId?}`.
 #[derive(Debug)]
@@ -75,8 +75,28 @@ impl Envelope {
             },
             Some(_) => return Err(invalid("taskId must be a UUID string")),
         };
+        // PostgreSQL cannot store NUL: refuse it here, before anything streams or is recorded.
+        for (key, value) in &task_data {
+            promptdeck_core::text::check_text(key, key)?;
+            promptdeck_core::text::check_json(value).map_err(|e| prefixed(key, e))?;
+        }
         Ok(Envelope { task_name, task_data, task_id })
     }
+
+    /// The custom UI the task runs through, when `taskData.custom_ui_id` is a UUID.
+    pub fn custom_ui_id(&self) -> Option<Uuid> {
+        self.task_data.get("custom_ui_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok())
+    }
+}
+
+/// An unstorable text's path inside `taskData.key`.
+fn prefixed(key: &str, err: promptdeck_core::UnstorableText) -> promptdeck_core::UnstorableText {
+    let path = match err.path.as_str() {
+        "." => key.to_owned(),
+        p if p.starts_with('[') => format!("{key}{p}"),
+        p => format!("{key}.{p}"),
+    };
+    promptdeck_core::UnstorableText { path }
 }
 
 fn opt_uuid(data: &Map<String, Value>, key: &'static str) -> Result<Option<Uuid>, TaskError> {
@@ -106,7 +126,7 @@ fn check_size(state: &AppState, messages: &[ChatMessage]) -> Result<(), TaskErro
 }
 
 /// Plans `chat_service`/`direct_chat`.
-pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Result<TaskPlan, TaskError> {
+pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
     let config = env
         .task_data
         .get("chat_config")
@@ -134,51 +154,38 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
         }
     }
     let last_user = request.messages.iter().rev().find(|m| m.role == MessageRole::User);
-    let mut new_run = None;
-    let (run_id, run_messages) = match run_id {
-        Some(id) => {
-            state
-                .store
-                .get_run(user, id)
-                .await?
-                .ok_or_else(|| TaskError::new("not_found", "run was not found"))?;
-            // A task registered over REST belongs to a client that records its own user
-            // messages (the seed's createTask, addMessage, then submit).
-            let new = match adopted {
-                Some(_) => Vec::new(),
-                None => last_user.map(|m| vec![run_message(m)]).unwrap_or_default(),
-            };
-            (id, new)
-        }
-        None => {
+    let task_id = env.task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
+    let turn = |m: &ChatMessage| run_message(m, &task_id);
+    let (run_id, run, messages) = match (adopted, run_id) {
+        // A task registered over REST belongs to a client that records its own user messages
+        // (the seed's createTask, addMessage, then submit).
+        (Some(id), _) => (id, TaskRun::Registered, Vec::new()),
+        (None, Some(id)) => (id, TaskRun::Existing, last_user.map(turn).into_iter().collect()),
+        (None, None) => {
             let (source_type, source_id) = match ui_id {
                 Some(id) => (SourceType::Custom, Some(id.to_string())),
                 None => (SourceType::Chat, None),
             };
             let name = last_user.map(|m| run_name(&m.content));
-            new_run = Some(NewRun { source_type, source_id, name, ..Default::default() });
-            (Uuid::new_v4(), request.messages.iter().map(run_message).collect())
+            let run = NewRun { source_type, source_id, name, ..Default::default() };
+            (Uuid::new_v4(), TaskRun::New(run), request.messages.iter().map(turn).collect())
         }
     };
-    let (task_id, new_task) = match (adopted, env.task_id) {
-        (Some(_), Some(task_id)) => (task_id, None),
-        (_, task_id) => new_task(state, task_id, "chat_service", "direct_chat", &model_id, config),
-    };
-    Ok(TaskPlan {
+    let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config.clone());
+    let start = TaskStart { run_id, run, task, messages, answer_room: answer_room(state) };
+    let plan = TaskPlan {
         user_id: user,
         task_id,
         run_id,
         model_id,
         request,
-        run_messages,
         custom_ui: ui_id.map(|id| (id, Value::Null)),
-        new_run,
-        new_task,
-    })
+    };
+    Ok((plan, start))
 }
 
 /// Plans `prompt_service`/`run_prompt`.
-pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Result<TaskPlan, TaskError> {
+pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
     let data = &env.task_data;
     let prompt_id = opt_uuid(data, "prompt_id")?
         .ok_or_else(|| TaskError::new("invalid_request", "taskData.prompt_id is required"))?;
@@ -215,31 +222,40 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
         }
         None => state.store.get_prompt(user, prompt_id).await?.ok_or_else(not_found)?,
     };
-    let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &given);
-    let input_message = user_input.map(|text| ChatMessage::new(MessageRole::User, text));
-    let mut new_run = None;
-    let (run_id, history, run_messages) = match run_id {
+    let task_id = env.task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
+    let turn = |m: &ChatMessage| run_message(m, &task_id);
+    let (run_id, run, resolved, messages, record) = match run_id {
         Some(id) => {
             let run = state
                 .store
                 .get_run(user, id)
                 .await?
                 .ok_or_else(|| TaskError::new("not_found", "run was not found"))?;
-            let history: Vec<ChatMessage> = if run.messages.is_empty() {
-                resolved.messages.iter().map(|m| ChatMessage::new(m.role, m.content.clone())).collect()
-            } else {
-                run.messages.iter().map(|m| ChatMessage::new(m.role, m.content.clone())).collect()
+            let source = match ui_id {
+                Some(ui) => (SourceType::Custom, ui.to_string()),
+                None => (SourceType::Prompt, prompt.id.to_string()),
             };
-            let new: Vec<NewRunMessage> = if run.messages.is_empty() {
-                history.iter().chain(input_message.iter()).map(run_message).collect()
+            if (run.source_type, run.source_id.as_deref()) != (source.0, Some(source.1.as_str())) {
+                return Err(TaskError::new("not_found", "that run belongs to another prompt or custom UI"));
+            }
+            // Variables not given keep the values the run started with.
+            let mut variables = run.variable_values.clone();
+            variables.extend(given);
+            let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &variables);
+            let turns = prior_turns(&state.store.run_tasks(user, id).await?, prompt.id);
+            let prompt_messages = chat_messages(&resolved.messages);
+            let messages = conversation(&prompt_messages, &turns, user_input.as_deref());
+            // The run shows the prompt once, when its first turn is recorded.
+            let record = if turns.is_empty() {
+                messages.iter().map(turn).collect()
             } else {
-                input_message.iter().map(run_message).collect()
+                messages[messages.len() - usize::from(user_input.is_some())..].iter().map(turn).collect()
             };
-            (id, history, new)
+            (id, TaskRun::Existing, resolved, messages, record)
         }
         None => {
-            let history: Vec<ChatMessage> =
-                resolved.messages.iter().map(|m| ChatMessage::new(m.role, m.content.clone())).collect();
+            let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &given);
+            let messages = conversation(&chat_messages(&resolved.messages), &[], user_input.as_deref());
             let (source_type, source_id) = match ui_id {
                 Some(id) => (SourceType::Custom, id.to_string()),
                 None => (SourceType::Prompt, prompt.id.to_string()),
@@ -249,91 +265,82 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
                 if prompt.user_id == user { prompt.settings.clone() } else { prompt.settings.public() };
             let settings =
                 serde_json::to_value(&settings).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default();
-            new_run = Some(NewRun {
+            let run = NewRun {
                 source_type,
                 source_id: Some(source_id),
                 name: Some(format!("{} - {}", prompt.name, Utc::now().format("%Y-%m-%d %H:%M"))),
                 settings,
                 variable_values: resolved.variables.clone(),
                 ..Default::default()
-            });
-            let new = history.iter().chain(input_message.iter()).map(run_message).collect();
-            (Uuid::new_v4(), history, new)
+            };
+            let record = messages.iter().map(turn).collect();
+            (Uuid::new_v4(), TaskRun::New(run), resolved, messages, record)
         }
     };
-    let mut messages = history;
-    messages.extend(input_message);
     check_size(state, &messages)?;
     let request = ChatRequest::from_settings(&prompt.settings, messages);
     let model_id = prompt.settings.model_id.clone();
     state.catalogue.resolve(&model_id)?;
     let request_data = serde_json::json!({
         "prompt_id": prompt.id, "variables": resolved.variables, "custom_ui_id": ui_id, "model_id": model_id,
+        "user_input": user_input,
     });
-    if let Some(task_id) = &env.task_id
-        && state.store.get_task(user, task_id).await?.is_some()
-    {
-        return Err(TaskError::new("duplicate_task", "this taskId was used before"));
-    }
-    let (task_id, new_task) =
-        new_task(state, env.task_id, "prompt_service", "run_prompt", &model_id, &request_data);
-    Ok(TaskPlan {
-        user_id: user,
-        task_id,
-        run_id,
-        model_id,
-        request,
-        run_messages,
-        custom_ui: ui_id.map(|id| (id, variables_json)),
-        new_run,
-        new_task,
-    })
+    let task = new_task(state, &task_id, "prompt_service", "run_prompt", &model_id, request_data);
+    let start = TaskStart { run_id, run, task, messages: record, answer_room: answer_room(state) };
+    let custom_ui = ui_id.map(|id| (id, variables_json));
+    Ok((TaskPlan { user_id: user, task_id, run_id, model_id, request, custom_ui }, start))
+}
+
+fn chat_messages(messages: &[promptdeck_core::PromptMessage]) -> Vec<ChatMessage> {
+    messages.iter().map(|m| ChatMessage::new(m.role, m.content.clone())).collect()
 }
 
 /// The run of a task the caller registered over REST (`POST /api/runs/{id}/tasks`) and now
 /// submits with the same `taskId`, as the seed's clients do (createTask, then submit); `None`
-/// for a new task id. A task id that already ran, or is running, is a `duplicate_task`.
+/// for a task id the caller has not registered. Whether the id is free (for any user) or the
+/// registered task still `pending` is decided when the task is recorded, atomically.
 async fn preregistered_run(
     state: &AppState,
     user: Uuid,
     task_id: Option<&str>,
 ) -> Result<Option<Uuid>, TaskError> {
     let Some(task_id) = task_id else { return Ok(None) };
-    if state.hub.contains(task_id) {
-        return Err(TaskError::new("duplicate_task", "this taskId was used before"));
-    }
     match state.store.get_task(user, task_id).await? {
         None => Ok(None),
         Some(task) if task.status == promptdeck_core::TaskStatus::Pending => Ok(Some(task.run_id)),
-        Some(_) => Err(TaskError::new("duplicate_task", "this taskId was used before")),
+        Some(_) => Err(TaskError::duplicate_task()),
     }
 }
 
-/// The row of a new task (written by the runner after the ack), and its id.
+/// The row of a task: what actually runs.
 fn new_task(
     state: &AppState,
-    task_id: Option<String>,
+    task_id: &str,
     service: &str,
     task_name: &str,
     model_id: &str,
-    request_data: &Value,
-) -> (String, Option<NewTask>) {
-    let task_id = task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
-    let provider = state.catalogue.get(model_id).map(|m| m.provider.clone());
-    let row = NewTask {
-        task_id: Some(task_id.clone()),
+    request_data: Value,
+) -> NewTask {
+    NewTask {
+        task_id: Some(task_id.to_owned()),
         service: service.into(),
         task_name: task_name.into(),
         model_id: Some(model_id.into()),
-        provider,
+        provider: state.catalogue.get(model_id).map(|m| m.provider.clone()),
         endpoint: None,
-        request_data: request_data.clone(),
-    };
-    (task_id, Some(row))
+        request_data,
+    }
 }
 
-fn run_message(m: &ChatMessage) -> NewRunMessage {
-    NewRunMessage { role: m.role, content: m.content.clone(), task_id: None, timestamp: None, metadata: None }
+/// A user's turn as the run records it, tagged with the task that sent it.
+fn run_message(m: &ChatMessage, task_id: &str) -> NewRunMessage {
+    NewRunMessage {
+        role: m.role,
+        content: m.content.clone(),
+        task_id: Some(task_id.to_owned()),
+        timestamp: None,
+        metadata: None,
+    }
 }
 
 /// A run name from the first words of a message.
@@ -343,4 +350,9 @@ fn run_name(text: &str) -> String {
         name = name.chars().take(60).collect::<String>() + "…";
     }
     if name.is_empty() { "Chat".into() } else { name }
+}
+
+/// The room a run must keep for a task's answer: one message of the largest answer allowed.
+fn answer_room(state: &AppState) -> RunRoom {
+    RunRoom { messages: 1, bytes: state.config.tasks.max_answer().unwrap_or(0) }
 }

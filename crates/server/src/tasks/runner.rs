@@ -1,18 +1,22 @@
 //! Runs one planned task: provider stream → live buffer (→ sockets), with the task's text
 //! flushed to the store about once a second and its final record written once, before the
 //! `info` and `{end:true}` events go out (so a client that reads the record after `end` sees it).
+//! The answer-size and duration caps end a task `failed` (`answer_too_large`, `task_timeout`)
+//! with its text so far kept; the provider is told the size cap and its stream is dropped.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use promptdeck_core::text::{make_json_storable, storable};
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
-use promptdeck_llm::StreamEvent;
+use promptdeck_llm::{ChatRequest, StreamEvent};
 use promptdeck_store::TaskProgress;
 use serde_json::{Value, json};
 
 use crate::state::AppState;
-use crate::tasks::{LiveTask, StreamItem, TaskError, TaskPlan};
+use crate::tasks::limits::TaskSlot;
+use crate::tasks::{LiveTask, TaskError, TaskPlan};
 
 /// How often partial text is written while a task streams.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -21,32 +25,22 @@ struct Outcome {
     status: TaskStatus,
     /// Filled from the live buffer when the stream ends.
     text: String,
+    /// The chunk boundaries of `text`.
+    chunks: Vec<u8>,
     error: Option<TaskError>,
     tool_updates: Vec<Value>,
     usage: Option<(i64, i64)>,
     ttft_ms: Option<f64>,
 }
 
-/// Streams the task to the end, records it, and ends its stream. The run and task rows are
-/// written beside the stream, not before it, so the first chunk never waits on the database.
-pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>) {
+/// Streams the task to the end, records it, and ends its stream. Its run, row and user turn
+/// were recorded before the ack; `slot` (one of the user's running tasks) is given back before
+/// `{end:true}` goes out, so a client may start its next task as soon as it sees the end.
+pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot: TaskSlot) {
     let started = Instant::now();
-    let rows = tokio::spawn(create_rows(
-        state.store.clone(),
-        plan.user_id,
-        plan.run_id,
-        plan.new_run.take(),
-        plan.new_task.take(),
-    ));
-    let mut outcome = stream(&state, &plan, &live, started).await;
-    match rows.await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, task_id = plan.task_id, "could not record the task's start")
-        }
-        Err(e) => tracing::error!(error = %e, task_id = plan.task_id, "recording the task's start panicked"),
-    }
-    outcome.text = live.text();
+    let request = std::mem::take(&mut plan.request);
+    let mut outcome = stream(&state, &plan, request, &live, started).await;
+    (outcome.text, outcome.chunks) = live.snapshot();
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (input, output) = outcome.usage.unwrap_or((0, 0));
     let cost = state.catalogue.cost(&plan.model_id, input, output);
@@ -64,41 +58,65 @@ pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>) {
         "time_to_first_token": outcome.ttft_ms,
         "total_time": total_ms,
     });
-    record(&state, &plan, &outcome, &info, cost, total_ms, provider).await;
-    let mut last = Vec::with_capacity(2);
-    if let Some(err) = &outcome.error {
-        last.push(StreamItem::Object(json!({ "error": err.to_json() })));
+    let recorded = record(&state, &plan, outcome, &info, cost, total_ms, provider).await;
+    drop(slot);
+    live.finish(
+        recorded.error.map(|err| json!({ "error": err })).into_iter().chain([json!({ "info": info })]),
+    );
+    if recorded.stored {
+        state.hub.remove(&plan.task_id);
+    } else {
+        state.hub.expire_later(plan.task_id.clone());
     }
-    last.push(StreamItem::Object(json!({ "info": info })));
-    live.finish(last);
-    state.hub.expire_later(plan.task_id.clone());
 }
 
-async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started: Instant) -> Outcome {
+async fn stream(
+    state: &AppState,
+    plan: &TaskPlan,
+    mut request: ChatRequest,
+    live: &Arc<LiveTask>,
+    started: Instant,
+) -> Outcome {
     let mut out = Outcome {
         status: TaskStatus::Completed,
         text: String::new(),
+        chunks: Vec::new(),
         error: None,
         tool_updates: Vec::new(),
         usage: None,
         ttft_ms: None,
     };
+    let limits = &state.config.tasks;
+    let max_answer = limits.max_answer();
+    let deadline = async {
+        match limits.max_task_duration() {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(deadline);
+    request.max_answer_bytes = max_answer;
     let upstream = tokio::select! {
         biased;
-        _ = live.cancel.cancelled() => Err(cancelled()),
-        s = state.catalogue.stream(&plan.model_id, plan.request.clone()) => s.map_err(TaskError::from),
+        _ = live.cancel.cancelled() => return cancel(out),
+        _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
+        s = state.catalogue.stream(&plan.model_id, request) => s,
     };
     let mut upstream = match upstream {
         Ok(s) => s,
-        Err(e) => return fail(out, e),
+        Err(e) => return fail(out, e.into()),
     };
     let mut flush = tokio::time::interval_at(tokio::time::Instant::now() + FLUSH_EVERY, FLUSH_EVERY);
     flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut flushed_len = 0;
+    // Bytes of answer so far: text, and tool-call deltas as JSON.
+    let mut answered = 0usize;
     loop {
+        // Dropping `upstream` on return aborts the provider's request.
         tokio::select! {
             biased;
-            _ = live.cancel.cancelled() => return fail(out, cancelled()),
+            _ = live.cancel.cancelled() => return cancel(out),
+            _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
             _ = flush.tick() => {
                 if live.text_len() != flushed_len {
                     flushed_len = flush_text(state, plan, live, out.ttft_ms);
@@ -109,13 +127,30 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started
                     if chunk.is_empty() {
                         continue;
                     }
+                    // A model may answer a NUL, which no database of ours stores: the task is
+                    // recorded (and streamed) with U+FFFD in its place.
+                    let chunk = storable(chunk);
                     if out.ttft_ms.is_none() {
                         out.ttft_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
                     }
-                    live.push(StreamItem::Text(chunk));
+                    if let Some(max) = max_answer
+                        && chunk.len() > max.saturating_sub(answered)
+                    {
+                        live.push_text(&chunk[..chunk.floor_char_boundary(max.saturating_sub(answered))]);
+                        return fail(out, too_large(max));
+                    }
+                    answered += chunk.len();
+                    live.push_text(&chunk);
                 }
-                Some(Ok(StreamEvent::ToolUpdate(update))) => {
-                    live.push(StreamItem::Object(json!({ "tool_update": update })));
+                Some(Ok(StreamEvent::ToolUpdate(mut update))) => {
+                    make_json_storable(&mut update);
+                    if let Some(max) = max_answer {
+                        answered = answered.saturating_add(update.to_string().len());
+                        if answered > max {
+                            return fail(out, too_large(max));
+                        }
+                    }
+                    live.push_object(json!({ "tool_update": update }));
                     out.tool_updates.push(update);
                 }
                 Some(Ok(StreamEvent::Usage { input, output })) => out.usage = Some((input, output)),
@@ -126,81 +161,101 @@ async fn stream(state: &AppState, plan: &TaskPlan, live: &Arc<LiveTask>, started
     }
 }
 
-/// Writes a new task's run (when it starts one) and task rows.
-async fn create_rows(
-    store: promptdeck_store::Store,
-    user: uuid::Uuid,
-    run_id: uuid::Uuid,
-    new_run: Option<promptdeck_core::NewRun>,
-    new_task: Option<promptdeck_core::NewTask>,
-) -> Result<(), promptdeck_store::StoreError> {
-    if let Some(run) = new_run {
-        store.create_run_with_id(user, run_id, &run).await?;
-    }
-    if let Some(task) = new_task {
-        store.create_task(user, run_id, &task).await?;
-    }
-    Ok(())
-}
-
-/// Writes the text so far in the background (never awaited on the streaming path); returns
-/// the length written.
+/// Writes the text so far and its chunk boundaries in the background (never awaited on the
+/// streaming path); returns the length written.
 fn flush_text(state: &AppState, plan: &TaskPlan, live: &LiveTask, ttft_ms: Option<f64>) -> usize {
-    let text = live.text();
+    let (text, chunks) = live.snapshot();
     let len = text.len();
     let (store, user, task_id) = (state.store.clone(), plan.user_id, plan.task_id.clone());
     tokio::spawn(async move {
-        if let Err(e) = store.flush_task_text(user, &task_id, &text, ttft_ms).await {
+        if let Err(e) = store.flush_task_text(user, &task_id, &text, &chunks, ttft_ms).await {
             tracing::warn!(error = %e, task_id, "could not flush partial text");
         }
     });
     len
 }
 
-fn cancelled() -> TaskError {
-    TaskError::new("cancelled", "the task was cancelled")
+/// The outcome of a task stopped by `cancel_task`.
+fn cancel(mut out: Outcome) -> Outcome {
+    out.status = TaskStatus::Cancelled;
+    out.error = Some(TaskError::new("cancelled", "the task was cancelled"));
+    out
 }
 
+fn timed_out(secs: u64) -> TaskError {
+    TaskError::new(
+        "task_timeout",
+        format!(
+            "the task ran for {secs} s, the longest allowed (--max-task-seconds); the text so far is kept"
+        ),
+    )
+}
+
+fn too_large(bytes: usize) -> TaskError {
+    TaskError::new(
+        "answer_too_large",
+        format!(
+            "the answer reached {bytes} bytes, the most allowed (--max-answer-bytes); the text so far is kept"
+        ),
+    )
+}
+
+/// The outcome of a task that failed with `err`.
 fn fail(mut out: Outcome, err: TaskError) -> Outcome {
-    out.status = if err.code == "cancelled" { TaskStatus::Cancelled } else { TaskStatus::Failed };
+    out.status = TaskStatus::Failed;
     out.error = Some(err);
     out
 }
 
-/// Writes the task's final record, the run's new messages and totals, and the UI usage row.
+/// What `record` leaves for the end of the stream.
+struct Recorded {
+    /// The error event's body, when the task failed.
+    error: Option<Value>,
+    /// The final record is stored (so `resume` can rebuild the task from it).
+    stored: bool,
+}
+
+/// Writes the task's final record (with its chunk boundaries), the answer into the run with
+/// the run's totals (the user's turn was recorded before the ack), and the UI usage row.
 async fn record(
     state: &AppState,
     plan: &TaskPlan,
-    out: &Outcome,
+    out: Outcome,
     info: &Value,
     cost: f64,
     total_ms: f64,
     provider: Option<String>,
-) {
+) -> Recorded {
     let (input, output) = out.usage.unzip();
+    let error = out.error.as_ref().map(TaskError::to_json);
     let progress = TaskProgress {
         status: out.status,
-        response_text: out.text.clone(),
+        response_text: out.text,
         response_data: None,
         response_info: Some(info.clone()),
-        response_errors: out.error.as_ref().map(TaskError::to_json),
-        tool_updates: (!out.tool_updates.is_empty()).then(|| Value::Array(out.tool_updates.clone())),
+        response_errors: error.clone(),
+        tool_updates: (!out.tool_updates.is_empty()).then_some(Value::Array(out.tool_updates)),
         tokens_input: input,
         tokens_output: output,
         cost: Some(cost),
         time_to_first_token: out.ttft_ms,
         total_time: Some(total_ms),
         provider,
+        response_chunks: Some(out.chunks),
     };
-    if let Err(e) = state.store.finish_task(plan.user_id, &plan.task_id, &progress).await {
-        tracing::error!(error = %e, task_id = plan.task_id, "could not record the finished task");
-    }
+    let stored = match state.store.finish_task(plan.user_id, &plan.task_id, &progress).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, task_id = plan.task_id, "could not record the finished task");
+            false
+        }
+    };
     let tokens = input.unwrap_or(0) + output.unwrap_or(0);
-    let mut messages = plan.run_messages.clone();
-    if !out.text.is_empty() || out.error.is_none() {
+    let mut messages = Vec::with_capacity(1);
+    if !progress.response_text.is_empty() || out.error.is_none() {
         messages.push(NewRunMessage {
             role: MessageRole::Assistant,
-            content: out.text.clone(),
+            content: progress.response_text,
             task_id: Some(plan.task_id.clone()),
             timestamp: None,
             metadata: Some(RunMessageMetadata {
@@ -227,4 +282,5 @@ async fn record(
             tracing::error!(error = %e, "could not record custom UI usage");
         }
     }
+    Recorded { error, stored }
 }

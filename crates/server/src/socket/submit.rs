@@ -1,0 +1,104 @@
+//! `chat_service` and `prompt_service`: a task request is checked (shape, unstorable text),
+//! admitted under the user's caps, planned, and recorded — run, task row with its unique task
+//! id, the user's turn, in one transaction (shared by a burst of starts, see `tasks::starts`) —
+//! before the ack; only then does it stream. So a task is never acked without its record, and
+//! a crash mid-task leaves the user's turn in the run.
+
+use promptdeck_store::User;
+use serde_json::{Value, json};
+use socketioxide::ParserError;
+use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
+
+use super::{refuse, send_ack, unknown_task};
+use crate::state::AppState;
+use crate::tasks::limits::{TaskSlot, admit};
+use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
+use crate::tasks::{TaskError, TaskPlan, runner};
+
+/// The two services that start tasks.
+#[derive(Debug, Clone, Copy)]
+enum Service {
+    /// `chat_service`: `direct_chat`.
+    Chat,
+    /// `prompt_service`: `run_prompt`.
+    Prompt,
+}
+
+/// `chat_service`.
+pub(super) async fn chat_service(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    Extension(user): Extension<User>,
+    State(state): State<AppState>,
+) {
+    submit(Service::Chat, socket, data, ack, user, state).await;
+}
+
+/// `prompt_service`.
+pub(super) async fn prompt_service(
+    socket: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    Extension(user): Extension<User>,
+    State(state): State<AppState>,
+) {
+    submit(Service::Prompt, socket, data, ack, user, state).await;
+}
+
+/// Starts a task of `service`, or refuses it in the ack.
+async fn submit(
+    service: Service,
+    socket: SocketRef,
+    data: Result<Value, ParserError>,
+    ack: AckSender,
+    user: User,
+    state: AppState,
+) {
+    match prepare(service, data, &user, &state).await {
+        Ok((plan, slot)) => start(socket, ack, state, plan, slot),
+        Err(e) => refuse(ack, &e),
+    }
+}
+
+/// Everything before the ack: check, admit, plan, record. A refusal at any step leaves nothing
+/// behind (the slot is given back when dropped; the record is one transaction).
+async fn prepare(
+    service: Service,
+    data: Result<Value, ParserError>,
+    user: &User,
+    state: &AppState,
+) -> Result<(TaskPlan, TaskSlot), TaskError> {
+    let env = Envelope::parse(data.ok())?;
+    match (service, env.task_name.as_str()) {
+        (Service::Chat, "direct_chat") | (Service::Prompt, "run_prompt") => {}
+        (Service::Chat, other) => return Err(unknown_task("chat_service", other)),
+        (Service::Prompt, other) => return Err(unknown_task("prompt_service", other)),
+    }
+    let slot = admit(&state.task_limiter, user.id, env.custom_ui_id()).await?;
+    let (plan, start) = match service {
+        Service::Chat => plan_direct_chat(state, user.id, env).await?,
+        Service::Prompt => plan_run_prompt(state, user.id, env).await?,
+    };
+    state.task_starts.record(user.id, start).await?;
+    Ok((plan, slot))
+}
+
+/// Acks a recorded task, subscribes the socket, and starts the runner — in that order, so the
+/// ack reaches the client before the first stream event.
+fn start(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slot: TaskSlot) {
+    let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
+        // The store refuses a taken task id first; this is only a second guard.
+        return refuse(ack, &TaskError::duplicate_task());
+    };
+    send_ack(
+        ack,
+        &json!({
+            "response_listener_events": [live.event],
+            "task_id": plan.task_id,
+            "run_id": plan.run_id,
+        }),
+    );
+    live.subscribe(socket, 0);
+    tokio::spawn(runner::run(state, plan, live, slot));
+}

@@ -1,0 +1,83 @@
+//! Recording task starts before their acks without making the first chunk wait on one
+//! transaction per task: starts that create their run are queued to one writer, which records
+//! whatever has queued up meanwhile in one transaction (group commit). At low load a start is
+//! written alone at once; a burst of a thousand waits for a handful of commits, not a thousand.
+//! Starts into an existing run (or claiming a task registered over REST) read and rewrite that
+//! run, and are recorded on their own.
+
+use promptdeck_store::{Store, TaskRun, TaskStart};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::tasks::TaskError;
+
+/// Most starts recorded in one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Starts that may wait for the writer; past it, submitters wait for room.
+pub const QUEUE: usize = 4096;
+
+struct Pending {
+    user: Uuid,
+    start: TaskStart,
+    done: oneshot::Sender<Result<(), TaskError>>,
+}
+
+/// The queue of task starts and its writer.
+#[derive(Debug, Clone)]
+pub struct StartQueue {
+    store: Store,
+    queue: mpsc::Sender<Pending>,
+}
+
+impl StartQueue {
+    /// A queue writing to `store`; its writer runs until the queue is dropped.
+    pub fn new(store: Store) -> StartQueue {
+        let (queue, pending) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(store.clone(), pending));
+        StartQueue { store, queue }
+    }
+
+    /// Records a task start (its run, row and the user's turn), refusing a taken task id with
+    /// `duplicate_task` and a run that is not the user's with `not_found`.
+    pub async fn record(&self, user: Uuid, start: TaskStart) -> Result<(), TaskError> {
+        if !matches!(start.run, TaskRun::New(_)) {
+            return Ok(self.store.start_task(user, &start).await?);
+        }
+        let (done, answer) = oneshot::channel();
+        let lost = || TaskError::new("internal", "the task could not be recorded");
+        self.queue.send(Pending { user, start, done }).await.map_err(|_| lost())?;
+        answer.await.map_err(|_| lost())?
+    }
+}
+
+/// The writer: takes what has queued up (at most [`MAX_BATCH`]), records it in one
+/// transaction, answers each start, and goes again.
+async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while pending.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        // Let the starts being planned right now (a burst arrives as many ready handlers) join
+        // this transaction: one turn of the scheduler, microseconds when nothing else is ready.
+        tokio::task::yield_now().await;
+        while batch.len() < MAX_BATCH
+            && let Ok(p) = pending.try_recv()
+        {
+            batch.push(p);
+        }
+        let starts: Vec<(Uuid, &TaskStart)> = batch.iter().map(|p| (p.user, &p.start)).collect();
+        let results = store.start_new_tasks(&starts).await;
+        drop(starts);
+        match results {
+            Ok(results) => {
+                for (p, result) in batch.drain(..).zip(results) {
+                    let _ = p.done.send(result.map_err(TaskError::from));
+                }
+            }
+            Err(e) => {
+                let err = TaskError::from(e);
+                for p in batch.drain(..) {
+                    let _ = p.done.send(Err(err.clone()));
+                }
+            }
+        }
+    }
+}

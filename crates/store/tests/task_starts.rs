@@ -1,0 +1,121 @@
+//! Recording a burst of task starts in one transaction: each start gets its run (with the
+//! user's turn) and its pending row; a task id another user already has, or one repeated in
+//! the burst, is refused for that start alone and leaves nothing behind. Runs on SQLite, and on
+//! PostgreSQL (row-level security on) when `PROMPTDECK_TEST_POSTGRES` is set.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
+use promptdeck_store::{Store, StoreError, TaskRun, TaskStart};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use uuid::Uuid;
+
+fn start(text: &str, task_id: &str) -> TaskStart {
+    TaskStart {
+        run_id: Uuid::new_v4(),
+        run: TaskRun::New(NewRun { name: Some(text.into()), ..NewRun::default() }),
+        task: NewTask {
+            task_id: Some(task_id.into()),
+            service: "chat_service".into(),
+            task_name: "direct_chat".into(),
+            model_id: Some("echo".into()),
+            provider: Some("echo".into()),
+            endpoint: None,
+            request_data: serde_json::json!({ "text": text }),
+        },
+        messages: vec![NewRunMessage {
+            role: MessageRole::User,
+            content: text.into(),
+            task_id: Some(task_id.into()),
+            timestamp: None,
+            metadata: None,
+        }],
+        answer_room: RunRoom::default(),
+    }
+}
+
+async fn scenario(store: &Store) {
+    let alice = store.create_user(&format!("a-{}@example.com", Uuid::new_v4()), "hash").await.unwrap();
+    let bob = store.create_user(&format!("b-{}@example.com", Uuid::new_v4()), "hash").await.unwrap();
+    // Alice registered a task over REST: its id is taken for everyone else.
+    let registered = Uuid::new_v4().to_string();
+    let run = store.create_run(alice.id, &NewRun::default()).await.unwrap();
+    let rest = NewTask { task_id: Some(registered.clone()), ..start("x", "x").task };
+    store.create_task(alice.id, run.id, &rest).await.unwrap();
+
+    let (one, two, repeated) =
+        (Uuid::new_v4().to_string(), Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+    let starts = [
+        (alice.id, start("first", &one)),
+        (bob.id, start("stolen", &registered)),
+        (bob.id, start("second", &two)),
+        (alice.id, start("again", &repeated)),
+        (bob.id, start("again", &repeated)),
+    ];
+    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|(u, s)| (*u, s)).collect();
+    let results = store.start_new_tasks(&refs).await.unwrap();
+    let outcome: Vec<&str> = results
+        .iter()
+        .map(|r| match r {
+            Ok(()) => "ok",
+            Err(StoreError::Conflict(_)) => "conflict",
+            Err(_) => "other",
+        })
+        .collect();
+    assert_eq!(outcome, ["ok", "conflict", "ok", "ok", "conflict"]);
+
+    for (user, start) in [(alice.id, &starts[0].1), (bob.id, &starts[2].1), (alice.id, &starts[3].1)] {
+        let task_id = start.task.task_id.as_deref().unwrap();
+        let task = store.get_task(user, task_id).await.unwrap().expect("the task is recorded");
+        assert_eq!(task.status, TaskStatus::Pending);
+        assert_eq!(task.run_id, start.run_id);
+        let run = store.get_run(user, start.run_id).await.unwrap().expect("its run is recorded");
+        assert_eq!(run.task_count, 1);
+        assert_eq!(run.messages.len(), 1);
+        assert_eq!(run.messages[0].content, start.messages[0].content);
+        assert_eq!(run.messages[0].task_id.as_deref(), Some(task_id));
+    }
+    // The refused starts left no run, and the taken ids still belong to their first owner.
+    assert!(store.get_run(bob.id, starts[1].1.run_id).await.unwrap().is_none());
+    assert!(store.get_run(bob.id, starts[4].1.run_id).await.unwrap().is_none());
+    assert_eq!(store.get_task(alice.id, &registered).await.unwrap().unwrap().run_id, run.id);
+    assert!(store.get_task(bob.id, &registered).await.unwrap().is_none());
+    assert!(store.get_task(bob.id, &repeated).await.unwrap().is_none());
+    let bobs =
+        store.list_runs(bob.id, &Default::default(), promptdeck_core::PageRequest::default()).await.unwrap();
+    assert_eq!(bobs.total, 1, "bob has the one run of his accepted start");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("promptdeck-starts-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::connect(&format!("sqlite://{}/db.sqlite", dir.display())).await.unwrap();
+    scenario(&store).await;
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone_on_postgres() {
+    let admin_url = match std::env::var("PROMPTDECK_TEST_POSTGRES") {
+        Ok(url) => url,
+        Err(_) if std::env::var_os("CI").is_some() => panic!("CI must set PROMPTDECK_TEST_POSTGRES"),
+        Err(_) => return println!("PROMPTDECK_TEST_POSTGRES is not set: the PostgreSQL variant did not run"),
+    };
+    let name = format!("pd_starts_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+    let (base, query) = admin_url.split_once('?').map_or((admin_url.as_str(), None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
+    let url = match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    };
+    let store = Store::connect(&url).await.unwrap();
+    scenario(&store).await;
+    store.close().await;
+    let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut admin)
+        .await;
+}
