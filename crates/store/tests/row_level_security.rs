@@ -202,11 +202,21 @@ async fn postgres_authenticated_role_cannot_read_accounts_or_forge_counters() {
                 Uuid::new_v4()
             ),
         ),
-        ("deleting runs", "DELETE FROM ai_runs".to_owned()),
     ];
     for (what, sql) in &refused {
         assert_refused(execute_as(&mut conn, a, sql).await, what);
     }
+
+    // Runs can be deleted (a burst of task starts removes the run it made for a start whose task
+    // id turned out taken), but only one's own: another user's delete reaches no row.
+    let bob = store.create_user(&format!("b-{name}@example.com"), "hash").await.unwrap();
+    let run = store.create_run(a, &promptdeck_core::NewRun::default()).await.unwrap();
+    assert_eq!(
+        execute_as(&mut conn, bob.id, "DELETE FROM ai_runs").await.unwrap(),
+        0,
+        "bob deletes none of alice's runs"
+    );
+    assert!(store.get_run(a, run.id).await.unwrap().is_some());
 
     // What the app does on the caller's behalf still works.
     let allowed = [

@@ -24,8 +24,11 @@ CREATE POLICY "Users can create custom UIs" ON prompt_custom_uis FOR INSERT WITH
   auth.uid() = user_id AND NOT is_featured AND use_count = 0 AND last_used_at IS NULL
 );
 
--- Runs and tasks: one's own, created and updated (runs are deleted by status, not by row).
+-- Runs and tasks: one's own, created and updated (users delete runs by status, not by row; the
+-- only row delete is a burst of task starts removing, in its own transaction, the run it made for
+-- a start whose task id turned out to be taken).
 GRANT SELECT, INSERT, UPDATE ON ai_runs, ai_tasks TO authenticated;
+GRANT DELETE ON ai_runs TO authenticated;
 
 -- Usage rows: read one's own; only the server records them, when a task tagged with a UI runs.
 GRANT SELECT ON prompt_custom_ui_usage TO authenticated;
