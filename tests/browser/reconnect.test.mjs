@@ -121,7 +121,26 @@ test("the seed's Pattern 2 ends with the exact full answer across a websocket dr
   await completes(answer);
 });
 
+/** Signs up again: the revoking tests leave the page's session revoked. */
+async function freshSession() {
+  session = await signUpInBrowser(page, proxy.url);
+  api = apiClient(server.app, session.token);
+}
+
+test("a revoked session settles the default runner's run with a clear error", async () => {
+  await freshSession();
+  const prompt = await slowPrompt();
+  await page.goto(`${proxy.url}/prompts/${prompt.id}/run`);
+  await page.getByRole("button", { name: "Run" }).click();
+  await watchText(page.getByLabel("Answer"), (t) => t.trim().split(/\s+/).length >= 3);
+  await api("POST", "/api/auth/logout");
+  await page.getByRole("alert").getByText("session has ended").waitFor();
+  await page.locator('.answer[data-status="error"]').waitFor();
+  await status().getByText("session has ended").waitFor();
+});
+
 test("a revoked session settles the run with an error: the UI's run() never stays pending", async () => {
+  await freshSession();
   const prompt = await slowPrompt();
   const ui = await reactUi(prompt, RUN_UI, "Run result");
   await page.goto(`${proxy.url}/ui/${ui.id}`);

@@ -15,7 +15,6 @@ import {
   FrameMethods,
   HostNotifications,
   isJson,
-  JSONRPC,
   MAX_MESSAGE_CHARS,
   parseFrameMessage,
   STATE_QUOTA_CHARS,
@@ -26,6 +25,7 @@ import {
 } from "../../../shared/protocol";
 import { api } from "../../lib/api";
 import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+import { FrameRelay } from "./frameRelay";
 
 export interface BridgeOptions {
   frame: HTMLIFrameElement;
@@ -68,15 +68,25 @@ export class BridgeHost {
   private readonly registered = new Map<string, { runId: string; body: JsonObject }>();
   private state: JsonObject;
   private readonly listener = (e: MessageEvent) => this.receive(e);
+  /** Everything sent to the frame goes through it, so that stopping settles what is open. */
+  private readonly relay: FrameRelay;
 
   constructor(options: BridgeOptions) {
     this.o = options;
     this.state = { ...options.init.state };
+    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
+    // the message goes to this frame's window only.
+    this.relay = new FrameRelay((message) => this.o.frame.contentWindow?.postMessage(message, "*"));
     window.addEventListener("message", this.listener);
   }
 
-  dispose(): void {
+  /**
+   * Stops serving the frame: its open requests are answered with an error and its open tasks end
+   * with an error (the tasks go on on the server and are kept in their runs).
+   */
+  dispose(reason = "the UI was stopped"): void {
     window.removeEventListener("message", this.listener);
+    this.relay.stop(reason);
     // Registered tasks that were never submitted are still recorded, as the seed's createTask does.
     for (const [, t] of this.registered) {
       api("POST", `/api/runs/${encodeURIComponent(t.runId)}/tasks`, t.body).catch(() => undefined);
@@ -88,22 +98,13 @@ export class BridgeHost {
   hostRun(taskId: string, runId: string): void {
     this.tasks.add(taskId);
     this.runs.add(runId);
-    this.notify(HostNotifications.hostRun, { taskId, runId });
+    this.relay.follow(taskId);
+    this.relay.notify(HostNotifications.hostRun, { taskId, runId });
   }
 
   forward(taskId: string, event: StreamEvent): void {
     if (!isJson(event)) return;
-    this.notify(HostNotifications.taskEvent, { taskId, event: event as Json });
-  }
-
-  private post(message: JsonObject): void {
-    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
-    // the message goes to this frame's window only.
-    this.o.frame.contentWindow?.postMessage(message, "*");
-  }
-
-  private notify(method: string, params: JsonObject): void {
-    this.post({ jsonrpc: JSONRPC, method, params });
+    this.relay.event(taskId, event as Json);
   }
 
   private refuse(reason: string): void {
@@ -125,7 +126,7 @@ export class BridgeHost {
     if (!msg) {
       const id = (event.data as { id?: unknown } | null)?.id;
       if (typeof id === "string" || typeof id === "number") {
-        this.post({ jsonrpc: JSONRPC, id, error: { code: ErrorCodes.invalidRequest, message: "invalid JSON-RPC request" } });
+        this.relay.answer(id, { error: { code: ErrorCodes.invalidRequest, message: "invalid JSON-RPC request" } });
       }
       return this.refuse("invalid message");
     }
@@ -139,21 +140,18 @@ export class BridgeHost {
       return this.refuse(`unknown notification ${msg.method}`);
     }
     const id = msg.id;
+    this.relay.opened(id);
     this.handle(msg.method, params).then(
-      (result) => this.post({ jsonrpc: JSONRPC, id, result }),
+      (result) => this.relay.answer(id, { result }),
       (err: unknown) => {
         const error: RpcError =
           err instanceof Refusal
             ? { code: err.code, message: err.message }
             : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
         if (err instanceof Refusal) this.refuse(`${msg.method}: ${err.message}`);
-        this.post({ jsonrpc: JSONRPC, id, error: error as unknown as JsonObject });
+        this.relay.answer(id, { error });
       },
     );
-  }
-
-  private follow(taskId: string) {
-    return (e: StreamEvent) => this.forward(taskId, e);
   }
 
   private async handle(method: string, params: JsonObject): Promise<Json> {
@@ -171,6 +169,7 @@ export class BridgeHost {
         const buffered: StreamEvent[] = [];
         const started = await submitTask(Services.prompt, Tasks.runPrompt, taskData, (e) => (taskId ? this.forward(taskId, e) : buffered.push(e)));
         taskId = started.taskId;
+        this.relay.follow(taskId);
         buffered.splice(0).forEach((e) => this.forward(taskId, e));
         this.tasks.add(started.taskId);
         this.runs.add(started.runId);
@@ -193,6 +192,7 @@ export class BridgeHost {
         const buffered: StreamEvent[] = [];
         const started = await submitTask(Services.chat, Tasks.directChat, taskData, (e) => (known || taskId ? this.forward(taskId, e) : buffered.push(e)), p.taskId);
         taskId = started.taskId;
+        this.relay.follow(taskId);
         buffered.splice(0).forEach((e) => this.forward(taskId, e));
         this.tasks.add(started.taskId);
         this.runs.add(started.runId);
