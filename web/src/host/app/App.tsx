@@ -11,7 +11,7 @@ import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
-import { signOut } from "../lib/api";
+import { signOut } from "../lib/signOut";
 import { getSession, onSessionChange } from "../lib/session";
 import { ConnectionStatus } from "../shared/components/ConnectionStatus";
 

@@ -23,8 +23,8 @@ import {
   type JsonObject,
   type RpcError,
 } from "../../../shared/protocol";
-import { api } from "../../lib/api";
 import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+import { addToRun, createRun, saveState } from "./api/runner";
 import { FrameRelay } from "./frameRelay";
 
 export interface BridgeOptions {
@@ -51,13 +51,6 @@ class Refusal extends Error {
 function valid<T>(v: T | string): T {
   if (typeof v === "string") throw new Refusal(ErrorCodes.invalidParams, v);
   return v;
-}
-
-/** The caller's saved state for a UI, kept by the server per user (`{}` until one is saved). */
-export async function loadState(uiId: string): Promise<JsonObject> {
-  const body = await api<{ state?: unknown }>("GET", `/api/custom-uis/${encodeURIComponent(uiId)}/state`);
-  const v = body.state;
-  return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
 }
 
 export class BridgeHost {
@@ -89,7 +82,7 @@ export class BridgeHost {
     this.relay.stop(reason);
     // Registered tasks that were never submitted are still recorded, as the seed's createTask does.
     for (const [, t] of this.registered) {
-      api("POST", `/api/runs/${encodeURIComponent(t.runId)}/tasks`, t.body).catch(() => undefined);
+      addToRun(t.runId, "tasks", t.body).catch(() => undefined);
     }
     this.registered.clear();
   }
@@ -208,7 +201,7 @@ export class BridgeHost {
       case FrameMethods.runCreate: {
         const p = valid(checkRunCreate(params));
         const body: JsonObject = { ...p.run, source_type: "custom", source_id: init.ui.id };
-        const run = await api<JsonObject>("POST", "/api/runs", body);
+        const run = await createRun(body);
         if (typeof run.id === "string") this.runs.add(run.id);
         return run;
       }
@@ -224,7 +217,7 @@ export class BridgeHost {
           return { ...p.body, run_id: p.runId, status: "pending" };
         }
         const path = method === FrameMethods.runAddMessage ? "messages" : "tasks";
-        return api<JsonObject>("POST", `/api/runs/${encodeURIComponent(p.runId)}/${path}`, p.body);
+        return addToRun(p.runId, path, p.body);
       }
       case FrameMethods.stateSet: {
         const p = valid(checkStateSet(params));
@@ -233,7 +226,7 @@ export class BridgeHost {
         );
         const raw = JSON.stringify(next);
         if (raw.length > STATE_QUOTA_CHARS) throw new Refusal(ErrorCodes.denied, `state over its quota of ${STATE_QUOTA_CHARS} characters`);
-        await api("PUT", `/api/custom-uis/${encodeURIComponent(init.ui.id)}/state`, { state: next });
+        await saveState(init.ui.id, next);
         this.state = next;
         return { ok: true };
       }
