@@ -277,6 +277,20 @@ describe("TaskClient", () => {
     expect(socket().connectCalls).toBe(1);
   });
 
+  it("does not reconnect on its own after the server closed a connection that followed nothing", async () => {
+    const { client, socket } = setup();
+    const a = start(client);
+    socket().up();
+    socket().answer(ok("t1"));
+    await a.started;
+    socket().fire("response-t1", { end: true });
+    socket().kick();
+    expect(socket().connectCalls).toBe(0);
+    expect(client.connectionState()).toBe("idle");
+    start(client);
+    expect(socket().connectCalls).toBe(1);
+  });
+
   it("settles every task when reconnecting gives up, and connects again for the next task", async () => {
     const { client, socket } = setup();
     const a = start(client);

@@ -245,7 +245,8 @@ export class TaskClient {
       this.setState("reconnecting");
       s.connect();
     } else {
-      this.setState("offline");
+      // Nothing to follow: the next task connects again.
+      this.setState("idle");
     }
   }
 
