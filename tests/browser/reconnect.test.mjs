@@ -151,3 +151,16 @@ test("a revoked session settles the run with an error: the UI's run() never stay
   await watchText(frame().locator(".result"), (t) => t.startsWith("error|unauthorized|Echo "));
   await status().getByText("session has ended").waitFor();
 });
+
+test("a run started after the session was revoked ends at once with unauthorized, passed through the bridge", async () => {
+  await freshSession();
+  const prompt = await slowPrompt("short");
+  const ui = await reactUi(prompt, RUN_UI, "Run result");
+  await page.goto(`${proxy.url}/ui/${ui.id}`);
+  await frame().getByRole("button", { name: "Go" }).click();
+  await watchText(frame().locator(".result"), (t) => t === "done||Echo short");
+  await api("POST", "/api/auth/logout");
+  await frame().getByRole("button", { name: "Go" }).click();
+  await watchText(frame().locator(".result"), (t) => t === "error|unauthorized|");
+  await status().getByText("session has ended").waitFor();
+});

@@ -23,7 +23,7 @@ import {
   type JsonObject,
   type RpcError,
 } from "../../../shared/protocol";
-import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+import { cancelTask, Services, submitTask, TaskError, Tasks, type StreamEvent } from "../../lib/socket";
 import { addToRun, createRun, saveState } from "./api/runner";
 import { FrameRelay } from "./frameRelay";
 
@@ -137,10 +137,14 @@ export class BridgeHost {
     this.handle(msg.method, params).then(
       (result) => this.relay.answer(id, { result }),
       (err: unknown) => {
+        // A task the server (or the socket client) refused passes its code along in `data`, so
+        // the UI's run() ends with it (`rate_limited`, `unauthorized`, ...).
         const error: RpcError =
           err instanceof Refusal
             ? { code: err.code, message: err.message }
-            : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
+            : err instanceof TaskError
+              ? { code: ErrorCodes.denied, message: err.message, data: { code: err.code } }
+              : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
         if (err instanceof Refusal) this.refuse(`${msg.method}: ${err.message}`);
         this.relay.answer(id, { error });
       },

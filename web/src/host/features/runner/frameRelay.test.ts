@@ -28,7 +28,7 @@ describe("FrameRelay", () => {
     posted.length = 0;
     r.stop("the UI was stopped");
     expect(posted).toEqual([
-      { jsonrpc: "2.0", id: "f1", error: { code: -32000, message: "the UI was stopped" } },
+      { jsonrpc: "2.0", id: "f1", error: { code: -32000, message: "the UI was stopped", data: { code: STOPPED } } },
       event("t1", { error: { code: STOPPED, message: "the UI was stopped" } }),
       event("t1", { end: true }),
       event("t2", { error: { code: STOPPED, message: "the UI was stopped" } }),

@@ -56,7 +56,7 @@ export class FrameRelay {
   /** Settles everything still open, with `message`, and forwards nothing afterwards. */
   stop(message: string): void {
     if (this.stopped) return;
-    for (const id of this.requests) this.answer(id, { error: { code: ErrorCodes.denied, message } });
+    for (const id of this.requests) this.answer(id, { error: { code: ErrorCodes.denied, message, data: { code: STOPPED } } });
     for (const taskId of [...this.tasks]) {
       this.event(taskId, { error: { code: STOPPED, message } });
       this.event(taskId, { end: true });
