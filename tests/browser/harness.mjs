@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { createServer, connect } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -22,10 +23,10 @@ const RAISED_AUTH_LIMITS = [
 /** The per-user task caps off (0 = no limit): the tests run one UI many times per viewer. */
 const NO_TASK_CAPS = ["--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"];
 
-/** Starts the server; resolves with its app and sandbox URLs once both lines are printed. */
-export async function startServer() {
+/** Starts the server (with `args` added); resolves with its app and sandbox URLs once both lines are printed. */
+export async function startServer(args = []) {
   const dir = mkdtempSync(join(tmpdir(), "promptdeck-browser-"));
-  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS], {
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
@@ -114,4 +115,47 @@ export async function watchText(locator, done, timeoutMs = 30_000) {
     await new Promise((r) => setTimeout(r, 15));
   }
   throw new Error(`timed out; saw ${JSON.stringify(seen.slice(-3))}`);
+}
+
+/**
+ * A TCP proxy on a free 127.0.0.1 port, forwarding to `target()` (a "host:port", asked per
+ * connection): `down()` closes the listener and cuts every open connection (the browser sees its
+ * websocket drop and its reconnects refused), `up()` listens on the same port again.
+ */
+export async function startProxy(target) {
+  const open = new Set();
+  const server = createServer((client) => {
+    const [host, port] = target().split(":");
+    const upstream = connect(Number(port), host);
+    open.add(client);
+    open.add(upstream);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on("error", close).on("close", close);
+    upstream.on("error", close).on("close", close);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  const listen = (port) => new Promise((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", () => resolve(server.address().port)));
+  const port = await listen(0);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async down() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const s of open) s.destroy();
+      open.clear();
+      await closed;
+    },
+    async up() {
+      await listen(port);
+    },
+    async stop() {
+      for (const s of open) s.destroy();
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

@@ -1,15 +1,24 @@
 // The frame's side of the bridge: JSON-RPC requests to the host (window.parent) and the host's
 // notifications. Only messages whose source is the parent window are read.
-import { JSONRPC, parseHostMessage, type Json, type JsonObject, type RpcNotification } from "../shared/protocol";
+import { isObject, JSONRPC, parseHostMessage, type Json, type JsonObject, type RpcNotification } from "../shared/protocol";
 
 type Pending = { resolve: (v: Json) => void; reject: (e: Error) => void };
 
 export class BridgeError extends Error {
   readonly code: number;
-  constructor(code: number, message: string) {
+  /** The task error code the host passed along (`error.data.code`), e.g. `rate_limited`. */
+  readonly taskCode: string | null;
+  constructor(code: number, message: string, taskCode: string | null = null) {
     super(message);
     this.code = code;
+    this.taskCode = taskCode;
   }
+}
+
+/** The code and message a run refused by the host ends with: the host's task code, else `refused`. */
+export function refusalOf(err: unknown): { code: string; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: err instanceof BridgeError && err.taskCode ? err.taskCode : "refused", message };
 }
 
 const pending = new Map<string, Pending>();
@@ -28,8 +37,11 @@ window.addEventListener("message", (event: MessageEvent) => {
   const p = pending.get(String(msg.id));
   if (!p) return;
   pending.delete(String(msg.id));
-  if (msg.error) p.reject(new BridgeError(msg.error.code, msg.error.message));
-  else p.resolve(msg.result ?? null);
+  if (msg.error) {
+    const data = msg.error.data;
+    const taskCode = isObject(data) && typeof data.code === "string" && data.code.length <= 64 ? data.code : null;
+    p.reject(new BridgeError(msg.error.code, msg.error.message, taskCode));
+  } else p.resolve(msg.result ?? null);
 });
 
 /** Calls a host method; resolves with its result, rejects with a BridgeError. */

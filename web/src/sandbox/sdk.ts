@@ -4,7 +4,7 @@
 import { useCallback, useRef, useState, useSyncExternalStore } from "react";
 import { FrameMethods, type Json, type JsonObject, type PromptData, type VariableValue } from "../shared/protocol";
 import { Markdown } from "../shared/markdown/Markdown";
-import { request } from "./bridge";
+import { refusalOf, request } from "./bridge";
 import { context, getState, subscribeState, writeState } from "./context";
 import { failTask, getTasks, subscribeTasks, whenEnded, type TaskState } from "./tasks";
 
@@ -86,7 +86,8 @@ export function usePrompt(): PromptRun {
       return resultOf(t, started.runId);
     } catch (err) {
       const id = `local-${++localTask}`;
-      failTask(id, "refused", err instanceof Error ? err.message : String(err));
+      const refusal = refusalOf(err);
+      failTask(id, refusal.code, refusal.message);
       setTaskId(id);
       setStarting(false);
       return resultOf(getTasks().tasks[id], runIdRef.current);

@@ -11,8 +11,9 @@ import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
-import { signOut } from "../lib/api";
+import { signOut } from "../lib/signOut";
 import { getSession, onSessionChange } from "../lib/session";
+import { ConnectionStatus } from "../shared/components/ConnectionStatus";
 
 // The editor brings CodeMirror: it loads when first opened, not with the app.
 const UiEditorPage = lazy(() => import("../features/custom-uis/components/UiEditorPage"));
@@ -67,6 +68,7 @@ export function App() {
         <Link href="/account" className="muted" data-testid="user-email" aria-current={pathname === "/account" ? "page" : undefined}>{session.user.email}</Link>
         <button type="button" className="link" onClick={() => void signOut().then(() => navigate("/login"))}>Sign out</button>
       </nav>
+      <ConnectionStatus />
       <div id="main" tabIndex={-1} className="main-wrap">
         <Suspense fallback={<main className="page"><p aria-busy="true">Loading…</p></main>}>{page}</Suspense>
       </div>

@@ -1,4 +1,5 @@
-// REST client: JSON in and out, the session token as a Bearer header, errors as ApiError.
+// REST client: JSON in and out, the session token as a Bearer header, errors as ApiError. The only
+// place that calls `fetch`; features call it from their `api/` modules only (eslint keeps it so).
 import { getSession, setSession } from "./session";
 
 export class ApiError extends Error {
@@ -45,21 +46,6 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!text) return undefined as T;
   const type = res.headers.get("content-type") ?? "";
   return (type.includes("json") ? JSON.parse(text) : text) as T;
-}
-
-/**
- * Signs out for real: the server revokes the session (its token stops working everywhere and its
- * sockets are disconnected), then the app forgets the token. A token the server already refuses,
- * or a server out of reach, is forgotten all the same.
- */
-export async function signOut(): Promise<void> {
-  try {
-    if (getSession()) await api<undefined>("POST", "/api/auth/logout");
-  } catch {
-    // nothing more to do: the token is forgotten below
-  } finally {
-    setSession(null);
-  }
 }
 
 /** A GET answering text with its ETag (for the compiled UI). */

@@ -1,62 +1,22 @@
-// The one module that owns the Socket.IO connection (docs/protocol.md): submit a task, receive
-// its stream events, cancel it. Event names and services are constants here.
-import { io, type Socket } from "socket.io-client";
+// The one Socket.IO connection of the host app (docs/protocol.md), for the signed-in session:
+// `submitTask`, `cancelTask` and the connection's state, all through one `TaskClient` that
+// resumes followed tasks after a reconnect. Event names and services are constants there.
+import { io } from "socket.io-client";
+import { v4 } from "uuid";
 import { getSession, onSessionChange } from "./session";
+import { TaskClient, type ConnectionState, type SocketLike, type Started, type StreamEvent } from "./taskClient";
 
-export const Services = {
-  chat: "chat_service",
-  prompt: "prompt_service",
-  task: "task_service",
-} as const;
-export const Tasks = {
-  directChat: "direct_chat",
-  runPrompt: "run_prompt",
-  cancel: "cancel_task",
-} as const;
+export { Services, Tasks, TaskError, type ConnectionState, type Started, type StreamEvent } from "./taskClient";
 
-/** One stream event: a text chunk, or an object with data/info/error/tool_update/broker/end. */
-export type StreamEvent = string | Record<string, unknown>;
+/** Reconnection: 0.5 s doubling to 5 s between tries, about two and a half minutes in all. */
+const RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 5_000, reconnectionAttempts: 30 } as const;
 
-export interface Started {
-  taskId: string;
-  runId: string;
-}
-
-export class TaskError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-interface Ack {
-  response_listener_events?: string[];
-  task_id?: string;
-  run_id?: string;
-  error?: { code: string; message: string };
-}
-
-let socket: Socket | null = null;
-let socketToken: string | null = null;
-
-onSessionChange(() => {
-  if (socket && getSession()?.token !== socketToken) {
-    socket.disconnect();
-    socket = null;
-  }
-});
-
-function connection(): Socket {
-  const token = getSession()?.token;
-  if (!token) throw new TaskError("unauthorized", "sign in first");
-  if (!socket || socketToken !== token) {
-    socket?.disconnect();
-    socketToken = token;
-    socket = io({ path: "/socket.io/", auth: { token }, transports: ["websocket", "polling"] });
-  }
-  return socket;
-}
+const client = new TaskClient(
+  (token) => io({ path: "/socket.io/", auth: { token }, transports: ["websocket", "polling"], ...RECONNECT }) as unknown as SocketLike,
+  v4,
+);
+client.setToken(getSession()?.token ?? null);
+onSessionChange(() => client.setToken(getSession()?.token ?? null));
 
 /** Submits a task; `onEvent` receives every stream event, the last being `{end: true}`. */
 export function submitTask(
@@ -66,33 +26,20 @@ export function submitTask(
   onEvent: (e: StreamEvent) => void,
   taskId?: string,
 ): Promise<Started> {
-  const s = connection();
-  return new Promise((resolve, reject) => {
-    const payload = { taskName, taskData, ...(taskId ? { taskId } : {}) };
-    s.timeout(30_000).emit(service, payload, (err: Error | null, ack: Ack) => {
-      if (err) return reject(new TaskError("timeout", "the server did not answer"));
-      const event = ack.response_listener_events?.[0];
-      if (!event || !ack.task_id || ack.error) {
-        return reject(new TaskError(ack.error?.code ?? "failed", ack.error?.message ?? "the task did not start"));
-      }
-      const handler = (e: StreamEvent) => {
-        onEvent(e);
-        if (typeof e === "object" && e !== null && (e as { end?: unknown }).end === true) s.off(event, handler);
-      };
-      s.on(event, handler);
-      resolve({ taskId: ack.task_id, runId: ack.run_id ?? "" });
-    });
-  });
+  return client.submit(service, taskName, taskData, onEvent, taskId);
 }
 
 /** Cancels a running task of this user. */
 export function cancelTask(taskId: string): Promise<void> {
-  const s = connection();
-  return new Promise((resolve, reject) => {
-    s.timeout(10_000).emit(Services.task, { taskName: Tasks.cancel, taskData: { task_id: taskId } }, (err: Error | null, ack: { ok?: boolean; error?: { code: string; message: string } }) => {
-      if (err) return reject(new TaskError("timeout", "the server did not answer"));
-      if (ack.ok) resolve();
-      else reject(new TaskError(ack.error?.code ?? "failed", ack.error?.message ?? "could not cancel"));
-    });
-  });
+  return client.cancel(taskId);
+}
+
+/** The connection's state (for the "reconnecting" status). */
+export function connectionState(): ConnectionState {
+  return client.connectionState();
+}
+
+/** Calls `l` when the connection's state changes. */
+export function onConnectionChange(l: () => void): () => void {
+  return client.subscribe(l);
 }

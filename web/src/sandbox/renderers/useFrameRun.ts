@@ -2,7 +2,7 @@
 // starts for this UI (auto-run modes): both show in the frame's response area.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { HostNotifications, type VariableValue } from "../../shared/protocol";
-import { on } from "../bridge";
+import { on, refusalOf } from "../bridge";
 import { context } from "../context";
 import { runPrompt } from "../sdk";
 import { failTask, getTasks, subscribeTasks } from "../tasks";
@@ -34,7 +34,8 @@ export function useFrameRun() {
       setTaskId(r.taskId);
     } catch (err) {
       const id = `local-${++local}`;
-      failTask(id, "refused", err instanceof Error ? err.message : String(err));
+      const refusal = refusalOf(err);
+      failTask(id, refusal.code, refusal.message);
       setTaskId(id);
     }
   }, [ui.executionMode]);

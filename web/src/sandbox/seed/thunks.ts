@@ -1,7 +1,7 @@
 // `createAndSubmitTask` as the seed documents it: `direct_chat` with the component's own
 // chat_config, tagged with this UI by the host, which allows only the prompt's model.
 import { FrameMethods, type JsonObject } from "../../shared/protocol";
-import { request } from "../bridge";
+import { refusalOf, request } from "../bridge";
 import { failTask } from "../tasks";
 import { runOfTask } from "./runs";
 
@@ -36,7 +36,10 @@ export function createAndSubmitTask(args: SubmitTaskArgs) {
         const r = await request<{ taskId: string; runId: string }>(FrameMethods.chatSubmit, params);
         return { ...r, listenerIds: [`response-${r.taskId}`] };
       } catch (err) {
-        if (args.customTaskId) failTask(args.customTaskId, "refused", err instanceof Error ? err.message : String(err));
+        if (args.customTaskId) {
+          const refusal = refusalOf(err);
+          failTask(args.customTaskId, refusal.code, refusal.message);
+        }
         throw err;
       }
     };

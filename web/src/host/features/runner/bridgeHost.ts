@@ -15,7 +15,6 @@ import {
   FrameMethods,
   HostNotifications,
   isJson,
-  JSONRPC,
   MAX_MESSAGE_CHARS,
   parseFrameMessage,
   STATE_QUOTA_CHARS,
@@ -24,8 +23,9 @@ import {
   type JsonObject,
   type RpcError,
 } from "../../../shared/protocol";
-import { api } from "../../lib/api";
-import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+import { cancelTask, Services, submitTask, TaskError, Tasks, type StreamEvent } from "../../lib/socket";
+import { addToRun, createRun, saveState } from "./api/runner";
+import { FrameRelay } from "./frameRelay";
 
 export interface BridgeOptions {
   frame: HTMLIFrameElement;
@@ -53,13 +53,6 @@ function valid<T>(v: T | string): T {
   return v;
 }
 
-/** The caller's saved state for a UI, kept by the server per user (`{}` until one is saved). */
-export async function loadState(uiId: string): Promise<JsonObject> {
-  const body = await api<{ state?: unknown }>("GET", `/api/custom-uis/${encodeURIComponent(uiId)}/state`);
-  const v = body.state;
-  return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
-}
-
 export class BridgeHost {
   private readonly o: BridgeOptions;
   private readonly tasks = new Set<string>();
@@ -68,18 +61,28 @@ export class BridgeHost {
   private readonly registered = new Map<string, { runId: string; body: JsonObject }>();
   private state: JsonObject;
   private readonly listener = (e: MessageEvent) => this.receive(e);
+  /** Everything sent to the frame goes through it, so that stopping settles what is open. */
+  private readonly relay: FrameRelay;
 
   constructor(options: BridgeOptions) {
     this.o = options;
     this.state = { ...options.init.state };
+    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
+    // the message goes to this frame's window only.
+    this.relay = new FrameRelay((message) => this.o.frame.contentWindow?.postMessage(message, "*"));
     window.addEventListener("message", this.listener);
   }
 
-  dispose(): void {
+  /**
+   * Stops serving the frame: its open requests are answered with an error and its open tasks end
+   * with an error (the tasks go on on the server and are kept in their runs).
+   */
+  dispose(reason = "the UI was stopped"): void {
     window.removeEventListener("message", this.listener);
+    this.relay.stop(reason);
     // Registered tasks that were never submitted are still recorded, as the seed's createTask does.
     for (const [, t] of this.registered) {
-      api("POST", `/api/runs/${encodeURIComponent(t.runId)}/tasks`, t.body).catch(() => undefined);
+      addToRun(t.runId, "tasks", t.body).catch(() => undefined);
     }
     this.registered.clear();
   }
@@ -88,22 +91,13 @@ export class BridgeHost {
   hostRun(taskId: string, runId: string): void {
     this.tasks.add(taskId);
     this.runs.add(runId);
-    this.notify(HostNotifications.hostRun, { taskId, runId });
+    this.relay.follow(taskId);
+    this.relay.notify(HostNotifications.hostRun, { taskId, runId });
   }
 
   forward(taskId: string, event: StreamEvent): void {
     if (!isJson(event)) return;
-    this.notify(HostNotifications.taskEvent, { taskId, event: event as Json });
-  }
-
-  private post(message: JsonObject): void {
-    // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
-    // the message goes to this frame's window only.
-    this.o.frame.contentWindow?.postMessage(message, "*");
-  }
-
-  private notify(method: string, params: JsonObject): void {
-    this.post({ jsonrpc: JSONRPC, method, params });
+    this.relay.event(taskId, event as Json);
   }
 
   private refuse(reason: string): void {
@@ -125,7 +119,7 @@ export class BridgeHost {
     if (!msg) {
       const id = (event.data as { id?: unknown } | null)?.id;
       if (typeof id === "string" || typeof id === "number") {
-        this.post({ jsonrpc: JSONRPC, id, error: { code: ErrorCodes.invalidRequest, message: "invalid JSON-RPC request" } });
+        this.relay.answer(id, { error: { code: ErrorCodes.invalidRequest, message: "invalid JSON-RPC request" } });
       }
       return this.refuse("invalid message");
     }
@@ -139,21 +133,22 @@ export class BridgeHost {
       return this.refuse(`unknown notification ${msg.method}`);
     }
     const id = msg.id;
+    this.relay.opened(id);
     this.handle(msg.method, params).then(
-      (result) => this.post({ jsonrpc: JSONRPC, id, result }),
+      (result) => this.relay.answer(id, { result }),
       (err: unknown) => {
+        // A task the server (or the socket client) refused passes its code along in `data`, so
+        // the UI's run() ends with it (`rate_limited`, `unauthorized`, ...).
         const error: RpcError =
           err instanceof Refusal
             ? { code: err.code, message: err.message }
-            : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
+            : err instanceof TaskError
+              ? { code: ErrorCodes.denied, message: err.message, data: { code: err.code } }
+              : { code: ErrorCodes.denied, message: err instanceof Error ? err.message : String(err) };
         if (err instanceof Refusal) this.refuse(`${msg.method}: ${err.message}`);
-        this.post({ jsonrpc: JSONRPC, id, error: error as unknown as JsonObject });
+        this.relay.answer(id, { error });
       },
     );
-  }
-
-  private follow(taskId: string) {
-    return (e: StreamEvent) => this.forward(taskId, e);
   }
 
   private async handle(method: string, params: JsonObject): Promise<Json> {
@@ -171,6 +166,7 @@ export class BridgeHost {
         const buffered: StreamEvent[] = [];
         const started = await submitTask(Services.prompt, Tasks.runPrompt, taskData, (e) => (taskId ? this.forward(taskId, e) : buffered.push(e)));
         taskId = started.taskId;
+        this.relay.follow(taskId);
         buffered.splice(0).forEach((e) => this.forward(taskId, e));
         this.tasks.add(started.taskId);
         this.runs.add(started.runId);
@@ -193,6 +189,7 @@ export class BridgeHost {
         const buffered: StreamEvent[] = [];
         const started = await submitTask(Services.chat, Tasks.directChat, taskData, (e) => (known || taskId ? this.forward(taskId, e) : buffered.push(e)), p.taskId);
         taskId = started.taskId;
+        this.relay.follow(taskId);
         buffered.splice(0).forEach((e) => this.forward(taskId, e));
         this.tasks.add(started.taskId);
         this.runs.add(started.runId);
@@ -208,7 +205,7 @@ export class BridgeHost {
       case FrameMethods.runCreate: {
         const p = valid(checkRunCreate(params));
         const body: JsonObject = { ...p.run, source_type: "custom", source_id: init.ui.id };
-        const run = await api<JsonObject>("POST", "/api/runs", body);
+        const run = await createRun(body);
         if (typeof run.id === "string") this.runs.add(run.id);
         return run;
       }
@@ -224,7 +221,7 @@ export class BridgeHost {
           return { ...p.body, run_id: p.runId, status: "pending" };
         }
         const path = method === FrameMethods.runAddMessage ? "messages" : "tasks";
-        return api<JsonObject>("POST", `/api/runs/${encodeURIComponent(p.runId)}/${path}`, p.body);
+        return addToRun(p.runId, path, p.body);
       }
       case FrameMethods.stateSet: {
         const p = valid(checkStateSet(params));
@@ -233,7 +230,7 @@ export class BridgeHost {
         );
         const raw = JSON.stringify(next);
         if (raw.length > STATE_QUOTA_CHARS) throw new Refusal(ErrorCodes.denied, `state over its quota of ${STATE_QUOTA_CHARS} characters`);
-        await api("PUT", `/api/custom-uis/${encodeURIComponent(init.ui.id)}/state`, { state: next });
+        await saveState(init.ui.id, next);
         this.state = next;
         return { ok: true };
       }

@@ -1,19 +1,9 @@
-// Builds what the frame receives at initialisation from the UI, its prompt and the URL.
-import type { ExecutionMode, InitResult, JsonObject, PromptData } from "../../../shared/protocol";
-import { apiText } from "../../lib/api";
+// Builds what the frame receives at initialisation from the UI, its prompt, its compiled form,
+// the viewer's saved state and the URL.
+import type { ExecutionMode, InitResult, JsonObject } from "../../../shared/protocol";
 import type { CustomUiWithPrompt } from "../../lib/types";
-import { loadState } from "./bridgeHost";
+import { initialVariables } from "../../shared/variables";
 import { sandboxOrigin } from "./sandboxOrigin";
-
-/** Variable values: the prompt's defaults, then `?var.NAME=value` from the page URL. */
-export function initialVariables(prompt: PromptData, search: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const v of prompt.variableDefaults ?? []) values[v.name] = v.defaultValue ?? "";
-  new URLSearchParams(search).forEach((value, key) => {
-    if (key.startsWith("var.") && key.length > 4) values[key.slice(4)] = value;
-  });
-  return values;
-}
 
 /** CSS custom properties from `styling_config` (`theme`/`cssVariables` objects or `--x` keys). */
 export function themeOf(styling: JsonObject | null | undefined): Record<string, string> {
@@ -63,8 +53,14 @@ export function modeFlags(mode: ExecutionMode, autoSubmit: boolean, showVariable
   }
 }
 
-export async function buildInit(ui: CustomUiWithPrompt, userId: string, search: string): Promise<InitResult> {
-  const compiled = await apiText(`/api/custom-uis/${ui.id}/compiled`);
+/** The UI compiled by the server (`GET /api/custom-uis/{id}/compiled`): its text and ETag. */
+export interface Compiled {
+  text: string;
+  etag: string | null;
+}
+
+/** What the frame starts from; throws when the compiled React module names no hash. */
+export function buildInit(ui: CustomUiWithPrompt, compiled: Compiled, state: JsonObject, search: string): InitResult {
   let module: InitResult["module"];
   if (ui.component_type === "react") {
     const hash = (compiled.etag ?? "").replace(/^W\//, "").replace(/"/g, "");
@@ -90,7 +86,7 @@ export async function buildInit(ui: CustomUiWithPrompt, userId: string, search: 
     props: ui.default_props ?? {},
     variables: initialVariables(ui.prompt, search),
     module,
-    state: await loadState(ui.id),
+    state,
     theme: themeOf(ui.styling_config),
     frameShowsVariables: framed && (ui.execution_mode === "manual" || ui.execution_mode === "auto-run" || flags.showVariables),
     frameAcceptsInput: framed && ui.execution_mode === "manual-with-hidden-variables",

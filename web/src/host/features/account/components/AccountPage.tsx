@@ -1,23 +1,19 @@
-import { useEffect, useState } from "react";
-import { signOut } from "../../../lib/api";
+import { useState } from "react";
+import { errorText } from "../../../lib/query";
 import { navigate } from "../../../lib/router";
 import type { SessionUser } from "../../../lib/session";
-import { listSessions, revokeSession, type SessionSummary } from "../api/sessions";
+import { signOut } from "../../../lib/signOut";
+import { useRevokeSession, useSessions, type SessionSummary } from "../api/sessions";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "–");
 
 /** `/account`: who is signed in, and every device signed in to the account, each revocable. */
 export function AccountPage({ user }: { user: SessionUser }) {
-  const [sessions, setSessions] = useState<SessionSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    listSessions().then((p) => live && setSessions(p.items), (e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const list = useSessions();
+  const revokeSession = useRevokeSession();
+  const sessions = list.data ?? null;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (list.error ? errorText(list.error) : null);
 
   const revoke = async (s: SessionSummary) => {
     setError(null);
@@ -27,8 +23,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
       return;
     }
     try {
-      await revokeSession(s.id);
-      setSessions((list) => list?.filter((x) => x.id !== s.id) ?? null);
+      await revokeSession.mutateAsync(s.id);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

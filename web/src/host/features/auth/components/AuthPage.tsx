@@ -1,27 +1,24 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../../../lib/api";
 import { Link, navigate } from "../../../lib/router";
-import { setSession, type Session } from "../../../lib/session";
+import { setSession } from "../../../lib/session";
+import { useAuthenticate } from "../api/auth";
 
 /** Sign-up and sign-in: the token goes to the host app's session and nowhere else. */
 export function AuthPage({ mode, next }: { mode: "signup" | "login"; next: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const authenticate = useAuthenticate(mode);
+  const busy = authenticate.isPending;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setError(null);
     try {
-      const session = await api<Session>("POST", `/api/auth/${mode}`, { email, password });
-      setSession(session);
+      setSession(await authenticate.mutateAsync({ email, password }));
       navigate(next || "/", true);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
     }
   };
 

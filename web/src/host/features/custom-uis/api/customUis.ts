@@ -1,7 +1,11 @@
-// REST calls for custom UIs: CRUD, checks, publishing, versions and templates.
+// REST calls for custom UIs: the UI, checks as you type, saving, publishing, versions and the
+// template library, as queries and mutations.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ComponentType } from "../../../../shared/protocol";
 import { api } from "../../../lib/api";
-import type { CustomUi, CustomUiWithPrompt, JsonObject, Page, Template, ValidationReport } from "../../../lib/types";
+import { queryKeys } from "../../../lib/queryKeys";
+import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, JsonObject, Page, Template, ValidationReport } from "../../../lib/types";
+import { patchOfUi } from "../utils/form";
 
 const at = (id: string) => `/api/custom-uis/${encodeURIComponent(id)}`;
 
@@ -9,21 +13,79 @@ export type UiPatch = Partial<Pick<CustomUi,
   "name" | "description" | "component_code" | "component_type" | "props_schema" | "default_props" | "execution_mode" |
   "auto_submit" | "show_variables" | "layout_config" | "styling_config" | "is_public" | "status">>;
 
-export const getUi = (id: string) => api<CustomUiWithPrompt>("GET", at(id));
-export const updateUi = (id: string, patch: UiPatch) => api<CustomUi>("PATCH", at(id), patch);
-export const deleteUi = (id: string) => api<undefined>("DELETE", at(id));
-export const publishUi = (id: string) => api<CustomUi>("POST", `${at(id)}/publish`);
-export const listVersions = (id: string) => api<Page<CustomUi>>("GET", `${at(id)}/versions`);
-export const newVersion = (id: string, patch: UiPatch = {}) => api<CustomUi>("POST", `${at(id)}/versions`, patch);
-export const listTemplates = () => api<Page<Template>>("GET", "/api/templates?limit=200");
-
-export function validateUi(input: {
+/** What the server checks: the code, its kind, and the schema and props it runs with. */
+export interface ValidationInput {
   component_code: string;
   component_type: ComponentType;
   prompt_id?: string;
   props_schema?: JsonObject | null;
   default_props?: JsonObject | null;
-}): Promise<ValidationReport> {
-  const body = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
-  return api<ValidationReport>("POST", "/api/custom-uis/validate", body);
+}
+
+const getUi = (id: string) => api<CustomUiWithPrompt>("GET", at(id));
+
+/** One UI with its prompt; `enabled: false` waits (e.g. until a version is picked). */
+export function useUi(id: string, enabled = true) {
+  return useQuery({ queryKey: queryKeys.customUi(id), queryFn: () => getUi(id), enabled: enabled && id !== "" });
+}
+
+/** The server's issues for `input` (null: nothing to check); the last answer stays while the next loads. */
+export function useValidation(input: ValidationInput | null) {
+  return useQuery({
+    queryKey: queryKeys.validation(input),
+    queryFn: () => {
+      const body = Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined && v !== null));
+      return api<ValidationReport>("POST", "/api/custom-uis/validate", body);
+    },
+    enabled: input !== null,
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+/** The template library, to start from. */
+export function useStarterTemplates() {
+  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => p.items) });
+}
+
+/** A UI's version chain (refetched when the edited version is saved). */
+export function useVersions(id: string, updatedAt: string | undefined) {
+  return useQuery({
+    queryKey: [...queryKeys.versions(id), updatedAt ?? ""],
+    queryFn: () => api<Page<CustomUiSummary>>("GET", `${at(id)}/versions`).then((p) => p.items),
+  });
+}
+
+/** Saves a draft's changes. */
+export function useUpdateUi(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: UiPatch) => api<CustomUi>("PATCH", at(id), patch),
+    onSuccess: (saved) => {
+      client.setQueryData<CustomUiWithPrompt>(queryKeys.customUi(id), (ui) => (ui ? { ...ui, ...saved } : ui));
+      return client.invalidateQueries({ queryKey: queryKeys.customUis, predicate: (q) => q.queryKey[1] !== id });
+    },
+  });
+}
+
+/** Publishes a UI (checked again by the server). */
+export function usePublishUi(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<CustomUi>("POST", `${at(id)}/publish`),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
+  });
+}
+
+/** A new version of a UI with `patch` applied (from the edited one, or from an older one to roll back). */
+export function useNewVersion(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ from, patch }: { from?: string; patch?: UiPatch }) => {
+      const base = from ? patchOfUi(await getUi(from)) : {};
+      return api<CustomUi>("POST", `${at(id)}/versions`, { ...base, ...(patch ?? {}) });
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
+  });
 }

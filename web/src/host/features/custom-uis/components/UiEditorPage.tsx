@@ -2,9 +2,11 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
 import { ApiError } from "../../../lib/api";
+import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
-import type { CustomUiWithPrompt, Template, ValidationIssue } from "../../../lib/types";
-import { getUi, listTemplates, newVersion, publishUi, updateUi, validateUi } from "../api/customUis";
+import type { CustomUiWithPrompt, ValidationIssue } from "../../../lib/types";
+import { useDebounced } from "../../../shared/hooks/useDebounced";
+import { useNewVersion, usePublishUi, useStarterTemplates, useUi, useUpdateUi, useValidation, type ValidationInput } from "../api/customUis";
 import { formOf, patchOf, type Layout, type UiForm } from "../utils/form";
 import { CodeEditor, type CodeEditorHandle, type Language } from "./CodeEditor";
 import { VersionsPanel } from "./VersionsPanel";
@@ -21,12 +23,8 @@ const LANG: Record<ComponentType, Language> = { react: "tsx", template: "html", 
 export type PreviewRenderer = (ui: CustomUiWithPrompt) => ReactNode;
 
 export default function UiEditorPage({ id, preview }: { id: string; preview: PreviewRenderer }) {
-  const [ui, setUi] = useState<CustomUiWithPrompt | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    getUi(id).then(setUi, (e: Error) => setError(e.message));
-  }, [id]);
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p><Link href="/">Back to your prompts</Link></main>;
+  const { data: ui, error } = useUi(id);
+  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p><Link href="/">Back to your prompts</Link></main>;
   if (!ui) return <main className="page"><p aria-busy="true">Loading the editor…</p></main>;
   return <Editor key={ui.id} initial={ui} preview={preview} />;
 }
@@ -35,12 +33,14 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
   const [ui, setUi] = useState(initial);
   const [form, setForm] = useState<UiForm>(() => formOf(initial));
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>(initial.validation_errors ?? []);
-  const [checking, setChecking] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(initial.status === "draft");
-  const [templates, setTemplates] = useState<Template[]>([]);
+  const templates = useStarterTemplates().data ?? [];
+  const updateUi = useUpdateUi(initial.id);
+  const publishUi = usePublishUi(initial.id);
+  const newVersion = useNewVersion(initial.id);
   const editor = useRef<CodeEditorHandle | null>(null);
   const { patch, issues: jsonIssues } = patchOf(form);
   const savedPatch = JSON.stringify(patchOf(formOf(ui)).patch);
@@ -53,44 +53,36 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
     setForm((f) => ({ ...f, ...p }));
   };
 
+  // Inline checks as you type: the server's validation of the code, its kind and its props, a
+  // moment after the last change.
+  const input: ValidationInput | null = jsonIssues.length > 0 ? null : {
+    component_code: form.component_code,
+    component_type: form.component_type,
+    prompt_id: ui.prompt_id,
+    props_schema: patch.props_schema && Object.keys(patch.props_schema).length ? patch.props_schema : null,
+    default_props: patch.default_props && Object.keys(patch.default_props).length ? patch.default_props : null,
+  };
+  const inputKey = input ? JSON.stringify(input) : null;
+  const settledKey = useDebounced(inputKey, 400);
+  const validation = useValidation(settledKey === inputKey && settledKey ? (JSON.parse(settledKey) as ValidationInput) : null);
+  const checking = validation.isFetching;
   useEffect(() => {
-    listTemplates().then((p) => setTemplates(p.items), () => undefined);
-  }, []);
-
-  // Inline checks as you type: the server's validation, debounced.
+    if (validation.data && !validation.isPlaceholderData) setServerIssues(validation.data.validation_errors);
+  }, [validation.data, validation.isPlaceholderData]);
   useEffect(() => {
-    if (jsonIssues.length > 0) return;
-    let live = true;
-    const timer = setTimeout(() => {
-      setChecking(true);
-      validateUi({
-        component_code: form.component_code,
-        component_type: form.component_type,
-        prompt_id: ui.prompt_id,
-        props_schema: patch.props_schema && Object.keys(patch.props_schema).length ? patch.props_schema : null,
-        default_props: patch.default_props && Object.keys(patch.default_props).length ? patch.default_props : null,
-      })
-        .then((r) => live && setServerIssues(r.validation_errors), (e: Error) => live && setError(`Could not check the code: ${e.message}`))
-        .finally(() => live && setChecking(false));
-    }, 400);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-    // Re-check when the code, its kind or its props change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [form.component_code, form.component_type, form.props_schema, form.default_props]);
+    if (validation.error) setError(`Could not check the code: ${errorText(validation.error)}`);
+  }, [validation.error]);
 
   const save = useCallback(async (): Promise<CustomUiWithPrompt | null> => {
     if (jsonIssues.length) {
       setError("Fix the JSON fields first.");
       return null;
     }
-    const saved = await updateUi(ui.id, patch);
+    const saved = await updateUi.mutateAsync(patch);
     const next = { ...ui, ...saved };
     setUi(next);
     return next;
-  }, [jsonIssues.length, patch, ui]);
+  }, [jsonIssues.length, patch, ui, updateUi]);
 
   const act = async (name: string, f: () => Promise<void>) => {
     setBusy(name);
@@ -226,7 +218,7 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
               disabled={busy !== null || !valid}
               onClick={() => void act("publish", async () => {
                 if (dirty && !(await save())) return;
-                const published = await publishUi(ui.id);
+                const published = await publishUi.mutateAsync();
                 setUi((u) => ({ ...u, ...published }));
                 setLive(false);
                 setMessage("Published: it is listed in the gallery.");
@@ -239,7 +231,7 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
               className="secondary"
               disabled={busy !== null}
               onClick={() => void act("version", async () => {
-                const v = await newVersion(ui.id, jsonIssues.length ? {} : patch);
+                const v = await newVersion.mutateAsync({ patch: jsonIssues.length ? {} : patch });
                 navigate(`/uis/${v.id}/edit`);
               })}
             >

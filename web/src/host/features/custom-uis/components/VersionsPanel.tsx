@@ -4,49 +4,42 @@ import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { useEffect, useRef, useState } from "react";
 import { cspNonce } from "../../../lib/csp";
+import { errorText } from "../../../lib/query";
 import { navigate } from "../../../lib/router";
 import type { CustomUi, CustomUiSummary } from "../../../lib/types";
-import { getUi, listVersions, newVersion } from "../api/customUis";
-import { patchOfUi } from "../utils/form";
+import { useNewVersion, useUi, useVersions } from "../api/customUis";
 import { settingChanges } from "../utils/versionDiff";
 
-/** A version's full record (the list has summaries only), fetched once per version and edit. */
-function useFullVersion(id: string, current: CustomUi, onError: (message: string) => void): CustomUi | null {
-  const [loaded, setLoaded] = useState<CustomUi | null>(null);
-  useEffect(() => {
-    if (!id || id === current.id) return;
-    let live = true;
-    getUi(id).then((v) => live && setLoaded(v), (e: Error) => live && onError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [id, current.id, onError]);
-  if (id === current.id) return current;
-  return loaded?.id === id ? loaded : null;
+/** A version's full record (the list has summaries only); the edited one is `current`. */
+function useFullVersion(id: string, current: CustomUi): { ui: CustomUi | null; error: unknown } {
+  const other = id !== current.id;
+  const q = useUi(id, other);
+  if (!other) return { ui: current, error: null };
+  return { ui: q.data ?? null, error: q.error };
 }
 
 /** The version chain: compare any two versions' code side by side and their settings, restore an older one. */
 export function VersionsPanel({ ui }: { ui: CustomUi }) {
-  const [versions, setVersions] = useState<CustomUiSummary[] | null>(null);
-  const [a, setA] = useState("");
-  const [b, setB] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const left = useFullVersion(a, ui, setError);
-  const right = useFullVersion(b, ui, setError);
-
-  useEffect(() => {
-    listVersions(ui.id).then((p) => {
-      setVersions(p.items);
-      const idx = p.items.findIndex((v) => v.id === ui.id);
-      setB(ui.id);
-      setA(p.items[Math.max(0, idx - 1)]?.id ?? ui.id);
-    }, (e: Error) => setError(e.message));
-  }, [ui.id, ui.updated_at]);
+  const list = useVersions(ui.id, ui.updated_at);
+  const versions = list.data ?? null;
+  const newVersion = useNewVersion(ui.id);
+  const [picked, setPicked] = useState<{ a: string; b: string } | null>(null);
+  // Until the user picks, compare the edited version with the one before it.
+  const idx = versions?.findIndex((v) => v.id === ui.id) ?? -1;
+  const a = picked?.a ?? versions?.[Math.max(0, idx - 1)]?.id ?? ui.id;
+  const b = picked?.b ?? ui.id;
+  const setA = (id: string) => setPicked({ a: id, b });
+  const setB = (id: string) => setPicked({ a, b: id });
+  const [actionError, setError] = useState<string | null>(null);
+  const left = useFullVersion(a, ui);
+  const right = useFullVersion(b, ui);
+  const failed = list.error ?? left.error ?? right.error;
+  const error = actionError ?? (failed ? errorText(failed) : null);
 
   const restore = async (v: CustomUiSummary) => {
     if (!window.confirm(`Make a new version from v${v.version ?? "?"}?`)) return;
     try {
-      const created = await newVersion(ui.id, patchOfUi(await getUi(v.id)));
+      const created = await newVersion.mutateAsync({ from: v.id });
       navigate(`/uis/${created.id}/edit`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -80,10 +73,10 @@ export function VersionsPanel({ ui }: { ui: CustomUi }) {
                 <label className="inline">Compare<select aria-label="Older version" value={a} onChange={(e) => setA(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
                 <label className="inline">with<select aria-label="Newer version" value={b} onChange={(e) => setB(e.target.value)}>{versions.map((v) => <option key={v.id} value={v.id}>v{v.version}</option>)}</select></label>
               </div>
-              {left && right && (
+              {left.ui && right.ui && (
                 <>
-                  <Diff a={left.component_code} b={right.component_code} />
-                  <SettingsDiff a={left} b={right} />
+                  <Diff a={left.ui.component_code} b={right.ui.component_code} />
+                  <SettingsDiff a={left.ui} b={right.ui} />
                 </>
               )}
             </>

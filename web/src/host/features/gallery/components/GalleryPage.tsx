@@ -1,13 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { errorText, pagedItems } from "../../../lib/query";
 import { Link, navigate, useLocation } from "../../../lib/router";
 import type { CustomUiSummary } from "../../../lib/types";
-import { listGallery, rateUi, remix, type Scope, type Sort } from "../api/gallery";
+import { useGallery, useRateUi, useRemix, type Scope, type Sort } from "../api/gallery";
 
 const KINDS = { all: "All kinds", react: "React", template: "HTML template", "json-schema": "JSON-Schema form" } as const;
 
 const SORTS = { recent: "Most recent", use_count: "Most used", rating: "Best rated" } as const;
-/** Items fetched per page ("Load more" fetches the next one). */
-export const PAGE_SIZE = 24;
 
 type Kind = keyof typeof KINDS;
 interface Filters {
@@ -48,12 +47,11 @@ export function GalleryPage() {
   const { scope, kind, sort } = filters;
   const query = filters.q.trim();
   const [q, setQ] = useState(filters.q);
-  const [items, setItems] = useState<CustomUiSummary[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-  const loaded = useRef(0);
+  const gallery = useGallery(scope, query, sort);
+  const items = pagedItems(gallery.data?.pages);
+  const total = gallery.data?.pages.at(-1)?.total ?? 0;
+  const loadingMore = gallery.isFetchingNextPage;
+  const error = gallery.error ? errorText(gallery.error) : null;
 
   const update = (p: Partial<Filters>, replace = false) => navigate(filtersUrl({ ...filters, ...p }), replace);
 
@@ -75,44 +73,10 @@ export function GalleryPage() {
     return () => clearTimeout(t);
   }, [q, query]);
 
-  // A new filter starts from the first page; a reload (after rating) refreshes what is shown.
-  useEffect(() => {
-    loaded.current = 0;
-    setItems(null);
-  }, [scope, query, sort]);
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    listGallery(scope, query, sort, Math.max(PAGE_SIZE, loaded.current)).then((p) => {
-      if (!live) return;
-      loaded.current = p.items.length;
-      setItems(p.items);
-      setTotal(p.total);
-    }, (e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [scope, query, sort, reload]);
-
-  const loadMore = async () => {
-    setLoadingMore(true);
-    setError(null);
-    try {
-      const p = await listGallery(scope, query, sort, PAGE_SIZE, loaded.current);
-      const seen = new Set(items?.map((u) => u.id));
-      const next = [...(items ?? []), ...p.items.filter((u) => !seen.has(u.id))];
-      loaded.current = next.length;
-      setItems(next);
-      setTotal(p.total);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const loadMore = () => void gallery.fetchNextPage();
 
   const shown = items?.filter((u) => kind === "all" || u.component_type === kind) ?? null;
-  const more = items !== null && items.length < total;
+  const more = gallery.hasNextPage;
   return (
     <main className="page wide stack">
       <h1>Gallery</h1>
@@ -142,13 +106,13 @@ export function GalleryPage() {
       ) : (
         <>
           <ul className="cards" aria-label="Custom UIs">
-            {shown.map((u) => <GalleryCard key={u.id} ui={u} onRated={() => setReload((n) => n + 1)} />)}
+            {shown.map((u) => <GalleryCard key={u.id} ui={u} />)}
           </ul>
           <div className="row center">
             <p className="muted grow" role="status" data-testid="gallery-count">
               {kind === "all" ? `Showing ${shown.length} of ${total}` : `${shown.length} ${KINDS[kind]} ${shown.length === 1 ? "UI" : "UIs"} in the ${items?.length ?? 0} of ${total} loaded so far`}
             </p>
-            {more && <button type="button" className="secondary" disabled={loadingMore} onClick={() => void loadMore()}>{loadingMore ? "Loading…" : "Load more"}</button>}
+            {more && <button type="button" className="secondary" disabled={loadingMore} onClick={loadMore}>{loadingMore ? "Loading…" : "Load more"}</button>}
           </div>
         </>
       )}
@@ -166,40 +130,36 @@ function Stars({ avg, count }: { avg: number | null | undefined; count: number }
   );
 }
 
-function GalleryCard({ ui, onRated }: { ui: CustomUiSummary; onRated: () => void }) {
+function GalleryCard({ ui }: { ui: CustomUiSummary }) {
   const [rating, setRating] = useState(0);
   const [feedback, setFeedback] = useState("");
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const rateUi = useRateUi();
+  const remix = useRemix();
+  const busy = rateUi.isPending || remix.isPending || remix.isSuccess;
   const id = useId();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!rating) return setError("Pick 1 to 5 stars.");
-    setBusy(true);
     setError(null);
     try {
-      await rateUi(ui.id, rating, feedback);
+      await rateUi.mutateAsync({ id: ui.id, rating, feedback });
       setStatus("Thanks — your rating is saved.");
       setOpen(false);
-      onRated();
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
     }
   };
   const doRemix = async () => {
-    setBusy(true);
     setError(null);
     try {
-      const copy = await remix(ui.id);
+      const copy = await remix.mutateAsync(ui.id);
       navigate(`/uis/${copy.id}/edit`);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      setBusy(false);
     }
   };
 

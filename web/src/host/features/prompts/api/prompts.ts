@@ -1,21 +1,76 @@
-// REST calls for prompts and the model catalogue.
+// REST calls for prompts, their custom UIs and the model catalogue, as queries and mutations.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
-import type { Model, Page, PromptData } from "../../../lib/types";
+import { queryKeys } from "../../../lib/queryKeys";
+import type { CustomUi, CustomUiSummary, Model, Page, PromptData, Template } from "../../../lib/types";
 
 export type PromptInput = Pick<PromptData, "name" | "description" | "messages" | "variableDefaults" | "settings">;
 
-export const listPrompts = () => api<Page<PromptData>>("GET", "/api/prompts?limit=200");
-export const getPrompt = (id: string) => api<PromptData>("GET", `/api/prompts/${encodeURIComponent(id)}`);
-export const createPrompt = (p: PromptInput) => api<PromptData>("POST", "/api/prompts", p);
-export const updatePrompt = (id: string, p: Partial<PromptInput>) => api<PromptData>("PATCH", `/api/prompts/${encodeURIComponent(id)}`, p);
-export const deletePrompt = (id: string) => api<undefined>("DELETE", `/api/prompts/${encodeURIComponent(id)}`);
+const at = (id: string) => `/api/prompts/${encodeURIComponent(id)}`;
 
-let models: Promise<Model[]> | null = null;
-/** The configured models (fetched once per page load). */
-export function listModels(): Promise<Model[]> {
-  models ??= api<Page<Model>>("GET", "/api/models?limit=200").then((p) => p.items, (e: unknown) => {
-    models = null;
-    throw e;
+/** The caller's prompts. */
+export function usePrompts() {
+  return useQuery({ queryKey: queryKeys.prompts, queryFn: () => api<Page<PromptData>>("GET", "/api/prompts?limit=200").then((p) => p.items) });
+}
+
+/** One prompt. */
+export function usePrompt(id: string) {
+  return useQuery({ queryKey: queryKeys.prompt(id), queryFn: () => api<PromptData>("GET", at(id)) });
+}
+
+/** The configured models (they change only when the server restarts). */
+export function useModels() {
+  return useQuery({ queryKey: queryKeys.models, queryFn: () => api<Page<Model>>("GET", "/api/models?limit=200").then((p) => p.items), staleTime: Infinity });
+}
+
+/** The custom UIs attached to a prompt. */
+export function usePromptUis(promptId: string) {
+  return useQuery({
+    queryKey: queryKeys.promptUis(promptId),
+    queryFn: () => api<Page<CustomUiSummary>>("GET", `/api/custom-uis?${new URLSearchParams({ prompt_id: promptId })}`).then((p) => p.items),
   });
-  return models;
+}
+
+/** The template library, to start a new UI from. */
+export function useStarterTemplates() {
+  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => p.items) });
+}
+
+export function useCreatePrompt() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (p: PromptInput) => api<PromptData>("POST", "/api/prompts", p),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.prompts }),
+  });
+}
+
+export function useUpdatePrompt(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (p: Partial<PromptInput>) => api<PromptData>("PATCH", at(id), p),
+    onSuccess: (saved) => {
+      client.setQueryData(queryKeys.prompt(id), saved);
+      return client.invalidateQueries({ queryKey: queryKeys.prompts, exact: true });
+    },
+  });
+}
+
+export function useDeletePrompt() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<undefined>("DELETE", at(id)),
+    onSuccess: (_, id) => {
+      client.setQueryData<PromptData[]>(queryKeys.prompts, (list) => list?.filter((p) => p.id !== id));
+      client.removeQueries({ queryKey: queryKeys.prompt(id) });
+    },
+  });
+}
+
+/** Attaches a new custom UI to a prompt (the server checks it and answers its issues). */
+export function useAttachUi(promptId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown>) => api<CustomUi>("POST", "/api/custom-uis", { ...body, prompt_id: promptId }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
+  });
 }

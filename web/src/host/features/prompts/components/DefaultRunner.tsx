@@ -1,20 +1,17 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Markdown } from "../../../../shared/markdown/Markdown";
-import { api } from "../../../lib/api";
+import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
 import type { PromptData } from "../../../lib/types";
-import { useHostRun } from "../../runner/hooks/useHostRun";
-import { initialVariables } from "../../runner/init";
-import { VariableFields } from "./VariableFields";
+import { VariableFields } from "../../../shared/components/VariableFields";
+import { useHostRun } from "../../../shared/hooks/useHostRun";
+import { initialVariables } from "../../../shared/variables";
+import { usePrompt } from "../api/prompts";
 
 /** `/prompts/{id}/run`: a form built from the prompt's variables, a message box and the answer. */
 export function DefaultRunner({ id, search }: { id: string; search: string }) {
-  const [prompt, setPrompt] = useState<PromptData | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<PromptData>("GET", `/api/prompts/${id}`).then(setPrompt, (e: Error) => setError(e.message));
-  }, [id]);
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
+  const { data: prompt, error } = usePrompt(id);
+  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
   if (!prompt) return <main className="page"><p>Loading…</p></main>;
   return (
     <main className="page">

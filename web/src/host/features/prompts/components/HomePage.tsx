@@ -1,26 +1,24 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { api } from "../../../lib/api";
+import { useState, type FormEvent } from "react";
+import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
-import type { Model, PromptData } from "../../../lib/types";
-import { deletePrompt, listModels, listPrompts } from "../api/prompts";
+import type { PromptData } from "../../../lib/types";
+import { useCreatePrompt, useDeletePrompt, useModels, usePrompts, type PromptInput } from "../api/prompts";
 
 const EXAMPLE_VARIABLES = `[{"name": "topic", "defaultValue": "dragons"}]`;
 
 /** Home: the user's prompts (open, run, delete) and a form for a new one. */
 export function HomePage() {
-  const [prompts, setPrompts] = useState<PromptData[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = usePrompts();
+  const deletePrompt = useDeletePrompt();
+  const prompts = list.data ?? null;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (list.error ? errorText(list.error) : null);
   const [filter, setFilter] = useState("");
-
-  useEffect(() => {
-    listPrompts().then((p) => setPrompts(p.items), (e: Error) => setError(e.message));
-  }, []);
 
   const remove = async (p: PromptData) => {
     if (!window.confirm(`Delete the prompt “${p.name}”?`)) return;
     try {
-      await deletePrompt(p.id);
-      setPrompts((list) => list?.filter((x) => x.id !== p.id) ?? null);
+      await deletePrompt.mutateAsync(p.id);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -64,23 +62,22 @@ function NewPromptForm({ onError }: { onError: (e: string | null) => void }) {
   const [user, setUser] = useState("Tell me about {{topic}}.");
   const [variables, setVariables] = useState(EXAMPLE_VARIABLES);
   const [model, setModel] = useState("echo");
-  const [models, setModels] = useState<Model[]>([]);
-  useEffect(() => {
-    listModels().then(setModels, () => undefined);
-  }, []);
+  const models = useModels().data ?? [];
+  const createPrompt = useCreatePrompt();
   const [settings, setSettings] = useState("{}");
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     onError(null);
     try {
-      const variableDefaults = variables.trim() ? (JSON.parse(variables) as unknown) : [];
+      // The server checks the variables' shape and answers what is wrong.
+      const variableDefaults = variables.trim() ? (JSON.parse(variables) as PromptInput["variableDefaults"]) : [];
       const extra = settings.trim() ? (JSON.parse(settings) as Record<string, unknown>) : {};
-      const messages = [
-        ...(system.trim() ? [{ role: "system", content: system }] : []),
-        ...(user.trim() ? [{ role: "user", content: user }] : []),
+      const messages: PromptInput["messages"] = [
+        ...(system.trim() ? [{ role: "system" as const, content: system }] : []),
+        ...(user.trim() ? [{ role: "user" as const, content: user }] : []),
       ];
-      const created = await api<PromptData>("POST", "/api/prompts", { name, messages, variableDefaults, settings: { ...extra, model_id: model } });
+      const created = await createPrompt.mutateAsync({ name, messages, variableDefaults, settings: { ...extra, model_id: model } });
       navigate(`/prompts/${created.id}`);
     } catch (err) {
       onError(err instanceof Error ? err.message : String(err));

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { navigate } from "../../../lib/router";
 import type { PromptData } from "../../../lib/types";
-import { deletePrompt, updatePrompt, type PromptInput } from "../api/prompts";
+import { useDeletePrompt, useUpdatePrompt, type PromptInput } from "../api/prompts";
 import { usedVariables } from "../utils/variables";
 import { MessagesEditor } from "./MessagesEditor";
 import { SettingsEditor } from "./SettingsEditor";
@@ -11,10 +11,12 @@ function inputOf(p: PromptData): PromptInput {
   return { name: p.name, description: p.description ?? "", messages: p.messages, variableDefaults: p.variableDefaults ?? [], settings: p.settings };
 }
 
-/** Edits a stored prompt; saves with the button or Ctrl/⌘+S. */
-export function PromptEditor({ prompt, onSaved }: { prompt: PromptData; onSaved: (p: PromptData) => void }) {
+/** Edits a stored prompt; saves with the button or Ctrl/⌘+S (the saved prompt replaces the cached one). */
+export function PromptEditor({ prompt }: { prompt: PromptData }) {
   const [draft, setDraft] = useState<PromptInput>(() => inputOf(prompt));
-  const [saving, setSaving] = useState(false);
+  const updatePrompt = useUpdatePrompt(prompt.id);
+  const deletePrompt = useDeletePrompt();
+  const saving = updatePrompt.isPending;
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const dirty = JSON.stringify(draft) !== JSON.stringify(inputOf(prompt));
@@ -29,24 +31,20 @@ export function PromptEditor({ prompt, onSaved }: { prompt: PromptData; onSaved:
   const save = async (e?: FormEvent) => {
     e?.preventDefault();
     if (saving) return;
-    setSaving(true);
     setError(null);
     try {
-      const saved = await updatePrompt(prompt.id, { ...draft, description: draft.description?.trim() ? draft.description : null } as Partial<PromptInput>);
-      onSaved(saved);
+      const saved = await updatePrompt.mutateAsync({ ...draft, description: draft.description?.trim() ? draft.description : null } as Partial<PromptInput>);
       setDraft(inputOf(saved));
       setNotice("Saved.");
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setSaving(false);
     }
   };
 
   const remove = async () => {
     if (!window.confirm(`Delete the prompt “${prompt.name}”? Its custom UIs stop working.`)) return;
     try {
-      await deletePrompt(prompt.id);
+      await deletePrompt.mutateAsync(prompt.id);
       navigate("/");
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

@@ -1,9 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
-import { api } from "../../../lib/api";
+import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
-import type { CustomUi, CustomUiSummary, Page, PromptData, Template } from "../../../lib/types";
-import { getPrompt } from "../api/prompts";
+import { useAttachUi, usePrompt, usePromptUis, useStarterTemplates } from "../api/prompts";
 import { RunnerForm } from "./DefaultRunner";
 import { PromptEditor } from "./PromptEditor";
 
@@ -11,16 +10,11 @@ const MODES: ExecutionMode[] = ["manual", "auto-run", "auto-run-one-shot", "manu
 
 /** `/prompts/{id}`: the prompt editor (messages, variables, settings), its test panel and its custom UIs. */
 export function PromptPage({ id }: { id: string }) {
-  const [prompt, setPrompt] = useState<PromptData | null>(null);
-  const [uis, setUis] = useState<CustomUiSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: prompt, error } = usePrompt(id);
+  const uiList = usePromptUis(id);
+  const uis = uiList.data ?? (uiList.isError ? [] : null);
 
-  useEffect(() => {
-    getPrompt(id).then(setPrompt, (e: Error) => setError(e.message));
-    api<Page<CustomUiSummary>>("GET", `/api/custom-uis?prompt_id=${id}`).then((p) => setUis(p.items), () => setUis([]));
-  }, [id]);
-
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p><Link href="/">Back to your prompts</Link></main>;
+  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p><Link href="/">Back to your prompts</Link></main>;
   if (!prompt) return <main className="page"><p aria-busy="true">Loading…</p></main>;
   return (
     <main className="page wide stack">
@@ -30,7 +24,7 @@ export function PromptPage({ id }: { id: string }) {
         <Link href={`/prompts/${id}/run`}>Open the default runner</Link>
       </div>
       <div className="split">
-        <PromptEditor prompt={prompt} onSaved={setPrompt} />
+        <PromptEditor prompt={prompt} />
         <aside className="card test-panel" aria-label="Test panel">
           <RunnerForm key={prompt.updatedAt ?? ""} prompt={prompt} search="" title="Test" />
         </aside>
@@ -61,7 +55,8 @@ function json(text: string): unknown {
 }
 
 function AttachUiForm({ promptId }: { promptId: string }) {
-  const [templates, setTemplates] = useState<Template[]>([]);
+  const templates = useStarterTemplates().data ?? [];
+  const attach = useAttachUi(promptId);
   const [name, setName] = useState("");
   const [type, setType] = useState<ComponentType>("react");
   const [code, setCode] = useState("");
@@ -74,9 +69,6 @@ function AttachUiForm({ promptId }: { promptId: string }) {
   const [styling, setStyling] = useState("");
   const [issues, setIssues] = useState<string | null>(null);
 
-  useEffect(() => {
-    api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => setTemplates(p.items), () => undefined);
-  }, []);
 
   const afterSave = useRef<"open" | "edit">("open");
   const submit = async (e: FormEvent) => {
@@ -84,7 +76,6 @@ function AttachUiForm({ promptId }: { promptId: string }) {
     setIssues(null);
     try {
       const body: Record<string, unknown> = {
-        prompt_id: promptId,
         name,
         component_code: code,
         component_type: type,
@@ -94,7 +85,7 @@ function AttachUiForm({ promptId }: { promptId: string }) {
       };
       const extra = { props_schema: json(propsSchema), default_props: json(defaultProps), layout_config: json(layout), styling_config: json(styling) };
       for (const [k, v] of Object.entries(extra)) if (v !== undefined) body[k] = v;
-      const ui = await api<CustomUi>("POST", "/api/custom-uis", body);
+      const ui = await attach.mutateAsync(body);
       if (!ui.validated && afterSave.current !== "edit") {
         setIssues((ui.validation_errors ?? []).map((i) => `${i.line}:${i.column} ${i.rule}: ${i.message}`).join("\n") || "the UI did not validate");
         return;

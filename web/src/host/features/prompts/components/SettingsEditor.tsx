@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
-import type { PromptData } from "../../../lib/types";
-import type { Model } from "../../../lib/types";
-import { listModels } from "../api/prompts";
+import { useState } from "react";
+import { errorText } from "../../../lib/query";
+import type { Model, PromptData } from "../../../lib/types";
+import { useModels } from "../api/prompts";
 
 type Settings = PromptData["settings"];
 const NUMERIC: { key: string; label: string; min: number; max?: number; step: number; integer?: boolean }[] = [
@@ -14,15 +14,12 @@ const NAMED = new Set(["model_id", "output_format", "stream", ...NUMERIC.map((n)
 
 /** Model settings: the model from `/api/models`, sampling numbers, output format and any others as JSON. */
 export function SettingsEditor({ settings, onChange }: { settings: Settings; onChange: (s: Settings) => void }) {
-  const [models, setModels] = useState<Model[] | null>(null);
-  const [modelError, setModelError] = useState<string | null>(null);
+  const modelList = useModels();
+  const models = modelList.data ?? null;
+  const modelError = modelList.error ? errorText(modelList.error) : null;
   const others = Object.fromEntries(Object.entries(settings).filter(([k]) => !NAMED.has(k)));
   const [otherText, setOtherText] = useState(() => (Object.keys(others).length ? JSON.stringify(others, null, 2) : ""));
   const [otherError, setOtherError] = useState<string | null>(null);
-
-  useEffect(() => {
-    listModels().then(setModels, (e: Error) => setModelError(e.message));
-  }, []);
 
   const set = (key: string, value: unknown) => {
     const next: Settings = Object.fromEntries(Object.entries(settings).filter(([k]) => k !== key));

@@ -49,8 +49,9 @@ export function SandboxFrame({
       loads += 1;
       // The runtime document loads once; a second load means the UI navigated its frame away.
       if (loads > 1) {
-        bridge.dispose();
-        setStopped("This UI navigated its frame away and was stopped.");
+        const reason = "This UI navigated its frame away and was stopped.";
+        bridge.dispose(reason);
+        setStopped(reason);
       }
     };
     el.addEventListener("load", onLoad);

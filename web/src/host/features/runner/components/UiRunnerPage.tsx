@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { InitResult, JsonObject } from "../../../../shared/protocol";
 import { Markdown } from "../../../../shared/markdown/Markdown";
-import { api } from "../../../lib/api";
+import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
 import type { Session } from "../../../lib/session";
 import type { CustomUiWithPrompt } from "../../../lib/types";
-import { VariableFields } from "../../prompts/components/VariableFields";
+import { VariableFields } from "../../../shared/components/VariableFields";
+import { useHostRun } from "../../../shared/hooks/useHostRun";
+import { initialVariables } from "../../../shared/variables";
+import { useRunnerUi } from "../api/runner";
 import type { BridgeHost } from "../bridgeHost";
-import { useHostRun } from "../hooks/useHostRun";
-import { buildInit, initialVariables, modeFlags } from "../init";
+import { modeFlags } from "../init";
 import { SandboxFrame } from "./SandboxFrame";
 
 type Layout = "inline" | "sidebar" | "full-screen";
@@ -23,31 +25,14 @@ function layoutOf(config: JsonObject | null | undefined): { layout: Layout; widt
 
 /** `/ui/{id}`: runs a custom UI in the sandbox with the runner its execution mode asks for. */
 export function UiRunnerPage({ id, session, search }: { id: string; session: Session; search: string }) {
-  const [ui, setUi] = useState<CustomUiWithPrompt | null>(null);
-  const [init, setInit] = useState<InitResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The page's search is read once, when the UI loads.
+  const [firstSearch] = useState(search);
+  const { data, error } = useRunnerUi(id, firstSearch);
   const [lastRunId, setLastRunId] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      const loaded = await api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
-      const built = await buildInit(loaded, session.user.id, search);
-      if (live) {
-        setUi(loaded);
-        setInit(built);
-      }
-    })().catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      live = false;
-    };
-    // The page's search is read once, when the UI loads.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, session.user.id]);
-
-  if (error) return <main className="page"><p role="alert" className="error">{error}</p></main>;
-  if (!ui || !init) return <main className="page"><p>Loading…</p></main>;
-  return <Runner ui={ui} init={init} session={session} search={search} lastRunId={lastRunId} setLastRunId={setLastRunId} />;
+  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
+  if (!data) return <main className="page"><p>Loading…</p></main>;
+  return <Runner ui={data.ui} init={data.init} session={session} search={firstSearch} lastRunId={lastRunId} setLastRunId={setLastRunId} />;
 }
 
 function Runner({

@@ -1,5 +1,8 @@
-// REST calls for recorded runs.
+// REST calls for recorded runs, as queries and mutations.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
+import { nextOffset } from "../../../lib/query";
+import { queryKeys } from "../../../lib/queryKeys";
 import type { AiRun, Page, RunSummary } from "../../../lib/types";
 
 export interface RunFilter {
@@ -8,17 +11,52 @@ export interface RunFilter {
   q: string;
 }
 
-export function listRuns(f: RunFilter, offset = 0): Promise<Page<RunSummary>> {
-  const params = new URLSearchParams({ limit: "50", offset: String(offset) });
+export type RunPatch = { is_starred?: boolean; status?: AiRun["status"]; name?: string };
+
+/** Runs fetched per page ("Load more" fetches the next one). */
+const PAGE_SIZE = 50;
+
+function listRuns(f: RunFilter, offset: number): Promise<Page<RunSummary>> {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
   if (f.status) params.set("status", f.status);
   if (f.starred) params.set("starred", "true");
   if (f.q.trim()) params.set("q", f.q.trim());
   return api<Page<RunSummary>>("GET", `/api/runs?${params}`);
 }
 
-export const getRun = (id: string) => api<AiRun>("GET", `/api/runs/${encodeURIComponent(id)}`);
-export const patchRun = (id: string, patch: { is_starred?: boolean; status?: AiRun["status"]; name?: string }) =>
-  api<AiRun>("PATCH", `/api/runs/${encodeURIComponent(id)}`, patch);
+/** The caller's runs matching `f`, page by page. */
+export function useRunList(f: RunFilter) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.runList(f),
+    queryFn: ({ pageParam }) => listRuns(f, pageParam),
+    initialPageParam: 0,
+    placeholderData: keepPreviousData,
+    getNextPageParam: nextOffset,
+  });
+}
+
+/** One run with its messages and tasks. */
+export function useRun(id: string) {
+  return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<AiRun>("GET", `/api/runs/${encodeURIComponent(id)}`) });
+}
+
+/** Renames, stars, archives, restores or deletes a run; the lists follow. */
+export function usePatchRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: RunPatch }) => api<AiRun>("PATCH", `/api/runs/${encodeURIComponent(id)}`, patch),
+    onSuccess: (saved, { id }) => {
+      client.setQueryData<AiRun>(queryKeys.run(id), (run) => (run ? { ...run, ...saved, messages: run.messages, tasks: run.tasks ?? [] } : run));
+      return client.invalidateQueries({ queryKey: [...queryKeys.runs, "list"] });
+    },
+  });
+}
+
+/** Refreshes a run after something was added to it (a continued conversation). */
+export function useRefreshRun(id: string) {
+  const client = useQueryClient();
+  return () => void client.invalidateQueries({ queryKey: queryKeys.run(id) });
+}
 
 /** The model a run used: its settings, else its last task. */
 export function modelOf(run: AiRun): string {

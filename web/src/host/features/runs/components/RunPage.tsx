@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { Markdown } from "../../../../shared/markdown/Markdown";
+import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
 import type { AiRun, AiTask } from "../../../lib/types";
-import { getRun, modelOf, patchRun } from "../api/runs";
+import { modelOf, usePatchRun, useRefreshRun, useRun } from "../api/runs";
 import { useContinue } from "../hooks/useContinue";
 import { money, when } from "./RunsPage";
 
@@ -10,18 +11,17 @@ const ms = (n: number | null | undefined) => (n != null ? `${Math.round(n)} ms` 
 
 /** `/runs/{id}`: a recorded run with every message and task, and a box to continue it. */
 export function RunPage({ id }: { id: string }) {
-  const [run, setRun] = useState<AiRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    getRun(id).then(setRun, (e: Error) => setError(e.message));
-  }, [id]);
-  useEffect(load, [load]);
+  const query = useRun(id);
+  const run = query.data ?? null;
+  const patchRun = usePatchRun();
+  const load = useRefreshRun(id);
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errorText(query.error) : null);
   if (error) return <main className="page"><p role="alert" className="error">{error}</p><Link href="/runs">All runs</Link></main>;
   if (!run) return <main className="page"><p aria-busy="true">Loading…</p></main>;
   const star = async () => {
     try {
-      const saved = await patchRun(run.id, { is_starred: !run.is_starred });
-      setRun({ ...run, ...saved, tasks: run.tasks ?? [] });
+      await patchRun.mutateAsync({ id: run.id, patch: { is_starred: !run.is_starred } });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

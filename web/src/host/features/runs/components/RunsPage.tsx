@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
+import { errorText, pagedItems } from "../../../lib/query";
 import { Link } from "../../../lib/router";
 import type { RunSummary } from "../../../lib/types";
-import { listRuns, patchRun, type RunFilter } from "../api/runs";
+import { usePatchRun, useRunList, type RunFilter, type RunPatch } from "../api/runs";
 
 export const money = (n: number | null | undefined) => (n ? `$${n < 0.01 ? n.toFixed(6) : n.toFixed(4)}` : "$0");
 export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : "–");
@@ -10,46 +11,26 @@ export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleSt
 export function RunsPage() {
   const [filter, setFilter] = useState<RunFilter>({ status: "", starred: false, q: "" });
   const [q, setQ] = useState("");
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const list = useRunList(filter);
+  const patchRun = usePatchRun();
+  const runs = pagedItems(list.data?.pages);
+  const total = list.data?.pages.at(-1)?.total ?? 0;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (list.error ? errorText(list.error) : null);
 
   useEffect(() => {
     const t = setTimeout(() => setFilter((f) => ({ ...f, q })), 300);
     return () => clearTimeout(t);
   }, [q]);
-  useEffect(() => {
-    let live = true;
-    listRuns(filter).then((p) => {
-      if (!live) return;
-      setRuns(p.items);
-      setTotal(p.total);
-    }, (e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [filter]);
-
-  const more = async () => {
-    try {
-      const p = await listRuns(filter, runs?.length ?? 0);
-      setRuns((list) => [...(list ?? []), ...p.items.filter((r) => !list?.some((x) => x.id === r.id))]);
-      setTotal(p.total);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
+  const more = () => {
+    setError(null);
+    void list.fetchNextPage();
   };
 
-  const update = async (run: RunSummary, patch: Parameters<typeof patchRun>[1]) => {
+  const update = async (run: RunSummary, patch: RunPatch) => {
     setError(null);
     try {
-      const saved = await patchRun(run.id, patch);
-      setRuns((list) => {
-        if (!list) return list;
-        const stillShown = (!patch.status || !filter.status || patch.status === filter.status) && (patch.status !== "deleted" || filter.status === "deleted") && (!filter.starred || saved.is_starred);
-        const changed = { name: saved.name, is_starred: saved.is_starred, status: saved.status };
-        return stillShown ? list.map((r) => (r.id === run.id ? { ...r, ...changed } : r)) : list.filter((r) => r.id !== run.id);
-      });
+      await patchRun.mutateAsync({ id: run.id, patch });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -113,9 +94,9 @@ export function RunsPage() {
           </table>
         </div>
       )}
-      {runs && runs.length < total && (
+      {runs && list.hasNextPage && (
         <div>
-          <button type="button" className="secondary" onClick={() => void more()}>Load more ({total - runs.length} left)</button>
+          <button type="button" className="secondary" disabled={list.isFetchingNextPage} onClick={more}>Load more ({total - runs.length} left)</button>
         </div>
       )}
     </main>

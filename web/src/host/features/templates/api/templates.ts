@@ -1,5 +1,7 @@
 // REST calls of the template library, and turning a template into the user's own draft UI.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
+import { queryKeys } from "../../../lib/queryKeys";
 import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptData, Template } from "../../../lib/types";
 
 export interface TemplateFilter {
@@ -8,16 +10,40 @@ export interface TemplateFilter {
   difficulty: string;
 }
 
-export function listTemplates(f: TemplateFilter): Promise<Page<Template>> {
-  const params = new URLSearchParams({ limit: "200" });
-  for (const [k, v] of Object.entries(f)) if (v) params.set(k, v);
-  return api<Page<Template>>("GET", `/api/templates?${params}`);
+/** The templates matching `f` (every template when no field is set). */
+export function useTemplates(f: TemplateFilter) {
+  const set = Object.fromEntries(Object.entries(f).filter(([, v]) => v)) as Record<string, string>;
+  return useQuery({
+    queryKey: queryKeys.templates(set),
+    queryFn: () => api<Page<Template>>("GET", `/api/templates?${new URLSearchParams({ limit: "200", ...set })}`).then((p) => p.items),
+  });
 }
 
-export const listMyPrompts = () => api<Page<PromptData>>("GET", "/api/prompts?limit=200");
+/** The caller's prompts a template can be attached to (not the previews' own prompt). */
+export function useMyPrompts() {
+  return useQuery({
+    queryKey: queryKeys.prompts,
+    queryFn: () => api<Page<PromptData>>("GET", "/api/prompts?limit=200").then((p) => p.items),
+    select: (prompts: PromptData[]) => prompts.filter((p) => p.name !== PREVIEW_PROMPT_NAME),
+  });
+}
+
+/** Turns a template into the caller's draft UI (see `draftFromTemplate`). */
+export function useDraftFromTemplate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ template, promptId }: { template: Template; promptId: string | null }) => draftFromTemplate(template, promptId),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: queryKeys.customUis }), client.invalidateQueries({ queryKey: queryKeys.prompts })]),
+  });
+}
+
+/** The live preview's draft of a template (see `previewDraft`). */
+export function usePreviewDraft() {
+  return useMutation({ mutationFn: previewDraft });
+}
 
 /** A draft UI from the template, attached to `promptId` or to a new starter prompt. */
-export async function draftFromTemplate(t: Template, promptId: string | null): Promise<CustomUi> {
+async function draftFromTemplate(t: Template, promptId: string | null): Promise<CustomUi> {
   let id = promptId;
   if (!id) {
     const p = await api<PromptData>("POST", "/api/prompts", {
@@ -64,7 +90,7 @@ function previewPromptId(): Promise<string> {
 }
 
 /** A throwaway draft UI running the template's code under the preview prompt (reused per template). */
-export async function previewDraft(t: Template): Promise<CustomUiWithPrompt> {
+async function previewDraft(t: Template): Promise<CustomUiWithPrompt> {
   const promptId = await previewPromptId();
   const name = `Preview: ${t.name}`.slice(0, 200);
   const mine = await api<Page<CustomUiSummary>>("GET", `/api/custom-uis?${new URLSearchParams({ scope: "mine", prompt_id: promptId, limit: "200" })}`);

@@ -1,7 +1,8 @@
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
+import { errorText } from "../../../lib/query";
 import { navigate } from "../../../lib/router";
 import type { CustomUiWithPrompt, PromptData, Template } from "../../../lib/types";
-import { listMyPrompts, listTemplates, draftFromTemplate, previewDraft, PREVIEW_PROMPT_NAME, type TemplateFilter } from "../api/templates";
+import { PREVIEW_PROMPT_NAME, useDraftFromTemplate, useMyPrompts, usePreviewDraft, useTemplates, type TemplateFilter } from "../api/templates";
 
 /** Renders a saved UI in the sandbox (the runner's `UiPreview`, passed in by the app). */
 export type RenderPreview = (ui: CustomUiWithPrompt) => ReactNode;
@@ -11,22 +12,11 @@ const DIFFICULTIES = ["beginner", "intermediate", "advanced"];
 /** `/templates`: browse by category, tag and difficulty; preview the code or run it live; use one. */
 export function TemplatesPage({ preview }: { preview: RenderPreview }) {
   const [filter, setFilter] = useState<TemplateFilter>({ category: "", tag: "", difficulty: "" });
-  const [all, setAll] = useState<Template[]>([]);
-  const [items, setItems] = useState<Template[] | null>(null);
-  const [prompts, setPrompts] = useState<PromptData[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    listTemplates({ category: "", tag: "", difficulty: "" }).then((p) => setAll(p.items), () => undefined);
-    listMyPrompts().then((p) => setPrompts(p.items.filter((x) => x.name !== PREVIEW_PROMPT_NAME)), () => undefined);
-  }, []);
-  useEffect(() => {
-    let live = true;
-    listTemplates(filter).then((p) => live && setItems(p.items), (e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [filter]);
+  const all = useTemplates({ category: "", tag: "", difficulty: "" }).data ?? [];
+  const matching = useTemplates(filter);
+  const items = matching.data ?? null;
+  const prompts = useMyPrompts().data ?? [];
+  const error = matching.error ? errorText(matching.error) : null;
 
   const categories = [...new Set(all.map((t) => t.category))].sort();
   const tags = [...new Set(all.flatMap((t) => t.tags ?? []))].sort();
@@ -71,33 +61,30 @@ function TemplateCard({ template: t, prompts, renderPreview }: { template: Templ
   const [preview, setPreview] = useState(false);
   const [live, setLive] = useState<CustomUiWithPrompt | null>(null);
   const [liveOpen, setLiveOpen] = useState(false);
-  const [liveBusy, setLiveBusy] = useState(false);
+  const previewDraft = usePreviewDraft();
+  const liveBusy = previewDraft.isPending;
   const [target, setTarget] = useState("");
-  const [busy, setBusy] = useState(false);
+  const draft = useDraftFromTemplate();
+  const busy = draft.isPending || draft.isSuccess;
   const [error, setError] = useState<string | null>(null);
   const use = async () => {
-    setBusy(true);
     setError(null);
     try {
-      const ui = await draftFromTemplate(t, target || null);
+      const ui = await draft.mutateAsync({ template: t, promptId: target || null });
       navigate(`/uis/${ui.id}/edit`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
     }
   };
   const toggleLive = async () => {
     if (liveOpen) return setLiveOpen(false);
     setLiveOpen(true);
-    setLiveBusy(true);
     setError(null);
     try {
-      setLive(await previewDraft(t));
+      setLive(await previewDraft.mutateAsync(t));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
       setLiveOpen(false);
-    } finally {
-      setLiveBusy(false);
     }
   };
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from "react";
-import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../../lib/socket";
+import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
 
 export type RunStatus = "idle" | "running" | "done" | "error" | "cancelled";
 

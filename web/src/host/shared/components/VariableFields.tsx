@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import type { PromptVariable } from "../../../../shared/protocol";
+import type { PromptVariable } from "../../../shared/protocol";
 
 /** One input per prompt variable, built from its `customComponent` (the seed's variable types). */
 export function VariableFields({

@@ -1,0 +1,55 @@
+// REST calls of the custom UI runner: the UI with its prompt, its compiled form and the viewer's
+// saved state (what the frame starts from), and the calls the bridge makes for a frame.
+import { useQuery } from "@tanstack/react-query";
+import { isJson, type InitResult, type JsonObject } from "../../../../shared/protocol";
+import { api, apiText } from "../../../lib/api";
+import { queryKeys } from "../../../lib/queryKeys";
+import type { CustomUiWithPrompt } from "../../../lib/types";
+import { buildInit } from "../init";
+
+const at = (id: string) => `/api/custom-uis/${encodeURIComponent(id)}`;
+
+/** The caller's saved state for a UI, kept by the server per user (`{}` until one is saved). */
+export async function loadState(uiId: string): Promise<JsonObject> {
+  const body = await api<{ state?: unknown }>("GET", `${at(uiId)}/state`);
+  const v = body.state;
+  return isJson(v) && typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
+}
+
+/** Saves the caller's state for a UI. */
+export const saveState = (uiId: string, state: JsonObject) => api<undefined>("PUT", `${at(uiId)}/state`, { state });
+
+/** Creates a run for a UI (the bridge's `runs/create`). */
+export const createRun = (body: JsonObject) => api<JsonObject>("POST", "/api/runs", body);
+
+/** Adds a message or a task to a run (the bridge's `runs/addMessage`, `runs/createTask`). */
+export const addToRun = (runId: string, what: "messages" | "tasks", body: JsonObject) =>
+  api<JsonObject>("POST", `/api/runs/${encodeURIComponent(runId)}/${what}`, body);
+
+async function loadInit(ui: CustomUiWithPrompt, search: string): Promise<InitResult> {
+  const [compiled, state] = await Promise.all([apiText(`${at(ui.id)}/compiled`), loadState(ui.id)]);
+  return buildInit(ui, compiled, state, search);
+}
+
+/**
+ * Loaded once per visit and never refetched under the running frame (a new `init` would start a
+ * new bridge and stop the frame's runs), nor kept after the page is left.
+ */
+const ONCE = { staleTime: Infinity, gcTime: 0, retry: false } as const;
+
+/** `/ui/{id}`: the UI with its prompt, and what its frame starts from (`?var.` values read once). */
+export function useRunnerUi(id: string, search: string) {
+  return useQuery({
+    queryKey: queryKeys.runnerInit(id, "runner", search),
+    queryFn: async () => {
+      const ui = await api<CustomUiWithPrompt>("GET", at(id));
+      return { ui, init: await loadInit(ui, search) };
+    },
+    ...ONCE,
+  });
+}
+
+/** A saved UI's preview: what its frame starts from, for this saved version of it. */
+export function usePreviewInit(ui: CustomUiWithPrompt) {
+  return useQuery({ queryKey: queryKeys.runnerInit(ui.id, ui.updated_at ?? "", ""), queryFn: () => loadInit(ui, ""), ...ONCE });
+}
