@@ -237,3 +237,76 @@ pub struct InitResult {
     /// After its first run the frame accepts no more (`auto-run-one-shot`).
     pub one_shot: bool,
 }
+
+/// A JSON-RPC 2.0 request id: a string or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+pub enum RpcId {
+    /// A string id (1–128 characters).
+    Text(String),
+    /// A safe integer id.
+    Number(#[ts(type = "number")] i64),
+}
+
+/// A JSON-RPC 2.0 request (the frame calling a [`FrameMethod`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RpcRequest {
+    /// Always `2.0`.
+    #[ts(type = "\"2.0\"")]
+    pub jsonrpc: String,
+    /// Answered with the same id.
+    pub id: RpcId,
+    /// The method.
+    pub method: String,
+    /// Its params.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub params: Option<Map<String, Value>>,
+}
+
+/// A JSON-RPC 2.0 notification (a [`HostNotification`], or a frame's one-way message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RpcNotification {
+    /// Always `2.0`.
+    #[ts(type = "\"2.0\"")]
+    pub jsonrpc: String,
+    /// The notification.
+    pub method: String,
+    /// Its params.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub params: Option<Map<String, Value>>,
+}
+
+/// Why a request failed: a JSON-RPC error code (`-32601` method not found, `-32602` invalid
+/// params, `-32000` denied, …), a message and, for a task, its protocol code in `data`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RpcError {
+    /// The JSON-RPC code.
+    #[ts(type = "number")]
+    pub code: i64,
+    /// For a person.
+    pub message: String,
+    /// More detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub data: Option<Value>,
+}
+
+/// A JSON-RPC 2.0 response: `result` or `error`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RpcResponse {
+    /// Always `2.0`.
+    #[ts(type = "\"2.0\"")]
+    pub jsonrpc: String,
+    /// The request's id.
+    pub id: RpcId,
+    /// What the method answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub result: Option<Value>,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<RpcError>,
+}

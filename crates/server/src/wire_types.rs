@@ -89,6 +89,9 @@ pub fn write(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
         bridge::TaskEventParams,
         bridge::HostRunParams,
         bridge::InitResult,
+        bridge::RpcRequest,
+        bridge::RpcNotification,
+        bridge::RpcResponse,
     )?;
     let mut files = Vec::new();
     list_ts(dir, &mut files)?;

@@ -7,6 +7,9 @@ import type {
   FrameMethod,
   HostNotification,
   RunChildParams,
+  RpcNotification,
+  RpcRequest,
+  RpcResponse,
   RunCreateParams,
   RunParams,
   StateSetParams,
@@ -18,6 +21,10 @@ import type {
 // module re-exports the ones both sides use and keeps the checks and helpers that are not types.
 export type {
   ChatSubmitParams,
+  RpcError,
+  RpcNotification,
+  RpcRequest,
+  RpcResponse,
   ComponentType,
   ExecutionMode,
   InitResult,
@@ -67,28 +74,6 @@ export const ErrorCodes = {
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export interface RpcRequest {
-  jsonrpc: typeof JSONRPC;
-  id: string | number;
-  method: string;
-  params?: JsonObject;
-}
-export interface RpcNotification {
-  jsonrpc: typeof JSONRPC;
-  method: string;
-  params?: JsonObject;
-}
-export interface RpcError {
-  code: number;
-  message: string;
-  data?: Json;
-}
-export interface RpcResponse {
-  jsonrpc: typeof JSONRPC;
-  id: string | number;
-  result?: Json;
-  error?: RpcError;
-}
 export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
 
 /** Largest message the host accepts from a frame, in characters of its JSON. */
