@@ -2,14 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use ts_rs::TS;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{ComponentType, CustomUiStatus, ExecutionMode};
 
 /// A user's UI for a prompt: the seed's `PromptCustomUI`, plus its rating aggregates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct PromptCustomUi {
     /// Primary key.
     pub id: Uuid,
@@ -57,9 +58,8 @@ pub struct PromptCustomUi {
     pub status: CustomUiStatus,
     /// Whether the checks passed.
     pub validated: bool,
-    /// What the checks found.
-    #[schema(value_type = Option<Object>)]
-    pub validation_errors: Option<Value>,
+    /// What the checks found (absent when nothing was).
+    pub validation_errors: Option<Vec<ValidationIssue>>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -77,7 +77,7 @@ pub struct PromptCustomUi {
 /// A custom UI as lists show it: everything but the code, schemas and configs, which can be
 /// large and come from the UI's own endpoint (`GET /api/custom-uis/{id}`). A page of them stays
 /// small however large each UI is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct CustomUiSummary {
     /// Primary key.
     pub id: Uuid,
@@ -155,7 +155,7 @@ impl From<&PromptCustomUi> for CustomUiSummary {
 }
 
 /// The body of `POST /api/custom-uis`: the seed's `CreateCustomUIInput`, plus its props.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomUiInput {
     /// The prompt to attach to (must be the caller's).
@@ -164,88 +164,111 @@ pub struct CreateCustomUiInput {
     pub name: String,
     /// What it does.
     #[serde(default)]
+    #[ts(optional)]
     pub description: Option<String>,
     /// The code.
     pub component_code: String,
     /// What the code is (default `react`).
     #[serde(default)]
+    #[ts(optional)]
     pub component_type: Option<ComponentType>,
     /// When it runs (default `manual`).
     #[serde(default)]
+    #[ts(optional)]
     pub execution_mode: Option<ExecutionMode>,
     /// Submit on mount (default false).
     #[serde(default)]
+    #[ts(optional)]
     pub auto_submit: Option<bool>,
     /// Show variables (default true).
     #[serde(default)]
+    #[ts(optional)]
     pub show_variables: Option<bool>,
     /// Layout preferences.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub layout_config: Option<Value>,
     /// Theme overrides.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub styling_config: Option<Value>,
     /// Props schema.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub props_schema: Option<Value>,
     /// Default props.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub default_props: Option<Value>,
 }
 
 /// The body of `PATCH /api/custom-uis/{id}`: only the fields given change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct CustomUiPatch {
     /// New name.
     #[serde(default)]
+    #[ts(optional)]
     pub name: Option<String>,
     /// New description.
     #[serde(default, deserialize_with = "present")]
+    #[ts(optional)]
     pub description: Option<Option<String>>,
     /// New code.
     #[serde(default)]
+    #[ts(optional)]
     pub component_code: Option<String>,
     /// New code kind.
     #[serde(default)]
+    #[ts(optional)]
     pub component_type: Option<ComponentType>,
     /// New execution mode.
     #[serde(default)]
+    #[ts(optional)]
     pub execution_mode: Option<ExecutionMode>,
     /// Submit on mount.
     #[serde(default)]
+    #[ts(optional)]
     pub auto_submit: Option<bool>,
     /// Show variables.
     #[serde(default)]
+    #[ts(optional)]
     pub show_variables: Option<bool>,
     /// Layout preferences.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub layout_config: Option<Option<Value>>,
     /// Theme overrides.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub styling_config: Option<Option<Value>>,
     /// Props schema.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub props_schema: Option<Option<Value>>,
     /// Default props.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub default_props: Option<Option<Value>>,
     /// Draft, active or archived (publishing goes through `/publish`).
     #[serde(default)]
+    #[ts(optional)]
     pub status: Option<CustomUiStatus>,
     /// Listed publicly (only with status `active`).
     #[serde(default)]
+    #[ts(optional)]
     pub is_public: Option<bool>,
     /// Featured (admins only).
     #[serde(default)]
+    #[ts(optional)]
     pub is_featured: Option<bool>,
 }
 
@@ -278,7 +301,7 @@ where
 }
 
 /// A usage row: one run of a custom UI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct CustomUiUsage {
     /// Primary key.
     pub id: Uuid,
@@ -303,23 +326,28 @@ pub struct CustomUiUsage {
 
 /// What a usage row records, before it is stored. Only the server writes one, when a task
 /// tagged with the UI runs; no client can post one.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct NewUsage {
     /// The run it made.
     #[serde(default)]
+    #[ts(optional)]
     pub run_id: Option<Uuid>,
     /// Milliseconds.
     #[serde(default)]
+    #[ts(optional)]
     pub execution_time_ms: Option<i64>,
     /// Variables given.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub variables_used: Option<Value>,
     /// Whether it worked (default true).
     #[serde(default)]
+    #[ts(optional)]
     pub success: Option<bool>,
     /// Why not.
     #[serde(default)]
+    #[ts(optional)]
     pub error_message: Option<String>,
 }
 
@@ -340,7 +368,7 @@ impl NewUsage {
 pub const MAX_FEEDBACK_CHARS: usize = 2000;
 
 /// One user's rating of one UI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct CustomUiRating {
     /// Primary key.
     pub id: Uuid,
@@ -359,13 +387,14 @@ pub struct CustomUiRating {
 }
 
 /// The body of `PUT /api/custom-uis/{id}/rating`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
     /// 1 to 5.
     pub rating: i32,
     /// Words.
     #[serde(default)]
+    #[ts(optional)]
     pub feedback: Option<String>,
 }
 
@@ -384,7 +413,7 @@ impl RatingInput {
 }
 
 /// One problem found by the custom UI checks, where it is and which rule it broke.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct ValidationIssue {
     /// 1-based line.
     pub line: u32,
@@ -397,7 +426,7 @@ pub struct ValidationIssue {
 }
 
 /// The outcome of checking a custom UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct ValidationReport {
     /// Whether nothing was found.
     pub validated: bool,
@@ -407,14 +436,13 @@ pub struct ValidationReport {
 
 /// A custom UI with the prompt it runs, as `GET /api/custom-uis/{id}` answers. For a viewer
 /// who does not own the prompt, the prompt's private settings are left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct CustomUiWithPrompt {
     /// The UI.
     #[serde(flatten)]
     pub ui: PromptCustomUi,
     /// Its prompt (public view for non-owners).
-    #[schema(value_type = Object)]
-    pub prompt: Map<String, Value>,
+    pub prompt: crate::PromptView,
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! promptdeck's domain: the seed's data shapes, their enums and rules, variable resolution and
 //! cost maths. Nothing in this crate does I/O, so every other crate can depend on it.
 
+pub mod bridge;
 pub mod custom_ui;
 pub mod enums;
 pub mod error;
 pub mod page;
 pub mod prompt;
+pub mod protocol;
 pub mod run;
 pub mod template;
 pub mod text;

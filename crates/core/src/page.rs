@@ -1,6 +1,7 @@
 //! Paging of list endpoints: what a caller asks for and what a list answers.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use utoipa::ToSchema;
 
 /// Default number of items on a page.
@@ -34,7 +35,7 @@ impl Default for PageRequest {
 }
 
 /// One page of a list with the total count, as every list endpoint answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use ts_rs::TS;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -27,7 +28,7 @@ pub const DEFAULT_MAX_RUN_MESSAGES: usize = 1000;
 pub const DEFAULT_MAX_RUN_BYTES: usize = 8 * 1024 * 1024;
 
 /// A conversation and its analytics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AiRun {
     /// Primary key.
     pub id: Uuid,
@@ -77,7 +78,7 @@ pub struct AiRun {
 }
 
 /// One message of a run; the seed spells its keys in camelCase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunMessage {
     /// Who spoke.
@@ -86,29 +87,35 @@ pub struct RunMessage {
     pub content: String,
     /// The task that produced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub task_id: Option<String>,
     /// When.
     pub timestamp: DateTime<Utc>,
     /// Figures for assistant messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub metadata: Option<RunMessageMetadata>,
 }
 
 /// Figures attached to a run message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunMessageMetadata {
     /// Tokens of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub tokens: Option<i64>,
     /// Cost of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub cost: Option<f64>,
     /// Milliseconds to the first chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub time_to_first_token: Option<f64>,
     /// Milliseconds in all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub total_time: Option<f64>,
     /// Anything else a client attached.
     #[serde(flatten)]
@@ -224,7 +231,7 @@ pub fn message_bytes(message: &RunMessage) -> usize {
 
 /// A run as lists show it: its figures without its messages, settings and other JSON, which
 /// can be large and come from the run's own endpoint (`GET /api/runs/{id}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct RunSummary {
     /// Primary key.
     pub id: Uuid,
@@ -262,7 +269,7 @@ pub struct RunSummary {
 }
 
 /// One model call inside a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct AiTask {
     /// Primary key.
     pub id: Uuid,
@@ -327,7 +334,7 @@ pub struct AiTask {
 }
 
 /// The body of `POST /api/runs` (the seed's `createRun`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct NewRun {
     /// Where it came from (default `prompt`).
@@ -335,12 +342,15 @@ pub struct NewRun {
     pub source_type: SourceType,
     /// Source id.
     #[serde(default)]
+    #[ts(optional)]
     pub source_id: Option<String>,
     /// Display name.
     #[serde(default)]
+    #[ts(optional)]
     pub name: Option<String>,
     /// Longer text.
     #[serde(default)]
+    #[ts(optional)]
     pub description: Option<String>,
     /// Settings used.
     #[serde(default)]
@@ -363,29 +373,34 @@ pub struct NewRun {
 }
 
 /// The body of `PATCH /api/runs/{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct RunPatch {
     /// New name.
     #[serde(default)]
+    #[ts(optional)]
     pub name: Option<String>,
     /// New description.
     #[serde(default)]
+    #[ts(optional)]
     pub description: Option<String>,
     /// Star or unstar.
     #[serde(default)]
+    #[ts(optional)]
     pub is_starred: Option<bool>,
     /// Archive, restore or delete.
     #[serde(default)]
+    #[ts(optional)]
     pub status: Option<RunStatus>,
     /// Replace metadata.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
+    #[ts(optional)]
     pub metadata: Option<Map<String, Value>>,
 }
 
 /// The body of `POST /api/runs/{id}/messages` (the seed's `addMessage`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewRunMessage {
     /// Who speaks.
@@ -394,20 +409,24 @@ pub struct NewRunMessage {
     pub content: String,
     /// Linked task.
     #[serde(default)]
+    #[ts(optional)]
     pub task_id: Option<String>,
     /// When (default now).
     #[serde(default)]
+    #[ts(optional)]
     pub timestamp: Option<DateTime<Utc>>,
     /// Figures.
     #[serde(default)]
+    #[ts(optional)]
     pub metadata: Option<RunMessageMetadata>,
 }
 
 /// The body of `POST /api/runs/{id}/tasks` (the seed's `createTask`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct NewTask {
     /// Socket.IO task id; a UUID is made when absent.
     #[serde(default)]
+    #[ts(optional)]
     pub task_id: Option<String>,
     /// Service.
     #[serde(default = "default_service")]
@@ -417,12 +436,15 @@ pub struct NewTask {
     pub task_name: String,
     /// Model.
     #[serde(default)]
+    #[ts(optional)]
     pub model_id: Option<String>,
     /// Provider.
     #[serde(default)]
+    #[ts(optional)]
     pub provider: Option<String>,
     /// Endpoint.
     #[serde(default)]
+    #[ts(optional)]
     pub endpoint: Option<String>,
     /// The request.
     #[serde(default)]
@@ -486,7 +508,7 @@ fn default_task_name() -> String {
 }
 
 /// A run with its tasks, as `GET /api/runs/{id}` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct RunWithTasks {
     /// The run (its messages inline).
     #[serde(flatten)]

@@ -100,7 +100,8 @@ impl Application {
 /// The full router: the API with its OpenAPI document, the front end, limits, security headers,
 /// tracing and a JSON 404.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = api_router().split_for_parts();
+    let (api, mut openapi) = api_router().split_for_parts();
+    crate::routes::describe_responses(&mut openapi);
     let openapi = Arc::new(openapi);
     let limit = state.config.max_body_bytes;
     let (socket_layer, io) = crate::socket::layer(state.clone());

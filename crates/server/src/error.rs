@@ -63,14 +63,14 @@ pub enum ApiError {
 }
 
 /// The body of every error answer.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
 }
 
 /// What went wrong.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `validation_failed`.
     pub code: &'static str,

@@ -15,6 +15,7 @@ pub mod tasks;
 pub mod template_library;
 pub mod ui_rules;
 pub mod web;
+pub mod wire_types;
 
 pub use app::Application;
 pub use config::Config;

@@ -1,11 +1,11 @@
-//! Custom UI rules the handlers share: checking code against the compiler, the public view of
-//! a prompt, and who may change what.
+//! Custom UI rules the handlers share: checking code against the compiler, and who may change
+//! what.
 
 use std::sync::Arc;
 
 use promptdeck_compiler::{Compiled, Compiler, UiSource};
 use promptdeck_core::{ComponentType, CustomUiStatus, PromptCustomUi, PromptsData, ValidationReport};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -20,7 +20,7 @@ pub async fn apply_checks(
     let report = check_ui(state, ui, prompt).await?;
     ui.validated = report.validated;
     ui.validation_errors =
-        if report.validation_errors.is_empty() { None } else { Some(json!(report.validation_errors)) };
+        if report.validation_errors.is_empty() { None } else { Some(report.validation_errors) };
     Ok(())
 }
 
@@ -140,36 +140,12 @@ pub fn require_publishable(ui: &PromptCustomUi) -> Result<(), ApiError> {
     if !exposed || ui.validated {
         return Ok(());
     }
-    let details = ui.validation_errors.clone().unwrap_or_else(|| json!([]));
-    let count = details.as_array().map_or(0, Vec::len);
+    let details = ui.validation_errors.clone().unwrap_or_default();
+    let count = details.len();
     Err(ApiError::Invalid {
         message: format!(
             "the custom UI does not pass its checks ({count} issue(s)); fix them before publishing"
         ),
         details: json!({ "validation_errors": details }),
     })
-}
-
-/// The prompt as a viewer sees it: the owner gets everything; anyone else gets what running it
-/// needs (each message's role and content, variables, the named model settings) and never the
-/// messages' metadata or unknown settings, which may hold private values such as provider keys.
-pub fn prompt_view(prompt: &PromptsData, viewer: uuid::Uuid) -> Map<String, Value> {
-    if prompt.user_id == viewer {
-        return match serde_json::to_value(prompt) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-    }
-    let settings = prompt.settings.public();
-    let mut map = Map::new();
-    map.insert("id".into(), json!(prompt.id));
-    map.insert("name".into(), json!(prompt.name));
-    if let Some(d) = &prompt.description {
-        map.insert("description".into(), json!(d));
-    }
-    let messages: Vec<_> = prompt.messages.iter().map(promptdeck_core::PromptMessage::public).collect();
-    map.insert("messages".into(), json!(messages));
-    map.insert("variableDefaults".into(), json!(prompt.variable_defaults.clone().unwrap_or_default()));
-    map.insert("settings".into(), json!(settings));
-    map
 }

@@ -144,7 +144,8 @@ impl TryFrom<UiRow> for PromptCustomUi {
             parent_version_id: r.parent_version_id,
             status: r.status.parse()?,
             validated: r.validated,
-            validation_errors: r.validation_errors.map(|j| j.0),
+            // Written only by the checks; a value of another shape reads as no issues.
+            validation_errors: r.validation_errors.and_then(|j| serde_json::from_value(j.0).ok()),
             created_at: r.created_at,
             updated_at: r.updated_at,
             published_at: r.published_at,

@@ -2,7 +2,7 @@
 // cancel, read the prompt's public data and the UI's props, keep small per-user UI state, copy
 // text, open links (after the user confirms), and render markdown.
 import { useCallback, useRef, useState, useSyncExternalStore } from "react";
-import { FrameMethods, type Json, type JsonObject, type PromptData, type VariableValue } from "../shared/protocol";
+import { FrameMethods, type Json, type JsonObject, type PromptView, type VariableValue } from "../shared/protocol";
 import { Markdown } from "../shared/markdown/Markdown";
 import { refusalOf, request } from "./bridge";
 import { context, getState, subscribeState, writeState } from "./context";
@@ -10,7 +10,8 @@ import { failTask, getTasks, subscribeTasks, whenEnded, type TaskState } from ".
 
 export { Markdown };
 
-export type RunStatus = "idle" | "running" | "done" | "error" | "cancelled";
+/** Where a UI's run is (not a stored run's life cycle). */
+export type RunState = "idle" | "running" | "done" | "error" | "cancelled";
 
 export interface RunOptions {
   /** Variable values; missing ones take the prompt's defaults on the server. */
@@ -23,7 +24,7 @@ export interface RunOptions {
 
 export interface RunResult {
   text: string;
-  status: RunStatus;
+  status: RunState;
   taskId: string | null;
   runId: string | null;
   info: Record<string, Json> | null;
@@ -37,7 +38,7 @@ export interface PromptRun extends RunResult {
   toolUpdates: Json[];
 }
 
-function statusOf(t: TaskState | undefined, starting: boolean): RunStatus {
+function statusOf(t: TaskState | undefined, starting: boolean): RunState {
   if (!t) return starting ? "running" : "idle";
   if (!t.ended) return "running";
   if (t.error) return t.error.code === "cancelled" ? "cancelled" : "error";
@@ -102,7 +103,7 @@ export function usePrompt(): PromptRun {
 }
 
 /** The prompt's public data: name, messages, variable definitions, model settings. */
-export function usePromptData(): PromptData {
+export function usePromptData(): PromptView {
   return context().prompt;
 }
 

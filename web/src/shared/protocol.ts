@@ -2,6 +2,41 @@
 // The frame sends requests; the host answers them and sends notifications (stream events).
 // Both sides check every message's shape with the functions below.
 
+import type {
+  ChatSubmitParams,
+  FrameMethod,
+  HostNotification,
+  RunChildParams,
+  RpcNotification,
+  RpcRequest,
+  RpcResponse,
+  RunCreateParams,
+  RunParams,
+  StateSetParams,
+  TaskRef,
+  VariableValue,
+} from "../generated";
+
+// The bridge's and the app's wire types are generated from the Rust types (src/generated); this
+// module re-exports the ones both sides use and keeps the checks and helpers that are not types.
+export type {
+  ChatSubmitParams,
+  RpcError,
+  RpcNotification,
+  RpcRequest,
+  RpcResponse,
+  ComponentType,
+  ExecutionMode,
+  InitResult,
+  PromptMessage,
+  PromptVariable,
+  PromptView,
+  RunParams,
+  StateSetParams,
+  TaskRef,
+  VariableValue,
+} from "../generated";
+
 export const JSONRPC = "2.0" as const;
 
 /** Methods the frame may call on the host. Anything else is answered with METHOD_NOT_FOUND. */
@@ -17,8 +52,7 @@ export const FrameMethods = {
   resize: "ui/resize",
   copy: "clipboard/write",
   openLink: "link/open",
-} as const;
-export type FrameMethod = (typeof FrameMethods)[keyof typeof FrameMethods];
+} as const satisfies Record<string, FrameMethod>;
 
 /** Notifications the host sends to the frame. */
 export const HostNotifications = {
@@ -26,7 +60,7 @@ export const HostNotifications = {
   taskEvent: "task/event",
   /** `{taskId, runId}`: the runner (not the component) started a run of this UI's prompt. */
   hostRun: "host/run",
-} as const;
+} as const satisfies Record<string, HostNotification>;
 
 export const ErrorCodes = {
   parse: -32700,
@@ -40,28 +74,6 @@ export const ErrorCodes = {
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export interface RpcRequest {
-  jsonrpc: typeof JSONRPC;
-  id: string | number;
-  method: string;
-  params?: JsonObject;
-}
-export interface RpcNotification {
-  jsonrpc: typeof JSONRPC;
-  method: string;
-  params?: JsonObject;
-}
-export interface RpcError {
-  code: number;
-  message: string;
-  data?: Json;
-}
-export interface RpcResponse {
-  jsonrpc: typeof JSONRPC;
-  id: string | number;
-  result?: Json;
-  error?: RpcError;
-}
 export type RpcMessage = RpcRequest | RpcNotification | RpcResponse;
 
 /** Largest message the host accepts from a frame, in characters of its JSON. */
@@ -130,15 +142,6 @@ function onlyKeys(p: JsonObject, keys: string[]): ParamError | null {
   return extra.length ? `unexpected field(s): ${extra.join(", ")}` : null;
 }
 
-export type VariableValue = string | number | boolean | string[];
-
-export interface RunParams {
-  variables: Record<string, VariableValue>;
-  userInput?: string;
-  continueRun: boolean;
-  runId?: string;
-}
-
 function variableMap(v: Json | undefined): Record<string, VariableValue> | ParamError {
   if (v === undefined || v === null) return {};
   if (!isObject(v)) return "variables must be an object";
@@ -167,21 +170,11 @@ export const checkRun: Check<RunParams> = (p) => {
   };
 };
 
-export interface TaskRef {
-  taskId: string;
-}
-
 export const checkTaskRef: Check<TaskRef> = (p) => {
   const bad = onlyKeys(p, ["taskId"]);
   if (bad) return bad;
   return typeof p.taskId === "string" && p.taskId.length <= 128 ? { taskId: p.taskId } : "taskId must be a string";
 };
-
-export interface ChatSubmitParams {
-  taskId?: string;
-  chatConfig: JsonObject;
-  runId?: string;
-}
 
 export const checkChatSubmit: Check<ChatSubmitParams> = (p) => {
   const bad = onlyKeys(p, ["taskId", "chatConfig", "runId"]);
@@ -195,11 +188,6 @@ export const checkChatSubmit: Check<ChatSubmitParams> = (p) => {
     ...(typeof p.runId === "string" ? { runId: p.runId } : {}),
   };
 };
-
-export interface StateSetParams {
-  key: string;
-  value: Json;
-}
 
 export const checkStateSet: Check<StateSetParams> = (p) => {
   const bad = onlyKeys(p, ["key", "value"]);
@@ -235,81 +223,20 @@ export const checkOpenLink: Check<{ url: string }> = (p) => {
   return url.protocol === "https:" || url.protocol === "http:" ? { url: url.href } : "only http and https links open";
 };
 
-export const checkRunCreate: Check<{ run: JsonObject }> = (p) => {
+export const checkRunCreate: Check<RunCreateParams> = (p) => {
   const bad = onlyKeys(p, ["run"]);
   if (bad) return bad;
   return isObject(p.run) ? { run: p.run } : "run must be an object";
 };
 
-export const checkRunChild: Check<{ runId: string; body: JsonObject }> = (p) => {
+export const checkRunChild: Check<RunChildParams> = (p) => {
   const bad = onlyKeys(p, ["runId", "body"]);
   if (bad) return bad;
   if (typeof p.runId !== "string") return "runId must be a string";
   return isObject(p.body) ? { runId: p.runId, body: p.body } : "body must be an object";
 };
 
-// ---- What the host hands the frame at initialisation. ----
-
-export type ComponentType = "react" | "template" | "json-schema";
-export type ExecutionMode =
-  | "auto-run"
-  | "auto-run-one-shot"
-  | "manual-with-hidden-variables"
-  | "manual-with-visible-variables"
-  | "manual";
-
-export interface PromptVariable {
-  name: string;
-  defaultValue: string;
-  customComponent?: {
-    type: "textarea" | "toggle" | "radio" | "checkbox" | "select" | "number";
-    options?: string[];
-    allowOther?: boolean;
-    toggleValues?: [string, string];
-    min?: number;
-    max?: number;
-    step?: number;
-  };
-}
-
-export interface PromptMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
-}
-
-/** The prompt's public data, as the API shows it to the viewer. */
-export interface PromptData {
-  id: string;
-  name: string;
-  description?: string;
-  messages: PromptMessage[];
-  variableDefaults?: PromptVariable[];
-  settings: { model_id?: string; [key: string]: unknown };
-}
-
-export interface InitResult {
-  ui: {
-    id: string;
-    name: string;
-    componentType: ComponentType;
-    executionMode: ExecutionMode;
-    autoSubmit: boolean;
-    showVariables: boolean;
-  };
-  prompt: PromptData;
-  props: JsonObject;
-  /** Variable values to start from: the prompt's defaults, then `?var.NAME=` values. */
-  variables: Record<string, string>;
-  /** React: the module's URL on the sandbox origin; template: sanitised HTML; json-schema: the schema. */
-  module: { kind: "react"; url: string } | { kind: "template"; html: string } | { kind: "json-schema"; schema: JsonObject };
-  state: JsonObject;
-  /** Theme overrides from `styling_config`, as CSS custom properties. */
-  theme: Record<string, string>;
-  /** The runner's chrome asks the frame to show its own variables form and input (templates, schemas). */
-  frameShowsVariables: boolean;
-  frameAcceptsInput: boolean;
-  /** The frame starts a run on load (auto-run modes, auto_submit). */
-  autoRun: boolean;
-  /** After its first run the frame accepts no more (auto-run-one-shot). */
-  oneShot: boolean;
+/** A JSON value as an object, or null when it is anything else. */
+export function asObject(v: Json | undefined): JsonObject | null {
+  return isObject(v) ? (v as JsonObject) : null;
 }

@@ -18,7 +18,7 @@ use crate::providers::echo::EchoProvider;
 use crate::{ChatRequest, ChatStream, LlmError, Provider};
 
 /// One model a client can ask for by `model_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, ts_rs::TS)]
 pub struct ModelEntry {
     /// What clients send as `model_id`.
     pub id: String,
@@ -32,9 +32,11 @@ pub struct ModelEntry {
     pub output_price: f64,
     /// A friendlier name for pickers.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub display_name: Option<String>,
     /// Tokens the model accepts, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub context_window: Option<u32>,
     /// Settings applied to every request for this model unless the request sets them (such as
     /// `echo_delay_ms` for a slow echo); not listed publicly.

@@ -21,7 +21,7 @@ use crate::routes::templates::page_of;
 use crate::state::AppState;
 
 /// Email and password.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, ts_rs::TS)]
 pub struct Credentials {
     /// Sign-in email.
     pub email: String,
@@ -31,7 +31,7 @@ pub struct Credentials {
 }
 
 /// The public part of an account.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct PublicUser {
     /// Id (the `sub` of JWTs).
     pub id: Uuid,
@@ -40,7 +40,7 @@ pub struct PublicUser {
 }
 
 /// A session: the account and a bearer token.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct Session {
     /// Who.
     pub user: PublicUser,
@@ -50,7 +50,7 @@ pub struct Session {
 }
 
 /// The caller's account.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct Me {
     /// Id.
     pub id: Uuid,
@@ -61,7 +61,7 @@ pub struct Me {
 }
 
 /// One of the caller's sessions. Never the token.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct SessionSummary {
     /// Id, for `DELETE /api/auth/sessions/{id}`.
     pub id: Uuid,
@@ -77,6 +77,7 @@ pub struct SessionSummary {
 
 /// Paging of the session list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionQuery {
     /// Items per page (default 50, at most 200).
     pub limit: Option<i64>,

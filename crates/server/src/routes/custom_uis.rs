@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use promptdeck_core::{
     ComponentType, CreateCustomUiInput, CustomUiPatch, CustomUiRating, CustomUiStatus, CustomUiSummary,
-    CustomUiUsage, CustomUiWithPrompt, Page, PromptCustomUi, RatingInput, ValidationReport,
+    CustomUiUsage, CustomUiWithPrompt, Page, PromptCustomUi, PromptView, RatingInput, ValidationReport,
 };
 use promptdeck_store::{UiFilter, UiScope, UiSort};
 use serde::Deserialize;
@@ -25,9 +25,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::routes::prompts::Paging;
 use crate::state::AppState;
-use crate::ui_rules::{
-    OwnedSource, apply_checks, check_source, compile, prompt_view, require_owner, require_publishable,
-};
+use crate::ui_rules::{OwnedSource, apply_checks, check_source, compile, require_owner, require_publishable};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -46,7 +44,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 pub const MAX_UI_STATE_BYTES: usize = 64 * 1024;
 
 /// A user's private state for a custom UI.
-#[derive(Debug, serde::Serialize, Deserialize, ToSchema)]
+#[derive(Debug, serde::Serialize, Deserialize, ToSchema, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct UiState {
     /// A JSON object the UI keeps between visits (at most 64 KiB).
@@ -94,21 +92,42 @@ async fn visible_ui(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<PromptC
 
 /// Filters of the custom UI list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UiListQuery {
     /// `mine` (default), `public` or `featured`.
+    #[param(schema_with = scope_schema)]
     pub scope: Option<String>,
     /// Only UIs of this prompt.
     pub prompt_id: Option<Uuid>,
     /// `draft`, `active` or `archived`.
+    #[param(value_type = Option<CustomUiStatus>)]
     pub status: Option<String>,
     /// Text in the name or description.
     pub q: Option<String>,
     /// `recent` (default), `use_count` or `rating`.
+    #[param(schema_with = sort_schema)]
     pub sort: Option<String>,
     /// Items per page (default 50, at most 200).
     pub limit: Option<i64>,
     /// Items to skip.
     pub offset: Option<i64>,
+}
+
+/// The wire strings of `?scope=` (checked in [`UiListQuery::filter`]).
+fn scope_schema() -> utoipa::openapi::Object {
+    string_enum(&["mine", "public", "featured"])
+}
+
+/// The wire strings of `?sort=`.
+fn sort_schema() -> utoipa::openapi::Object {
+    string_enum(&["recent", "use_count", "rating"])
+}
+
+fn string_enum(values: &[&str]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .build()
 }
 
 impl UiListQuery {
@@ -209,7 +228,7 @@ async fn get_ui(
     let ui = visible_ui(&state, user.id, id).await?;
     let prompt =
         state.store.get_prompt_of_visible_ui(user.id, id).await?.ok_or(ApiError::NotFound("prompt"))?;
-    Ok(Json(CustomUiWithPrompt { prompt: prompt_view(&prompt, user.id), ui }))
+    Ok(Json(CustomUiWithPrompt { prompt: PromptView::of(&prompt, user.id), ui }))
 }
 
 /// Changes the fields given (owner only; `is_featured` by admins only). Code changes re-run
@@ -422,8 +441,9 @@ async fn list_usage(
 }
 
 /// What `POST /api/custom-uis/validate` checks.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct ValidateInput {
     /// The code.
     pub component_code: String,

@@ -31,7 +31,7 @@ async fn list_models(
 }
 
 /// Liveness and database health.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct Health {
     /// `ok`.
     pub status: &'static str,

@@ -44,3 +44,35 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(templates::router())
         .merge(meta::router())
 }
+
+/// Gives every response without a description its status's reason phrase (`OK`, `Not Found`):
+/// OpenAPI requires one, and the route annotations leave it out.
+pub fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    let reason = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                        .and_then(|s| s.canonical_reason());
+                    response.description = reason.unwrap_or("Response").to_owned();
+                }
+            }
+        }
+    }
+}

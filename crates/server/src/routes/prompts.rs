@@ -15,6 +15,7 @@ use crate::state::AppState;
 
 /// Paging parameters shared by list endpoints.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Items per page (default 50, at most 200).
     pub limit: Option<i64>,

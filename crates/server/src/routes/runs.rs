@@ -29,8 +29,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// Filters of the run list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RunListQuery {
     /// `active`, `archived` or `deleted` (default: all but deleted).
+    #[param(value_type = Option<promptdeck_core::RunStatus>)]
     pub status: Option<String>,
     /// Only starred (`true`) or unstarred (`false`) runs.
     pub starred: Option<bool>,

@@ -18,12 +18,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// Filters of the template list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// `form`, `chat`, `dashboard`, `visualization`, …
     pub category: Option<String>,
     /// A tag the template has.
     pub tag: Option<String>,
     /// `beginner`, `intermediate` or `advanced`.
+    #[param(value_type = Option<promptdeck_core::Difficulty>)]
     pub difficulty: Option<String>,
     /// Items per page (default 50, at most 200).
     pub limit: Option<i64>,

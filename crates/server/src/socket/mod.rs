@@ -5,9 +5,11 @@
 mod submit;
 mod task_service;
 
+use promptdeck_core::protocol::TaskErrorCode;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use promptdeck_core::protocol::{TaskAck, TaskRefused};
+use serde_json::Value;
 use socketioxide::extract::{AckSender, Event, SocketRef, State, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
@@ -96,21 +98,21 @@ async fn on_connect(socket: SocketRef) {
 }
 
 fn refuse(ack: AckSender, err: &TaskError) {
-    send_ack(ack, &json!({ "response_listener_events": [], "error": err.to_json() }));
+    send_ack(ack, &TaskAck::Refused(TaskRefused::new(err.body())));
 }
 
 /// Sends an ack; a failure (the socket closed, or its buffer full) is logged: socketioxide does
 /// not let an ack be sent twice.
-fn send_ack(ack: AckSender, answer: &Value) {
+fn send_ack(ack: AckSender, answer: &impl serde::Serialize) {
     if let Err(e) = ack.send(answer) {
         tracing::warn!(error = %e, "could not send an ack");
     }
 }
 
 fn unknown_task(service: &str, task: &str) -> TaskError {
-    TaskError::new("unknown_task", format!("{service} has no task `{task}`"))
+    TaskError::new(TaskErrorCode::UnknownTask, format!("{service} has no task `{task}`"))
 }
 
 async fn unknown_service(Event(event): Event, ack: AckSender) {
-    refuse(ack, &TaskError::new("unknown_service", format!("there is no service `{event}`")));
+    refuse(ack, &TaskError::new(TaskErrorCode::UnknownService, format!("there is no service `{event}`")));
 }

@@ -4,8 +4,9 @@
 //! before the ack; only then does it stream. So a task is never acked without its record, and
 //! a crash mid-task leaves the user's turn in the run.
 
+use promptdeck_core::protocol::{TaskAck, TaskErrorCode};
 use promptdeck_store::User;
-use serde_json::{Value, json};
+use serde_json::Value;
 use socketioxide::ParserError;
 use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 
@@ -88,17 +89,11 @@ async fn prepare(
 /// ack reaches the client before the first stream event.
 fn start(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slot: TaskSlot) {
     let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
-        // The store refuses a taken task id first; this is only a second guard.
-        return refuse(ack, &TaskError::duplicate_task());
+        // The store refused a taken task id when it recorded the start: a live twin is a bug.
+        tracing::error!(task_id = plan.task_id, "a recorded task id is already live");
+        return refuse(ack, &TaskError::new(TaskErrorCode::Internal, "the task could not be started"));
     };
-    send_ack(
-        ack,
-        &json!({
-            "response_listener_events": [live.event],
-            "task_id": plan.task_id,
-            "run_id": plan.run_id,
-        }),
-    );
+    send_ack(ack, &TaskAck::Started(live.started()));
     live.subscribe(socket, 0);
     tokio::spawn(runner::run(state, plan, live, slot));
 }

@@ -2,13 +2,15 @@
 //! from its in-memory log; a finished one is rebuilt from its stored record (its text cut at the
 //! stored chunk boundaries), so `resume {from}` is exact either way.
 
+use promptdeck_core::protocol::{CancelAck, CancelTaskData, ResumeData, StreamEvent, TaskAck, TaskErrorCode};
 use promptdeck_store::User;
-use serde_json::{Value, json};
+use serde_json::Value;
 use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 
 use super::{refuse, send_ack, unknown_task};
 use crate::state::AppState;
 use crate::tasks::events::EventLog;
+use crate::tasks::intake::task_data;
 use crate::tasks::plan::Envelope;
 use crate::tasks::{LiveTask, TaskError};
 
@@ -24,34 +26,23 @@ pub(super) async fn task_service(
         Ok(env) => env,
         Err(e) => return refuse(ack, &e),
     };
-    if !matches!(env.task_name.as_str(), "cancel_task" | "resume") {
-        return refuse(ack, &unknown_task("task_service", &env.task_name));
-    }
-    let task_id = env.task_data.get("task_id").and_then(Value::as_str).map(str::to_owned);
-    let Some(task_id) = task_id else {
-        return refuse(ack, &TaskError::new("invalid_request", "taskData.task_id is required"));
-    };
     match env.task_name.as_str() {
         "cancel_task" => {
-            let answer = match cancel(&state, &user, &task_id).await {
-                Ok(()) => json!({ "ok": true }),
-                Err(e) => json!({ "ok": false, "error": e.to_json() }),
+            let answer = match cancel(&state, &user, env).await {
+                Ok(()) => CancelAck { ok: true, error: None },
+                Err(e) => CancelAck { ok: false, error: Some(e.body()) },
             };
             send_ack(ack, &answer);
         }
         "resume" => {
-            let from = env.task_data.get("from").and_then(Value::as_u64).unwrap_or(0);
-            let from = usize::try_from(from).unwrap_or(usize::MAX);
-            match follow(&state, &user, &task_id).await {
-                Ok(task) => {
-                    send_ack(
-                        ack,
-                        &json!({
-                            "response_listener_events": [task.event],
-                            "task_id": task.task_id,
-                            "run_id": task.run_id,
-                        }),
-                    );
+            let resumed = match task_data::<ResumeData>(env.task_data) {
+                Ok(data) => follow(&state, &user, &data.task_id).await.map(|task| (task, data.from)),
+                Err(e) => Err(e),
+            };
+            match resumed {
+                Ok((task, from)) => {
+                    send_ack(ack, &TaskAck::Started(task.started()));
+                    let from = usize::try_from(from.unwrap_or(0)).unwrap_or(usize::MAX);
                     task.subscribe(socket, from);
                 }
                 Err(e) => refuse(ack, &e),
@@ -62,18 +53,19 @@ pub(super) async fn task_service(
 }
 
 /// Cancels the caller's running task.
-async fn cancel(state: &AppState, user: &User, task_id: &str) -> Result<(), TaskError> {
-    let finished = || TaskError::new("task_finished", "the task has already ended");
-    if let Some(live) = state.hub.get(task_id, user.id) {
+async fn cancel(state: &AppState, user: &User, env: Envelope) -> Result<(), TaskError> {
+    let CancelTaskData { task_id } = task_data(env.task_data)?;
+    let finished = || TaskError::new(TaskErrorCode::TaskFinished, "the task has already ended");
+    if let Some(live) = state.hub.get(&task_id, user.id) {
         if live.is_done() {
             return Err(finished());
         }
         live.cancel.cancel();
         return Ok(());
     }
-    match state.store.get_task(user.id, task_id).await? {
+    match state.store.get_task(user.id, &task_id).await? {
         Some(task) if task.status.is_terminal() => Err(finished()),
-        _ => Err(TaskError::new("not_found", "task was not found")),
+        _ => Err(TaskError::not_found("task")),
     }
 }
 
@@ -82,19 +74,32 @@ async fn follow(state: &AppState, user: &User, task_id: &str) -> Result<std::syn
     if let Some(live) = state.hub.get(task_id, user.id) {
         return Ok(live);
     }
-    let (task, chunks) = state
-        .store
-        .get_task_replay(user.id, task_id)
-        .await?
-        .ok_or_else(|| TaskError::new("not_found", "task was not found"))?;
+    let (task, chunks) =
+        state.store.get_task_replay(user.id, task_id).await?.ok_or_else(|| TaskError::not_found("task"))?;
     let tool_updates = match task.tool_updates {
         Some(Value::Array(updates)) => updates,
         _ => Vec::new(),
     };
     let log = EventLog::rebuild(task.response_text.unwrap_or_default(), chunks.as_deref(), &tool_updates);
     let last = [
-        task.response_errors.map(|e| json!({ "error": e })),
-        task.response_info.map(|i| json!({ "info": i })),
+        task.response_errors.and_then(|e| stored(&task.task_id, e, StreamEvent::Error)),
+        task.response_info.and_then(|i| stored(&task.task_id, i, StreamEvent::Info)),
     ];
     Ok(LiveTask::replay(&task.task_id, task.run_id, user.id, log, last.into_iter().flatten()))
+}
+
+/// A stored `error` or `info` body as its stream event; `None` (logged) for a body of another
+/// shape, which only the runner writes.
+fn stored<T: serde::de::DeserializeOwned>(
+    task_id: &str,
+    body: Value,
+    event: fn(T) -> StreamEvent,
+) -> Option<Value> {
+    match serde_json::from_value(body) {
+        Ok(body) => Some(event(body).to_json()),
+        Err(e) => {
+            tracing::warn!(error = %e, task_id, "a stored task event has an unknown shape; not replayed");
+            None
+        }
+    }
 }

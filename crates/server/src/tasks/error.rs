@@ -1,15 +1,16 @@
 //! Why a task could not start (answered in the ack) or failed (sent as an `error` event), with
-//! the stable codes of docs/protocol.md.
+//! the stable codes of docs/protocol.md ([`TaskErrorCode`]).
 
+use promptdeck_core::protocol::{TaskErrorBody, TaskErrorCode};
+use promptdeck_llm::LlmError;
 use promptdeck_store::StoreError;
-use serde_json::{Value, json};
 
 /// A task-level error with its protocol code.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct TaskError {
     /// Stable code, e.g. `invalid_request`.
-    pub code: &'static str,
+    pub code: TaskErrorCode,
     /// For a person.
     pub message: String,
     /// For `rate_limited`: seconds until a start can succeed.
@@ -18,7 +19,7 @@ pub struct TaskError {
 
 impl TaskError {
     /// An error with a code and message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: TaskErrorCode, message: impl Into<String>) -> Self {
         TaskError { code, message: message.into(), retry_after_secs: None }
     }
 
@@ -29,44 +30,76 @@ impl TaskError {
     }
 
     /// `{"code","message"}` (and `retry_after_secs` when set), as acks and `error` events carry it.
-    pub fn to_json(&self) -> Value {
-        let mut json = json!({ "code": self.code, "message": self.message });
-        if let Some(secs) = self.retry_after_secs {
-            json["retry_after_secs"] = json!(secs);
+    pub fn body(&self) -> TaskErrorBody {
+        TaskErrorBody {
+            code: self.code,
+            message: self.message.clone(),
+            retry_after_secs: self.retry_after_secs,
         }
-        json
     }
 
-    /// The refusal of a task id that is taken (by any user).
-    pub fn duplicate_task() -> Self {
-        TaskError::new("duplicate_task", "this taskId was used before")
+    /// `invalid_request` with a message.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        TaskError::new(TaskErrorCode::InvalidRequest, message)
+    }
+
+    /// `not_found` for `what`.
+    pub fn not_found(what: &str) -> Self {
+        TaskError::new(TaskErrorCode::NotFound, format!("{what} was not found"))
     }
 }
 
 impl From<StoreError> for TaskError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict(what) if what.contains("task_id") => TaskError::duplicate_task(),
-            StoreError::NotFound(what) => TaskError::new("not_found", format!("{what} was not found")),
-            StoreError::RunTooLarge(why) => TaskError::new("run_too_large", why.to_string()),
-            StoreError::InvalidText(why) => TaskError::new("invalid_text", why.to_string()),
-            StoreError::Invalid(why) => TaskError::new("invalid_request", why.to_string()),
+            // The one place a taken task id (of any user) is decided: the store's unique key.
+            StoreError::Conflict(what) if what.contains("task_id") => {
+                TaskError::new(TaskErrorCode::DuplicateTask, "this taskId was used before")
+            }
+            StoreError::NotFound(what) => TaskError::not_found(what),
+            StoreError::RunTooLarge(why) => TaskError::new(TaskErrorCode::RunTooLarge, why.to_string()),
+            StoreError::InvalidText(why) => TaskError::new(TaskErrorCode::InvalidText, why.to_string()),
+            StoreError::Invalid(why) => TaskError::invalid(why.to_string()),
             other => {
                 tracing::error!(error = %other, "store error while handling a task");
-                TaskError::new("internal", "internal server error")
+                TaskError::new(TaskErrorCode::Internal, "internal server error")
             }
         }
     }
 }
 
-impl From<promptdeck_llm::LlmError> for TaskError {
-    fn from(err: promptdeck_llm::LlmError) -> Self {
-        TaskError::new(err.code(), err.to_string())
+impl From<LlmError> for TaskError {
+    fn from(err: LlmError) -> Self {
+        let code = match &err {
+            LlmError::UpstreamStatus { .. } => TaskErrorCode::UpstreamStatus,
+            LlmError::UpstreamError { .. } => TaskErrorCode::UpstreamError,
+            LlmError::UpstreamConnection { .. } => TaskErrorCode::UpstreamConnection,
+            LlmError::UpstreamTimeout { .. } => TaskErrorCode::UpstreamTimeout,
+            LlmError::UpstreamMalformed { .. } => TaskErrorCode::UpstreamMalformed,
+            LlmError::UpstreamIncomplete { .. } => TaskErrorCode::UpstreamIncomplete,
+            LlmError::UnknownModel { .. } => TaskErrorCode::UnknownModel,
+            LlmError::ProviderConfig(_) => TaskErrorCode::ProviderConfig,
+            LlmError::InvalidRequest(_) => TaskErrorCode::InvalidRequest,
+        };
+        TaskError::new(code, err.to_string())
     }
 }
 
 impl From<promptdeck_core::UnstorableText> for TaskError {
     fn from(err: promptdeck_core::UnstorableText) -> Self {
-        TaskError::new("invalid_text", format!("taskData.{err}"))
+        TaskError::new(TaskErrorCode::InvalidText, format!("taskData.{err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_errors_keep_the_providers_codes() {
+        for make in [|| LlmError::InvalidRequest("x".into()), || LlmError::ProviderConfig("x".into())] {
+            let code = serde_json::to_value(TaskError::from(make()).code).unwrap();
+            assert_eq!(code, make().code());
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! indices stay exact, so `resume {from}` replays from the very event a client stopped at, and
 //! the layout is what the final record stores to rebuild the same events later.
 
-use serde_json::{Value, json};
+use promptdeck_core::protocol::StreamEvent;
+use serde_json::Value;
 
 /// One event, borrowed from the log.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,7 +114,7 @@ impl EventLog {
         let mut log = EventLog::default();
         log.push_text(&text);
         for update in tool_updates {
-            log.push_object(json!({ "tool_update": update }));
+            log.push_object(StreamEvent::ToolUpdate(update.clone()).to_json());
         }
         log
     }
@@ -125,7 +126,7 @@ impl EventLog {
             let (entry, next) = get_varint(layout, at)?;
             at = next;
             if entry == OBJECT {
-                self.push_object(json!({ "tool_update": updates.next()? }));
+                self.push_object(StreamEvent::ToolUpdate(updates.next()?.clone()).to_json());
             } else {
                 let end = text_at.checked_add(usize::try_from(entry >> 1).ok()?)?;
                 self.push_text(text.get(text_at..end)?);
@@ -135,7 +136,7 @@ impl EventLog {
         // Text past the last boundary (none when the record is whole) is one more chunk.
         self.push_text(text.get(text_at..)?);
         for update in updates {
-            self.push_object(json!({ "tool_update": update }));
+            self.push_object(StreamEvent::ToolUpdate(update.clone()).to_json());
         }
         Some(())
     }
@@ -165,6 +166,8 @@ fn get_varint(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn events(log: &EventLog) -> Vec<String> {

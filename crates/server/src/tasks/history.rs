@@ -4,10 +4,63 @@
 //! the new input. Messages added to the run over REST never reach the model, so they can neither
 //! replace nor precede the prompt.
 
+use std::collections::BTreeMap;
+
 use promptdeck_core::{AiTask, MessageRole};
 use promptdeck_llm::ChatMessage;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// What a `run_prompt` task's record keeps as its `request_data`: the prompt, the values
+/// used and the user's input (what later turns of its run read back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunPromptRecord {
+    /// The prompt run.
+    pub prompt_id: Uuid,
+    /// The variable values used.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// The custom UI it ran through.
+    #[serde(default)]
+    pub custom_ui_id: Option<Uuid>,
+    /// The model asked.
+    #[serde(default)]
+    pub model_id: String,
+    /// What the user typed.
+    #[serde(default)]
+    pub user_input: Option<String>,
+}
+
+/// What a `run_prompt` task sends, and which of those messages its run records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextTurn {
+    /// The whole conversation for the model.
+    pub send: Vec<ChatMessage>,
+    /// How many of the last messages of `send` are new to the run: all of them for its first
+    /// turn (the run shows the prompt once), else only the new input.
+    pub new: usize,
+}
+
+impl NextTurn {
+    /// The messages new to the run.
+    pub fn new_messages(&self) -> &[ChatMessage] {
+        &self.send[self.send.len() - self.new..]
+    }
+}
+
+/// The next turn of a run given its earlier tasks (none for a new run): the prompt's resolved
+/// messages, the earlier turns of this prompt, then `input`.
+pub fn next_turn(
+    prompt: &[ChatMessage],
+    earlier: &[AiTask],
+    prompt_id: Uuid,
+    input: Option<&str>,
+) -> NextTurn {
+    let turns = prior_turns(earlier, prompt_id);
+    let send = conversation(prompt, &turns, input);
+    let new = if turns.is_empty() { send.len() } else { usize::from(input.is_some()) };
+    NextTurn { send, new }
+}
 
 /// One earlier exchange of the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,13 +79,13 @@ const TASK_NAME: &str = "run_prompt";
 /// counts only once the runner finished it (its `response_info` is written by the runner alone;
 /// rows registered over REST never get one), so forged rows add nothing.
 pub fn prior_turns(tasks: &[AiTask], prompt_id: Uuid) -> Vec<Turn> {
-    let prompt_id = prompt_id.to_string();
     tasks
         .iter()
         .filter(|t| t.service == SERVICE && t.task_name == TASK_NAME && t.response_info.is_some())
-        .filter(|t| t.request_data.get("prompt_id").and_then(Value::as_str) == Some(prompt_id.as_str()))
-        .map(|t| Turn {
-            input: t.request_data.get("user_input").and_then(Value::as_str).map(str::to_owned),
+        .filter_map(|t| Some((t, RunPromptRecord::deserialize(&t.request_data).ok()?)))
+        .filter(|(_, record)| record.prompt_id == prompt_id)
+        .map(|(t, record)| Turn {
+            input: record.user_input,
             answer: t.response_text.clone().unwrap_or_default(),
         })
         .collect()
@@ -60,7 +113,7 @@ pub fn conversation(prompt: &[ChatMessage], turns: &[Turn], input: Option<&str>)
 mod tests {
     use chrono::Utc;
     use promptdeck_core::TaskStatus;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -139,5 +192,47 @@ mod tests {
             ]
         );
         assert_eq!(conversation(&prompt, &[], None), prompt);
+    }
+
+    #[test]
+    fn a_first_turn_records_the_prompt_and_the_input() {
+        let prompt = [said(MessageRole::User, "A poem")];
+        let next = next_turn(&prompt, &[], Uuid::new_v4(), Some("about owls"));
+        assert_eq!(
+            next.new_messages(),
+            [said(MessageRole::User, "A poem"), said(MessageRole::User, "about owls")]
+        );
+        assert_eq!(next.new_messages(), next.send.as_slice());
+    }
+
+    #[test]
+    fn a_later_turn_sends_the_history_and_records_only_the_input() {
+        let id = Uuid::new_v4();
+        let prompt = [said(MessageRole::User, "A poem")];
+        let record = |input: Option<&str>| {
+            let record = RunPromptRecord {
+                prompt_id: id,
+                variables: BTreeMap::new(),
+                custom_ui_id: None,
+                model_id: "echo".into(),
+                user_input: input.map(str::to_owned),
+            };
+            serde_json::to_value(record).unwrap()
+        };
+        let earlier = [task(SERVICE, TASK_NAME, record(None), "Roses", true)];
+        let next = next_turn(&prompt, &earlier, id, Some("shorter"));
+        assert_eq!(
+            next.send,
+            [
+                said(MessageRole::User, "A poem"),
+                said(MessageRole::Assistant, "Roses"),
+                said(MessageRole::User, "shorter")
+            ]
+        );
+        assert_eq!(next.new_messages(), [said(MessageRole::User, "shorter")]);
+        // Without input a later turn adds nothing to the run but the answer.
+        assert!(next_turn(&prompt, &earlier, id, None).new_messages().is_empty());
+        // Turns of another prompt in the same run do not count.
+        assert_eq!(next_turn(&prompt, &earlier, Uuid::new_v4(), None).new, 1);
     }
 }

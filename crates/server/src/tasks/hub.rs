@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use promptdeck_core::protocol::{StreamEvent, TaskStarted};
+use serde_json::Value;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
 use tokio_util::sync::CancellationToken;
@@ -120,10 +121,19 @@ impl LiveTask {
         for value in last {
             log.push_object(value);
         }
-        log.push_object(json!({ "end": true }));
+        log.push_object(StreamEvent::end());
         log.shrink();
         let buffer = Buffer { log, done: true, ..Buffer::default() };
         Arc::new(LiveTask::new(task_id, run_id, user_id, buffer))
+    }
+
+    /// The ack of a submit or `resume` of this task: the event its stream comes on.
+    pub fn started(&self) -> TaskStarted {
+        TaskStarted {
+            response_listener_events: vec![self.event.clone()],
+            task_id: self.task_id.clone(),
+            run_id: self.run_id,
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Buffer> {
@@ -151,7 +161,7 @@ impl LiveTask {
         for value in last {
             buf.log.push_object(value);
         }
-        buf.log.push_object(json!({ "end": true }));
+        buf.log.push_object(StreamEvent::end());
         buf.log.shrink();
         buf.done = true;
         self.deliver(buf);

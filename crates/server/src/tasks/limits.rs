@@ -3,6 +3,7 @@
 //! user (`too_many_tasks`). Behind [`TaskLimiter`], so a limiter shared by several nodes (e.g.
 //! in Redis) can replace the in-process [`MemoryTaskLimiter`].
 
+use promptdeck_core::protocol::TaskErrorCode;
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,11 +38,14 @@ impl From<Refusal> for TaskError {
                 // Whole seconds, rounded up, as HTTP's Retry-After counts them.
                 let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
                 let secs = secs.max(1);
-                TaskError::new("rate_limited", format!("too many task starts {scope}; retry in {secs} s"))
-                    .with_retry_after(secs)
+                TaskError::new(
+                    TaskErrorCode::RateLimited,
+                    format!("too many task starts {scope}; retry in {secs} s"),
+                )
+                .with_retry_after(secs)
             }
             Refusal::TooManyTasks { limit } => TaskError::new(
-                "too_many_tasks",
+                TaskErrorCode::TooManyTasks,
                 format!("you already have {limit} tasks running; wait for one to end or cancel one"),
             ),
         }
@@ -291,10 +295,10 @@ mod tests {
             scope: "per user",
             retry_after: Duration::from_millis(1500),
         });
-        let json = err.to_json();
+        let json = serde_json::to_value(err.body()).unwrap();
         assert_eq!(json["code"], "rate_limited");
         assert_eq!(json["retry_after_secs"], 2);
-        assert_eq!(TaskError::from(Refusal::TooManyTasks { limit: 5 }).code, "too_many_tasks");
+        assert_eq!(TaskError::from(Refusal::TooManyTasks { limit: 5 }).code, TaskErrorCode::TooManyTasks);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod history;
 pub mod hub;
+pub mod intake;
 pub mod limits;
 pub mod plan;
 pub mod runner;

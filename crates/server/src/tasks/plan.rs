@@ -2,13 +2,15 @@
 //! [`TaskPlan`]: checked, authorised, resolved, with what to record before the first chunk (its
 //! run, task row and the user's turn) — everything that can fail before the ack.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use promptdeck_compiler::validate_values;
+use promptdeck_core::protocol::{DirectChatData, RunPromptData, TaskErrorCode};
+use promptdeck_core::variables::resolve_with;
 use promptdeck_core::{
-    ComponentType, MessageRole, NewRun, NewRunMessage, NewTask, PromptsData, RunRoom, SourceType,
-    resolve_prompt, variables::values_from_json,
+    ComponentType, MessageRole, NewRun, NewRunMessage, NewTask, PromptVariable, PromptsData, RunRoom,
+    SourceType, resolve_prompt,
 };
 use promptdeck_llm::{ChatMessage, ChatRequest};
 use promptdeck_store::{TaskRun, TaskStart};
@@ -17,7 +19,8 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 use crate::tasks::TaskError;
-use crate::tasks::history::{conversation, prior_turns};
+use crate::tasks::history::{RunPromptRecord, next_turn};
+use crate::tasks::intake::task_data;
 
 /// Everything the runner needs, decided before the ack.
 #[derive(Debug)]
@@ -54,7 +57,7 @@ pub struct Envelope {
 impl Envelope {
     /// Checks the envelope's shape.
     pub fn parse(payload: Option<Value>) -> Result<Envelope, TaskError> {
-        let invalid = |m: &str| TaskError::new("invalid_payload", m);
+        let invalid = |m: &str| TaskError::new(TaskErrorCode::InvalidPayload, m);
         let Some(Value::Object(mut map)) = payload else {
             return Err(invalid("the payload must be an object {taskName, taskData, taskId?}"));
         };
@@ -99,16 +102,6 @@ fn prefixed(key: &str, err: promptdeck_core::UnstorableText) -> promptdeck_core:
     promptdeck_core::UnstorableText { path }
 }
 
-fn opt_uuid(data: &Map<String, Value>, key: &'static str) -> Result<Option<Uuid>, TaskError> {
-    match data.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Uuid::parse_str(s)
-            .map(Some)
-            .map_err(|_| TaskError::new("invalid_request", format!("{key} must be a UUID"))),
-        Some(_) => Err(TaskError::new("invalid_request", format!("{key} must be a UUID string"))),
-    }
-}
-
 fn content_bytes(messages: &[ChatMessage]) -> usize {
     messages.iter().map(|m| m.content.len()).sum()
 }
@@ -118,7 +111,7 @@ fn check_size(state: &AppState, messages: &[ChatMessage]) -> Result<(), TaskErro
     let size = content_bytes(messages);
     if size > limit {
         return Err(TaskError::new(
-            "payload_too_large",
+            TaskErrorCode::PayloadTooLarge,
             format!("messages hold {size} bytes; the limit is {limit} (--max-message-bytes)"),
         ));
     }
@@ -127,32 +120,28 @@ fn check_size(state: &AppState, messages: &[ChatMessage]) -> Result<(), TaskErro
 
 /// Plans `chat_service`/`direct_chat`.
 pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
-    let config = env
-        .task_data
-        .get("chat_config")
-        .ok_or_else(|| TaskError::new("invalid_request", "taskData.chat_config is required"))?;
-    let (model_id, request) = ChatRequest::from_chat_config(config)?;
-    check_size(state, &request.messages)?;
+    let data: DirectChatData = task_data(env.task_data)?;
+    let config = Value::Object(data.chat_config);
+    let (model_id, mut request) = ChatRequest::from_chat_config(&config)?;
     state.catalogue.resolve(&model_id)?;
     let adopted = preregistered_run(state, user, env.task_id.as_deref()).await?;
-    let run_id = match adopted {
-        Some(run_id) => Some(run_id),
-        None => opt_uuid(&env.task_data, "run_id")?,
-    };
-    let ui_id = opt_uuid(&env.task_data, "custom_ui_id")?;
+    let run_id = adopted.or(data.run_id);
+    let ui_id = data.custom_ui_id;
     if let Some(ui_id) = ui_id {
         let prompt = state
             .store
             .get_prompt_of_visible_ui(user, ui_id)
             .await?
-            .ok_or_else(|| TaskError::new("not_found", "custom UI was not found"))?;
+            .ok_or_else(|| TaskError::not_found("custom UI"))?;
         if prompt.settings.model_id != model_id {
             return Err(TaskError::new(
-                "model_not_allowed",
+                TaskErrorCode::ModelNotAllowed,
                 format!("this custom UI runs its prompt's model `{}` only", prompt.settings.model_id),
             ));
         }
+        fill_defaults(&mut request.messages, prompt.variable_defaults.as_deref().unwrap_or_default());
     }
+    check_size(state, &request.messages)?;
     let last_user = request.messages.iter().rev().find(|m| m.role == MessageRole::User);
     let task_id = env.task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
     let turn = |m: &ChatMessage| run_message(m, &task_id);
@@ -171,7 +160,7 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
             (Uuid::new_v4(), TaskRun::New(run), request.messages.iter().map(turn).collect())
         }
     };
-    let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config.clone());
+    let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config);
     let start = TaskStart { run_id, run, task, messages, answer_room: answer_room(state) };
     let plan = TaskPlan {
         user_id: user,
@@ -186,36 +175,34 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
 
 /// Plans `prompt_service`/`run_prompt`.
 pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Result<Planned, TaskError> {
-    let data = &env.task_data;
-    let prompt_id = opt_uuid(data, "prompt_id")?
-        .ok_or_else(|| TaskError::new("invalid_request", "taskData.prompt_id is required"))?;
-    let ui_id = opt_uuid(data, "custom_ui_id")?;
-    let run_id = opt_uuid(data, "run_id")?;
-    let variables_json = data.get("variables").cloned().unwrap_or(Value::Null);
-    let given: BTreeMap<String, String> = values_from_json(&variables_json)
-        .ok_or_else(|| TaskError::new("invalid_request", "taskData.variables must be an object"))?;
-    let user_input = match data.get("user_input") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(TaskError::new("invalid_request", "taskData.user_input must be a string")),
-    };
-    let not_found = || TaskError::new("not_found", "prompt was not found");
+    let data: RunPromptData = task_data(env.task_data)?;
+    let (prompt_id, ui_id, run_id, user_input) =
+        (data.prompt_id, data.custom_ui_id, data.run_id, data.user_input);
+    // As the client sent them: a form's schema checks them, and the UI's usage row keeps them.
+    let variables_json =
+        data.variables.as_ref().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(Value::Null);
+    let given: BTreeMap<String, String> =
+        data.variables.iter().flatten().map(|(k, v)| (k.clone(), v.to_text())).collect();
+    let not_found = || TaskError::not_found("prompt");
     let prompt: PromptsData = match ui_id {
         Some(ui_id) => {
-            let ui = state
-                .store
-                .find_ui(user, ui_id)
-                .await?
-                .ok_or_else(|| TaskError::new("not_found", "custom UI was not found"))?;
+            let ui =
+                state.store.find_ui(user, ui_id).await?.ok_or_else(|| TaskError::not_found("custom UI"))?;
             if ui.prompt_id != prompt_id {
-                return Err(TaskError::new("not_found", "that custom UI does not belong to this prompt"));
+                return Err(TaskError::new(
+                    TaskErrorCode::NotFound,
+                    "that custom UI does not belong to this prompt",
+                ));
             }
             if ui.component_type == ComponentType::JsonSchema
                 && let Some(schema) = &ui.props_schema
             {
                 validate_values(schema, &variables_json).map_err(|issues| {
                     let text = issues.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; ");
-                    TaskError::new("validation_failed", format!("variables do not match the form: {text}"))
+                    TaskError::new(
+                        TaskErrorCode::ValidationFailed,
+                        format!("variables do not match the form: {text}"),
+                    )
                 })?;
             }
             state.store.get_prompt_of_visible_ui(user, ui_id).await?.ok_or_else(not_found)?
@@ -224,38 +211,27 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
     };
     let task_id = env.task_id.unwrap_or_else(|| Uuid::new_v4().to_string());
     let turn = |m: &ChatMessage| run_message(m, &task_id);
-    let (run_id, run, resolved, messages, record) = match run_id {
+    let (run_id, run, resolved, earlier) = match run_id {
         Some(id) => {
-            let run = state
-                .store
-                .get_run(user, id)
-                .await?
-                .ok_or_else(|| TaskError::new("not_found", "run was not found"))?;
+            let run = state.store.get_run(user, id).await?.ok_or_else(|| TaskError::not_found("run"))?;
             let source = match ui_id {
                 Some(ui) => (SourceType::Custom, ui.to_string()),
                 None => (SourceType::Prompt, prompt.id.to_string()),
             };
             if (run.source_type, run.source_id.as_deref()) != (source.0, Some(source.1.as_str())) {
-                return Err(TaskError::new("not_found", "that run belongs to another prompt or custom UI"));
+                return Err(TaskError::new(
+                    TaskErrorCode::NotFound,
+                    "that run belongs to another prompt or custom UI",
+                ));
             }
             // Variables not given keep the values the run started with.
             let mut variables = run.variable_values.clone();
             variables.extend(given);
             let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &variables);
-            let turns = prior_turns(&state.store.run_tasks(user, id).await?, prompt.id);
-            let prompt_messages = chat_messages(&resolved.messages);
-            let messages = conversation(&prompt_messages, &turns, user_input.as_deref());
-            // The run shows the prompt once, when its first turn is recorded.
-            let record = if turns.is_empty() {
-                messages.iter().map(turn).collect()
-            } else {
-                messages[messages.len() - usize::from(user_input.is_some())..].iter().map(turn).collect()
-            };
-            (id, TaskRun::Existing, resolved, messages, record)
+            (id, TaskRun::Existing, resolved, state.store.run_tasks(user, id).await?)
         }
         None => {
             let resolved = resolve_prompt(&prompt.messages, prompt.variable_defaults.as_deref(), &given);
-            let messages = conversation(&chat_messages(&resolved.messages), &[], user_input.as_deref());
             let (source_type, source_id) = match ui_id {
                 Some(id) => (SourceType::Custom, id.to_string()),
                 None => (SourceType::Prompt, prompt.id.to_string()),
@@ -273,18 +249,24 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
                 variable_values: resolved.variables.clone(),
                 ..Default::default()
             };
-            let record = messages.iter().map(turn).collect();
-            (Uuid::new_v4(), TaskRun::New(run), resolved, messages, record)
+            (Uuid::new_v4(), TaskRun::New(run), resolved, Vec::new())
         }
     };
+    let next = next_turn(&chat_messages(&resolved.messages), &earlier, prompt.id, user_input.as_deref());
+    let record = next.new_messages().iter().map(turn).collect();
+    let messages = next.send;
     check_size(state, &messages)?;
     let request = ChatRequest::from_settings(&prompt.settings, messages);
     let model_id = prompt.settings.model_id.clone();
     state.catalogue.resolve(&model_id)?;
-    let request_data = serde_json::json!({
-        "prompt_id": prompt.id, "variables": resolved.variables, "custom_ui_id": ui_id, "model_id": model_id,
-        "user_input": user_input,
-    });
+    let record_data = RunPromptRecord {
+        prompt_id: prompt.id,
+        variables: resolved.variables,
+        custom_ui_id: ui_id,
+        model_id: model_id.clone(),
+        user_input,
+    };
+    let request_data = serde_json::to_value(record_data).unwrap_or(Value::Null);
     let task = new_task(state, &task_id, "prompt_service", "run_prompt", &model_id, request_data);
     let start = TaskStart { run_id, run, task, messages: record, answer_room: answer_room(state) };
     let custom_ui = ui_id.map(|id| (id, variables_json));
@@ -297,19 +279,21 @@ fn chat_messages(messages: &[promptdeck_core::PromptMessage]) -> Vec<ChatMessage
 
 /// The run of a task the caller registered over REST (`POST /api/runs/{id}/tasks`) and now
 /// submits with the same `taskId`, as the seed's clients do (createTask, then submit); `None`
-/// for a task id the caller has not registered. Whether the id is free (for any user) or the
-/// registered task still `pending` is decided when the task is recorded, atomically.
+/// for a task id the caller has not registered or has already run. Whether the id is free (for
+/// any user) is decided in one place, when the task is recorded: a taken id is `duplicate_task`
+/// there, atomically.
 async fn preregistered_run(
     state: &AppState,
     user: Uuid,
     task_id: Option<&str>,
 ) -> Result<Option<Uuid>, TaskError> {
     let Some(task_id) = task_id else { return Ok(None) };
-    match state.store.get_task(user, task_id).await? {
-        None => Ok(None),
-        Some(task) if task.status == promptdeck_core::TaskStatus::Pending => Ok(Some(task.run_id)),
-        Some(_) => Err(TaskError::duplicate_task()),
-    }
+    Ok(state
+        .store
+        .get_task(user, task_id)
+        .await?
+        .filter(|task| task.status == promptdeck_core::TaskStatus::Pending)
+        .map(|task| task.run_id))
 }
 
 /// The row of a task: what actually runs.
@@ -329,6 +313,25 @@ fn new_task(
         provider: state.catalogue.get(model_id).map(|m| m.provider.clone()),
         endpoint: None,
         request_data,
+    }
+}
+
+/// Seed compatibility: a UI's own `chat_config` (the seed's `createAndSubmitTask`) may still
+/// hold `{{name}}` for a variable of the UI's prompt (the seed substitutes only variables the
+/// user edited); each such placeholder gets the variable's default value. Other placeholders,
+/// and messages of untagged chats, stay as sent.
+fn fill_defaults(messages: &mut [ChatMessage], variables: &[PromptVariable]) {
+    if variables.is_empty() {
+        return;
+    }
+    let defaults: BTreeMap<&str, &str> =
+        variables.iter().map(|v| (v.name.as_str(), v.default_value.as_str())).collect();
+    let mut unknown = BTreeSet::new();
+    for message in messages {
+        if message.content.contains("{{") {
+            message.content =
+                resolve_with(&message.content, |name| defaults.get(name).copied(), &mut unknown);
+        }
     }
 }
 

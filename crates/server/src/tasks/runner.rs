@@ -4,15 +4,17 @@
 //! The answer-size and duration caps end a task `failed` (`answer_too_large`, `task_timeout`)
 //! with its text so far kept; the provider is told the size cap and its stream is dropped.
 
+use promptdeck_core::protocol::TaskErrorCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use promptdeck_core::protocol::{StreamEvent as Event, TaskInfo};
 use promptdeck_core::text::{make_json_storable, storable};
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
 use promptdeck_llm::{ChatRequest, StreamEvent};
 use promptdeck_store::TaskProgress;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::state::AppState;
 use crate::tasks::limits::TaskSlot;
@@ -22,7 +24,6 @@ use crate::tasks::{LiveTask, TaskError, TaskPlan};
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 struct Outcome {
-    status: TaskStatus,
     /// Filled from the live buffer when the stream ends.
     text: String,
     /// The chunk boundaries of `text`.
@@ -45,24 +46,24 @@ pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot:
     let (input, output) = outcome.usage.unwrap_or((0, 0));
     let cost = state.catalogue.cost(&plan.model_id, input, output);
     let provider = state.catalogue.get(&plan.model_id).map(|m| m.provider.clone());
-    let info = json!({
-        "task_id": plan.task_id,
-        "run_id": plan.run_id,
-        "model_id": plan.model_id,
-        "provider": provider,
-        "status": outcome.status,
-        "tokens_input": input,
-        "tokens_output": output,
-        "tokens_total": input + output,
-        "cost": cost,
-        "time_to_first_token": outcome.ttft_ms,
-        "total_time": total_ms,
-    });
+    let info = TaskInfo {
+        task_id: plan.task_id.clone(),
+        run_id: plan.run_id,
+        model_id: plan.model_id.clone(),
+        provider: provider.clone(),
+        status: outcome.status(),
+        tokens_input: input,
+        tokens_output: output,
+        tokens_total: input + output,
+        cost,
+        time_to_first_token: outcome.ttft_ms,
+        total_time: total_ms,
+    };
+    let error = outcome.error.as_ref().map(|e| Event::Error(e.body()).to_json());
+    let info = Event::Info(info);
     let recorded = record(&state, &plan, outcome, &info, cost, total_ms, provider).await;
     drop(slot);
-    live.finish(
-        recorded.error.map(|err| json!({ "error": err })).into_iter().chain([json!({ "info": info })]),
-    );
+    live.finish(error.into_iter().chain([info.to_json()]));
     if recorded.stored {
         state.hub.remove(&plan.task_id);
     } else {
@@ -78,7 +79,6 @@ async fn stream(
     started: Instant,
 ) -> Outcome {
     let mut out = Outcome {
-        status: TaskStatus::Completed,
         text: String::new(),
         chunks: Vec::new(),
         error: None,
@@ -150,7 +150,7 @@ async fn stream(
                             return fail(out, too_large(max));
                         }
                     }
-                    live.push_object(json!({ "tool_update": update }));
+                    live.push_object(Event::ToolUpdate(update.clone()).to_json());
                     out.tool_updates.push(update);
                 }
                 Some(Ok(StreamEvent::Usage { input, output })) => out.usage = Some((input, output)),
@@ -175,16 +175,21 @@ fn flush_text(state: &AppState, plan: &TaskPlan, live: &LiveTask, ttft_ms: Optio
     len
 }
 
+impl Outcome {
+    /// How the task ended: completed without an error, else as its error's code decides.
+    fn status(&self) -> TaskStatus {
+        self.error.as_ref().map_or(TaskStatus::Completed, |e| e.code.final_status())
+    }
+}
+
 /// The outcome of a task stopped by `cancel_task`.
-fn cancel(mut out: Outcome) -> Outcome {
-    out.status = TaskStatus::Cancelled;
-    out.error = Some(TaskError::new("cancelled", "the task was cancelled"));
-    out
+fn cancel(out: Outcome) -> Outcome {
+    fail(out, TaskError::new(TaskErrorCode::Cancelled, "the task was cancelled"))
 }
 
 fn timed_out(secs: u64) -> TaskError {
     TaskError::new(
-        "task_timeout",
+        TaskErrorCode::TaskTimeout,
         format!(
             "the task ran for {secs} s, the longest allowed (--max-task-seconds); the text so far is kept"
         ),
@@ -193,24 +198,21 @@ fn timed_out(secs: u64) -> TaskError {
 
 fn too_large(bytes: usize) -> TaskError {
     TaskError::new(
-        "answer_too_large",
+        TaskErrorCode::AnswerTooLarge,
         format!(
             "the answer reached {bytes} bytes, the most allowed (--max-answer-bytes); the text so far is kept"
         ),
     )
 }
 
-/// The outcome of a task that failed with `err`.
+/// The outcome of a task that stopped with `err`.
 fn fail(mut out: Outcome, err: TaskError) -> Outcome {
-    out.status = TaskStatus::Failed;
     out.error = Some(err);
     out
 }
 
 /// What `record` leaves for the end of the stream.
 struct Recorded {
-    /// The error event's body, when the task failed.
-    error: Option<Value>,
     /// The final record is stored (so `resume` can rebuild the task from it).
     stored: bool,
 }
@@ -221,19 +223,23 @@ async fn record(
     state: &AppState,
     plan: &TaskPlan,
     out: Outcome,
-    info: &Value,
+    info: &Event,
     cost: f64,
     total_ms: f64,
     provider: Option<String>,
 ) -> Recorded {
     let (input, output) = out.usage.unzip();
-    let error = out.error.as_ref().map(TaskError::to_json);
+    let error = out.error.as_ref().and_then(|e| serde_json::to_value(e.body()).ok());
+    let status = out.status();
     let progress = TaskProgress {
-        status: out.status,
+        status,
         response_text: out.text,
         response_data: None,
-        response_info: Some(info.clone()),
-        response_errors: error.clone(),
+        response_info: match info {
+            Event::Info(info) => serde_json::to_value(info).ok(),
+            _ => None,
+        },
+        response_errors: error,
         tool_updates: (!out.tool_updates.is_empty()).then_some(Value::Array(out.tool_updates)),
         tokens_input: input,
         tokens_output: output,
@@ -275,12 +281,12 @@ async fn record(
             run_id: Some(plan.run_id),
             execution_time_ms: Some(total_ms as i64),
             variables_used: (!variables.is_null()).then(|| variables.clone()),
-            success: Some(out.status == TaskStatus::Completed),
+            success: Some(status == TaskStatus::Completed),
             error_message: out.error.as_ref().map(|e| e.message.clone()),
         };
         if let Err(e) = state.store.insert_usage(plan.user_id, *ui_id, &usage).await {
             tracing::error!(error = %e, "could not record custom UI usage");
         }
     }
-    Recorded { error, stored }
+    Recorded { stored }
 }

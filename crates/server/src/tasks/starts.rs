@@ -5,6 +5,7 @@
 //! Starts into an existing run (or claiming a task registered over REST) read and rewrite that
 //! run, and are recorded on their own.
 
+use promptdeck_core::protocol::TaskErrorCode;
 use promptdeck_store::{Store, TaskRun, TaskStart};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -44,7 +45,7 @@ impl StartQueue {
             return Ok(self.store.start_task(user, &start).await?);
         }
         let (done, answer) = oneshot::channel();
-        let lost = || TaskError::new("internal", "the task could not be recorded");
+        let lost = || TaskError::new(TaskErrorCode::Internal, "the task could not be recorded");
         self.queue.send(Pending { user, start, done }).await.map_err(|_| lost())?;
         answer.await.map_err(|_| lost())?
     }

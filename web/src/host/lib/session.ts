@@ -1,13 +1,10 @@
 // The session: the token lives in the host app only (this origin's localStorage), never in a frame.
 
-export interface SessionUser {
-  id: string;
-  email: string;
-}
-export interface Session {
-  token: string;
-  user: SessionUser;
-}
+import type { PublicUser, Session } from "../../generated";
+
+export type { Session };
+/** The signed-in account, as sign-up and login answer it. */
+export type SessionUser = PublicUser;
 
 const KEY = "promptdeck.session";
 const listeners = new Set<() => void>();

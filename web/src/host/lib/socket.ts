@@ -4,9 +4,9 @@
 import { io } from "socket.io-client";
 import { v4 } from "uuid";
 import { getSession, onSessionChange } from "./session";
-import { TaskClient, type ConnectionState, type SocketLike, type Started, type StreamEvent } from "./taskClient";
+import { TaskClient, type ConnectionState, type SocketLike, type Started, type TaskEvent } from "./taskClient";
 
-export { Services, Tasks, TaskError, type ConnectionState, type Started, type StreamEvent } from "./taskClient";
+export { errorOf, infoOf, isEnd, Services, Tasks, TaskError, type ConnectionState, type Started, type TaskEvent } from "./taskClient";
 
 /** Reconnection: 0.5 s doubling to 5 s between tries, about two and a half minutes in all. */
 const RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 5_000, reconnectionAttempts: 30 } as const;
@@ -23,7 +23,7 @@ export function submitTask(
   service: string,
   taskName: string,
   taskData: Record<string, unknown>,
-  onEvent: (e: StreamEvent) => void,
+  onEvent: (e: TaskEvent) => void,
   taskId?: string,
 ): Promise<Started> {
   return client.submit(service, taskName, taskData, onEvent, taskId);

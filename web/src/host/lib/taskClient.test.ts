@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Services, TaskClient, TaskError, Tasks, type SocketLike, type StreamEvent } from "./taskClient";
+import type { StreamEvent, TaskInfo } from "../../generated";
+import { Services, TaskClient, TaskError, Tasks, type SocketLike, type TaskEvent } from "./taskClient";
 
 type Fn = (...args: never[]) => void;
 type Ack = (err: Error | null, answer: unknown) => void;
@@ -116,7 +117,7 @@ function setup() {
 }
 
 function start(client: TaskClient) {
-  const events: StreamEvent[] = [];
+  const events: TaskEvent[] = [];
   const started = client.submit(Services.prompt, Tasks.runPrompt, { prompt_id: "p" }, (e) => events.push(e));
   return { events, started };
 }
@@ -124,7 +125,8 @@ function start(client: TaskClient) {
 const ok = (taskId: string) => ({ response_listener_events: [`response-${taskId}`], task_id: taskId, run_id: "r1" });
 
 /** The server's stream of a task: `words` chunks, then info and end. */
-const stream = (words: string[]): StreamEvent[] => [...words, { info: { status: "completed" } }, { end: true }];
+const info: TaskInfo = { task_id: "t", run_id: "r1", model_id: "echo", provider: "echo", status: "completed", tokens_input: 1, tokens_output: 1, tokens_total: 2, cost: 0, time_to_first_token: 1, total_time: 2 };
+const stream = (words: string[]): StreamEvent[] => [...words, { info }, { end: true }];
 
 describe("TaskClient", () => {
   it("submits with a client task id, follows the stream and stops at its end", async () => {

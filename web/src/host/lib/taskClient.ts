@@ -5,8 +5,27 @@
 // out, the server out of reach for good) gets an `{error}` then `{end: true}` event of its own.
 // The socket is injected, so the unit tests drive this logic with a fake one.
 
-/** One stream event: a text chunk, or an object with data/info/error/tool_update/broker/end. */
-export type StreamEvent = string | Record<string, unknown>;
+import type { StreamEvent, TaskErrorBody, TaskInfo, TaskRefused, TaskStarted } from "../../generated";
+
+export type { StreamEvent };
+
+/**
+ * What a follower of a task receives: the server's stream events (a text chunk, or an object
+ * with data/info/error/tool_update/broker/end), or the error this client ends a task with when
+ * it cannot follow it any more (`connection_lost`, `signed_out`, `timeout`, `unauthorized`, or
+ * the server's refusal of a resume).
+ */
+export type TaskEvent = StreamEvent | { error: { code: string; message: string } };
+
+/** The error an event carries, if it is an `error` event. */
+export function errorOf(e: TaskEvent): TaskErrorBody | { code: string; message: string } | null {
+  return typeof e === "object" && e !== null && "error" in e ? e.error : null;
+}
+
+/** The figures an `info` event carries. */
+export function infoOf(e: TaskEvent): TaskInfo | null {
+  return typeof e === "object" && e !== null && "info" in e ? e.info : null;
+}
 
 /** What a started task is known by. */
 export interface Started {
@@ -62,12 +81,8 @@ export const Tasks = {
   resume: "resume",
 } as const;
 
-interface Ack {
-  response_listener_events?: unknown;
-  task_id?: unknown;
-  run_id?: unknown;
-  error?: { code?: unknown; message?: unknown };
-}
+/** An ack as it arrives: the fields of the generated `TaskAck`, each still to be checked. */
+type AckFields = { [K in keyof TaskStarted | keyof TaskRefused]?: unknown };
 
 /** A task this client follows, from its submit until its `{end: true}` (or its settling). */
 interface Followed {
@@ -78,7 +93,7 @@ interface Followed {
   event: string;
   /** Stream events delivered so far: the `from` of a resume. */
   received: number;
-  onEvent: (e: StreamEvent) => void;
+  onEvent: (e: TaskEvent) => void;
   handler: (e: StreamEvent) => void;
   /** The submit went out on some connection (a resume, not a submit, follows it after a drop). */
   sent: boolean;
@@ -90,14 +105,15 @@ interface Followed {
   waiter: { resolve: (s: Started) => void; reject: (e: TaskError) => void } | null;
 }
 
-function isEnd(e: StreamEvent): boolean {
-  return typeof e === "object" && e !== null && e.end === true;
+/** Whether the event is the stream's last, `{end: true}`. */
+export function isEnd(e: TaskEvent): boolean {
+  return typeof e === "object" && e !== null && "end" in e && e.end === true;
 }
 
 function ackError(answer: unknown): TaskError | null {
-  const a = (answer ?? {}) as Ack;
-  if (!a.error) return null;
-  return new TaskError(typeof a.error.code === "string" ? a.error.code : "failed", typeof a.error.message === "string" ? a.error.message : "the server refused the task");
+  const error = ((answer ?? {}) as AckFields).error as { code?: unknown; message?: unknown } | null | undefined;
+  if (!error) return null;
+  return new TaskError(typeof error.code === "string" ? error.code : "failed", typeof error.message === "string" ? error.message : "the server refused the task");
 }
 
 /** Follows tasks over one socket per session token; see the module comment. */
@@ -148,7 +164,7 @@ export class TaskClient {
    * Submits a task; `onEvent` receives every stream event, the last being `{end: true}` — after a
    * reconnect too, with nothing repeated or lost. Resolves when the server acknowledged it.
    */
-  submit(service: string, taskName: string, taskData: Record<string, unknown>, onEvent: (e: StreamEvent) => void, taskId?: string): Promise<Started> {
+  submit(service: string, taskName: string, taskData: Record<string, unknown>, onEvent: (e: TaskEvent) => void, taskId?: string): Promise<Started> {
     let s: SocketLike;
     try {
       s = this.connection();
@@ -299,7 +315,7 @@ export class TaskClient {
         return this.resume(f);
       }
       if (refused) return this.settle(f, refused.code, refused.message);
-      const a = (answer ?? {}) as Ack;
+      const a = (answer ?? {}) as AckFields;
       const events = Array.isArray(a.response_listener_events) ? a.response_listener_events : [];
       const event = typeof events[0] === "string" ? events[0] : null;
       if (!event) return this.settle(f, "failed", "the task did not start");

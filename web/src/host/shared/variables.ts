@@ -1,8 +1,8 @@
 // Variable values a run starts from, shared by the default runner and the custom UI runner.
-import type { PromptData } from "../../shared/protocol";
+import type { PromptView } from "../../shared/protocol";
 
 /** Variable values: the prompt's defaults, then `?var.NAME=value` from the page URL. */
-export function initialVariables(prompt: PromptData, search: string): Record<string, string> {
+export function initialVariables(prompt: PromptView, search: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const v of prompt.variableDefaults ?? []) values[v.name] = v.defaultValue ?? "";
   new URLSearchParams(search).forEach((value, key) => {

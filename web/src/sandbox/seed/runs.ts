@@ -2,12 +2,8 @@
 // to the REST API (`/api/runs…`) for runs this frame created.
 import { useCallback, useState } from "react";
 import { FrameMethods, type JsonObject } from "../../shared/protocol";
+import type { AiRun } from "../../generated";
 import { request } from "../bridge";
-
-export interface AiRun {
-  id: string;
-  [key: string]: unknown;
-}
 
 const taskRuns = new Map<string, string>();
 

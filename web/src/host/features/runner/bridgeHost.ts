@@ -23,7 +23,7 @@ import {
   type JsonObject,
   type RpcError,
 } from "../../../shared/protocol";
-import { cancelTask, Services, submitTask, TaskError, Tasks, type StreamEvent } from "../../lib/socket";
+import { cancelTask, Services, submitTask, TaskError, Tasks, type TaskEvent } from "../../lib/socket";
 import { addToRun, createRun, saveState } from "./api/runner";
 import { FrameRelay } from "./frameRelay";
 
@@ -95,7 +95,7 @@ export class BridgeHost {
     this.relay.notify(HostNotifications.hostRun, { taskId, runId });
   }
 
-  forward(taskId: string, event: StreamEvent): void {
+  forward(taskId: string, event: TaskEvent): void {
     if (!isJson(event)) return;
     this.relay.event(taskId, event as Json);
   }
@@ -163,7 +163,7 @@ export class BridgeHost {
         if (p.userInput) taskData.user_input = p.userInput;
         if (p.continueRun && p.runId) taskData.run_id = p.runId;
         let taskId = "";
-        const buffered: StreamEvent[] = [];
+        const buffered: TaskEvent[] = [];
         const started = await submitTask(Services.prompt, Tasks.runPrompt, taskData, (e) => (taskId ? this.forward(taskId, e) : buffered.push(e)));
         taskId = started.taskId;
         this.relay.follow(taskId);
@@ -186,7 +186,7 @@ export class BridgeHost {
         if (p.taskId) this.registered.delete(p.taskId);
         let taskId = p.taskId ?? "";
         const known = Boolean(p.taskId);
-        const buffered: StreamEvent[] = [];
+        const buffered: TaskEvent[] = [];
         const started = await submitTask(Services.chat, Tasks.directChat, taskData, (e) => (known || taskId ? this.forward(taskId, e) : buffered.push(e)), p.taskId);
         taskId = started.taskId;
         this.relay.follow(taskId);

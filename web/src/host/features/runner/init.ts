@@ -1,6 +1,6 @@
 // Builds what the frame receives at initialisation from the UI, its prompt, its compiled form,
 // the viewer's saved state and the URL.
-import type { ExecutionMode, InitResult, JsonObject } from "../../../shared/protocol";
+import { asObject, type ExecutionMode, type InitResult, type JsonObject } from "../../../shared/protocol";
 import type { CustomUiWithPrompt } from "../../lib/types";
 import { initialVariables } from "../../shared/variables";
 import { sandboxOrigin } from "./sandboxOrigin";
@@ -83,11 +83,11 @@ export function buildInit(ui: CustomUiWithPrompt, compiled: Compiled, state: Jso
       showVariables: ui.show_variables,
     },
     prompt: ui.prompt,
-    props: ui.default_props ?? {},
+    props: asObject(ui.default_props) ?? {},
     variables: initialVariables(ui.prompt, search),
     module,
     state,
-    theme: themeOf(ui.styling_config),
+    theme: themeOf(asObject(ui.styling_config)),
     frameShowsVariables: framed && (ui.execution_mode === "manual" || ui.execution_mode === "auto-run" || flags.showVariables),
     frameAcceptsInput: framed && ui.execution_mode === "manual-with-hidden-variables",
     autoRun: framed && flags.autoRun,

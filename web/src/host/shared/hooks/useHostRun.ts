@@ -1,13 +1,15 @@
 import { useCallback, useRef, useState } from "react";
-import { cancelTask, Services, submitTask, Tasks, type StreamEvent } from "../../lib/socket";
+import type { TaskInfo } from "../../../generated";
+import { cancelTask, errorOf, infoOf, isEnd, Services, submitTask, Tasks, type TaskEvent } from "../../lib/socket";
 
-export type RunStatus = "idle" | "running" | "done" | "error" | "cancelled";
+/** Where the runner's own run is (not a stored run's life cycle). */
+export type RunState = "idle" | "running" | "done" | "error" | "cancelled";
 
 export interface HostRun {
   text: string;
-  status: RunStatus;
+  status: RunState;
   error: string | null;
-  info: Record<string, unknown> | null;
+  info: TaskInfo | null;
   runId: string | null;
   taskId: string | null;
   start: (a: { variables: Record<string, string>; userInput?: string; continueRun?: boolean }) => Promise<void>;
@@ -15,11 +17,11 @@ export interface HostRun {
 }
 
 /** Runs a stored prompt (optionally through a custom UI) over the socket and follows its stream. */
-export function useHostRun(promptId: string, customUiId?: string, onEvent?: (taskId: string, runId: string, e: StreamEvent) => void): HostRun {
+export function useHostRun(promptId: string, customUiId?: string, onEvent?: (taskId: string, runId: string, e: TaskEvent) => void): HostRun {
   const [text, setText] = useState("");
-  const [status, setStatus] = useState<RunStatus>("idle");
+  const [status, setStatus] = useState<RunState>("idle");
   const [error, setError] = useState<string | null>(null);
-  const [info, setInfo] = useState<Record<string, unknown> | null>(null);
+  const [info, setInfo] = useState<TaskInfo | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
   const runRef = useRef<string | null>(null);
@@ -32,9 +34,9 @@ export function useHostRun(promptId: string, customUiId?: string, onEvent?: (tas
       setError(null);
       setInfo(null);
       setStatus("running");
-      const pending: StreamEvent[] = [];
+      const pending: TaskEvent[] = [];
       let started: { taskId: string; runId: string } | null = null;
-      const handle = (e: StreamEvent) => {
+      const handle = (e: TaskEvent) => {
         if (!started) {
           pending.push(e);
           return;
@@ -44,13 +46,14 @@ export function useHostRun(promptId: string, customUiId?: string, onEvent?: (tas
           setText((t) => t + e);
           return;
         }
-        if (e.info && typeof e.info === "object") setInfo(e.info as Record<string, unknown>);
-        if (e.error && typeof e.error === "object") {
-          const err = e.error as { code?: string; message?: string };
-          setError(err.message ?? "the run failed");
+        const info = infoOf(e);
+        if (info) setInfo(info);
+        const err = errorOf(e);
+        if (err) {
+          setError(err.message || "the run failed");
           setStatus(err.code === "cancelled" ? "cancelled" : "error");
         }
-        if (e.end === true) setStatus((s) => (s === "running" ? "done" : s));
+        if (isEnd(e)) setStatus((s) => (s === "running" ? "done" : s));
       };
       try {
         const taskData: Record<string, unknown> = { prompt_id: promptId, variables };

@@ -2,17 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { Page } from "../../../lib/types";
+import type { Page, SessionSummary } from "../../../lib/types";
 
-/** One session of the account (`GET /api/auth/sessions`); never the token. */
-export interface SessionSummary {
-  id: string;
-  created_at: string;
-  expires_at: string;
-  last_used_at: string | null;
-  /** The session this browser is signed in with. */
-  current: boolean;
-}
+export type { SessionSummary };
 
 /** The account's sessions. */
 export function useSessions() {

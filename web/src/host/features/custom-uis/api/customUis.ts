@@ -1,26 +1,16 @@
 // REST calls for custom UIs: the UI, checks as you type, saving, publishing, versions and the
 // template library, as queries and mutations.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ComponentType } from "../../../../shared/protocol";
 import { api } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, JsonObject, Page, Template, ValidationReport } from "../../../lib/types";
+import type { PromptCustomUi, CustomUiSummary, CustomUiWithPrompt, Page, CustomUiTemplate, ValidateInput, ValidationReport } from "../../../lib/types";
 import { patchOfUi } from "../utils/form";
 
 const at = (id: string) => `/api/custom-uis/${encodeURIComponent(id)}`;
 
-export type UiPatch = Partial<Pick<CustomUi,
+export type UiPatch = Partial<Pick<PromptCustomUi,
   "name" | "description" | "component_code" | "component_type" | "props_schema" | "default_props" | "execution_mode" |
   "auto_submit" | "show_variables" | "layout_config" | "styling_config" | "is_public" | "status">>;
-
-/** What the server checks: the code, its kind, and the schema and props it runs with. */
-export interface ValidationInput {
-  component_code: string;
-  component_type: ComponentType;
-  prompt_id?: string;
-  props_schema?: JsonObject | null;
-  default_props?: JsonObject | null;
-}
 
 const getUi = (id: string) => api<CustomUiWithPrompt>("GET", at(id));
 
@@ -30,7 +20,7 @@ export function useUi(id: string, enabled = true) {
 }
 
 /** The server's issues for `input` (null: nothing to check); the last answer stays while the next loads. */
-export function useValidation(input: ValidationInput | null) {
+export function useValidation(input: ValidateInput | null) {
   return useQuery({
     queryKey: queryKeys.validation(input),
     queryFn: () => {
@@ -46,7 +36,7 @@ export function useValidation(input: ValidationInput | null) {
 
 /** The template library, to start from. */
 export function useStarterTemplates() {
-  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => p.items) });
+  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<CustomUiTemplate>>("GET", "/api/templates?limit=200").then((p) => p.items) });
 }
 
 /** A UI's version chain (refetched when the edited version is saved). */
@@ -61,7 +51,7 @@ export function useVersions(id: string, updatedAt: string | undefined) {
 export function useUpdateUi(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (patch: UiPatch) => api<CustomUi>("PATCH", at(id), patch),
+    mutationFn: (patch: UiPatch) => api<PromptCustomUi>("PATCH", at(id), patch),
     onSuccess: (saved) => {
       client.setQueryData<CustomUiWithPrompt>(queryKeys.customUi(id), (ui) => (ui ? { ...ui, ...saved } : ui));
       return client.invalidateQueries({ queryKey: queryKeys.customUis, predicate: (q) => q.queryKey[1] !== id });
@@ -73,7 +63,7 @@ export function useUpdateUi(id: string) {
 export function usePublishUi(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api<CustomUi>("POST", `${at(id)}/publish`),
+    mutationFn: () => api<PromptCustomUi>("POST", `${at(id)}/publish`),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
   });
 }
@@ -84,7 +74,7 @@ export function useNewVersion(id: string) {
   return useMutation({
     mutationFn: async ({ from, patch }: { from?: string; patch?: UiPatch }) => {
       const base = from ? patchOfUi(await getUi(from)) : {};
-      return api<CustomUi>("POST", `${at(id)}/versions`, { ...base, ...(patch ?? {}) });
+      return api<PromptCustomUi>("POST", `${at(id)}/versions`, { ...base, ...(patch ?? {}) });
     },
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
   });

@@ -1,12 +1,12 @@
 // `/uis/{id}/edit`: the custom UI editor. Loaded lazily (it brings CodeMirror).
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
+import { asObject, type ComponentType, type ExecutionMode } from "../../../../shared/protocol";
 import { ApiError } from "../../../lib/api";
 import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
-import type { CustomUiWithPrompt, ValidationIssue } from "../../../lib/types";
+import type { CustomUiWithPrompt, ValidateInput, ValidationIssue } from "../../../lib/types";
 import { useDebounced } from "../../../shared/hooks/useDebounced";
-import { useNewVersion, usePublishUi, useStarterTemplates, useUi, useUpdateUi, useValidation, type ValidationInput } from "../api/customUis";
+import { useNewVersion, usePublishUi, useStarterTemplates, useUi, useUpdateUi, useValidation } from "../api/customUis";
 import { formOf, patchOf, type Layout, type UiForm } from "../utils/form";
 import { CodeEditor, type CodeEditorHandle, type Language } from "./CodeEditor";
 import { VersionsPanel } from "./VersionsPanel";
@@ -55,16 +55,18 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
 
   // Inline checks as you type: the server's validation of the code, its kind and its props, a
   // moment after the last change.
-  const input: ValidationInput | null = jsonIssues.length > 0 ? null : {
+  const props = asObject(patch.props_schema);
+  const defaults = asObject(patch.default_props);
+  const input: ValidateInput | null = jsonIssues.length > 0 ? null : {
     component_code: form.component_code,
     component_type: form.component_type,
     prompt_id: ui.prompt_id,
-    props_schema: patch.props_schema && Object.keys(patch.props_schema).length ? patch.props_schema : null,
-    default_props: patch.default_props && Object.keys(patch.default_props).length ? patch.default_props : null,
+    ...(props && Object.keys(props).length ? { props_schema: props } : {}),
+    ...(defaults && Object.keys(defaults).length ? { default_props: defaults } : {}),
   };
   const inputKey = input ? JSON.stringify(input) : null;
   const settledKey = useDebounced(inputKey, 400);
-  const validation = useValidation(settledKey === inputKey && settledKey ? (JSON.parse(settledKey) as ValidationInput) : null);
+  const validation = useValidation(settledKey === inputKey && settledKey ? (JSON.parse(settledKey) as ValidateInput) : null);
   const checking = validation.isFetching;
   useEffect(() => {
     if (validation.data && !validation.isPlaceholderData) setServerIssues(validation.data.validation_errors);

@@ -6,12 +6,12 @@ import { useEffect, useRef, useState } from "react";
 import { cspNonce } from "../../../lib/csp";
 import { errorText } from "../../../lib/query";
 import { navigate } from "../../../lib/router";
-import type { CustomUi, CustomUiSummary } from "../../../lib/types";
+import type { PromptCustomUi, CustomUiSummary } from "../../../lib/types";
 import { useNewVersion, useUi, useVersions } from "../api/customUis";
 import { settingChanges } from "../utils/versionDiff";
 
 /** A version's full record (the list has summaries only); the edited one is `current`. */
-function useFullVersion(id: string, current: CustomUi): { ui: CustomUi | null; error: unknown } {
+function useFullVersion(id: string, current: PromptCustomUi): { ui: PromptCustomUi | null; error: unknown } {
   const other = id !== current.id;
   const q = useUi(id, other);
   if (!other) return { ui: current, error: null };
@@ -19,7 +19,7 @@ function useFullVersion(id: string, current: CustomUi): { ui: CustomUi | null; e
 }
 
 /** The version chain: compare any two versions' code side by side and their settings, restore an older one. */
-export function VersionsPanel({ ui }: { ui: CustomUi }) {
+export function VersionsPanel({ ui }: { ui: PromptCustomUi }) {
   const list = useVersions(ui.id, ui.updated_at);
   const versions = list.data ?? null;
   const newVersion = useNewVersion(ui.id);
@@ -98,7 +98,7 @@ function Diff({ a, b }: { a: string; b: string }) {
   return <div ref={host} className="diff" aria-label="Differences between the versions" data-testid="version-diff" />;
 }
 
-function SettingsDiff({ a, b }: { a: CustomUi; b: CustomUi }) {
+function SettingsDiff({ a, b }: { a: PromptCustomUi; b: PromptCustomUi }) {
   const changes = settingChanges(a, b);
   const label = `Settings changed from v${a.version ?? "?"} to v${b.version ?? "?"}`;
   return (

@@ -1,6 +1,6 @@
 // The editor's form state of a custom UI and its conversion to a PATCH body.
-import type { ComponentType, ExecutionMode } from "../../../../shared/protocol";
-import type { CustomUi, JsonObject, ValidationIssue } from "../../../lib/types";
+import { asObject, type ComponentType, type ExecutionMode } from "../../../../shared/protocol";
+import type { PromptCustomUi, JsonObject, ValidationIssue } from "../../../lib/types";
 import type { UiPatch } from "../api/customUis";
 
 export type Layout = "inline" | "sidebar" | "full-screen";
@@ -22,22 +22,22 @@ export interface UiForm {
 
 const pretty = (v: JsonObject | null | undefined) => (v && Object.keys(v).length ? JSON.stringify(v, null, 2) : "");
 
-export function formOf(ui: CustomUi): UiForm {
-  const l = ui.layout_config ?? {};
+export function formOf(ui: PromptCustomUi): UiForm {
+  const l = asObject(ui.layout_config) ?? {};
   const raw = String(l.layout ?? "inline");
   return {
     name: ui.name,
     description: ui.description ?? "",
     component_type: ui.component_type,
     component_code: ui.component_code,
-    props_schema: pretty(ui.props_schema),
-    default_props: pretty(ui.default_props),
+    props_schema: pretty(asObject(ui.props_schema)),
+    default_props: pretty(asObject(ui.default_props)),
     execution_mode: ui.execution_mode,
     auto_submit: ui.auto_submit,
     show_variables: ui.show_variables,
     layout: raw === "sidebar" || raw === "full-screen" ? raw : "inline",
     width: l.width !== undefined && l.width !== null ? String(l.width) : "",
-    styling: pretty(ui.styling_config),
+    styling: pretty(asObject(ui.styling_config)),
   };
 }
 
@@ -90,6 +90,6 @@ export function patchOf(f: UiForm): { patch: UiPatch; issues: ValidationIssue[] 
 }
 
 /** A UI's fields as a patch (to restore an older version). */
-export function patchOfUi(ui: CustomUi): UiPatch {
+export function patchOfUi(ui: PromptCustomUi): UiPatch {
   return patchOf(formOf(ui)).patch;
 }

@@ -1,5 +1,5 @@
 // The settings that differ between two versions of a custom UI (the code is compared separately).
-import type { CustomUi } from "../../../lib/types";
+import type { PromptCustomUi } from "../../../lib/types";
 
 export const SETTING_FIELDS = [
   "execution_mode", "auto_submit", "show_variables", "layout_config", "styling_config", "props_schema", "default_props",
@@ -23,7 +23,7 @@ export function showSetting(v: unknown): string {
 }
 
 /** The settings changed from `a` to `b`, in a fixed order. */
-export function settingChanges(a: CustomUi, b: CustomUi): SettingChange[] {
+export function settingChanges(a: PromptCustomUi, b: PromptCustomUi): SettingChange[] {
   const out: SettingChange[] = [];
   for (const field of SETTING_FIELDS) {
     const before = showSetting(a[field]);

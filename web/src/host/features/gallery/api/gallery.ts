@@ -3,7 +3,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from 
 import { api } from "../../../lib/api";
 import { nextOffset } from "../../../lib/query";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptData } from "../../../lib/types";
+import type { PromptCustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptsData } from "../../../lib/types";
 
 /** Longest description the server stores, in characters. */
 const MAX_DESCRIPTION_CHARS = 2000;
@@ -54,10 +54,10 @@ export function useRemix() {
 }
 
 /** Copies a public UI and the public view of its prompt into the caller's own draft; credits the original. */
-async function remix(id: string): Promise<CustomUi> {
+async function remix(id: string): Promise<PromptCustomUi> {
   const ui = await api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
   const p = ui.prompt;
-  const prompt = await api<PromptData>("POST", "/api/prompts", {
+  const prompt = await api<PromptsData>("POST", "/api/prompts", {
     name: `${p.name} (remix)`.slice(0, 200),
     description: `Remixed from the prompt of “${ui.name}”.`,
     messages: p.messages,
@@ -76,5 +76,5 @@ async function remix(id: string): Promise<CustomUi> {
     show_variables: ui.show_variables,
   };
   for (const k of ["props_schema", "default_props", "layout_config", "styling_config"] as const) if (ui[k]) body[k] = ui[k];
-  return api<CustomUi>("POST", "/api/custom-uis", body);
+  return api<PromptCustomUi>("POST", "/api/custom-uis", body);
 }

@@ -2,25 +2,25 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { CustomUi, CustomUiSummary, Model, Page, PromptData, Template } from "../../../lib/types";
+import type { PromptCustomUi, CustomUiSummary, ModelEntry, Page, PromptsData, CustomUiTemplate } from "../../../lib/types";
 
-export type PromptInput = Pick<PromptData, "name" | "description" | "messages" | "variableDefaults" | "settings">;
+export type PromptInput = Pick<PromptsData, "name" | "description" | "messages" | "variableDefaults" | "settings">;
 
 const at = (id: string) => `/api/prompts/${encodeURIComponent(id)}`;
 
 /** The caller's prompts. */
 export function usePrompts() {
-  return useQuery({ queryKey: queryKeys.prompts, queryFn: () => api<Page<PromptData>>("GET", "/api/prompts?limit=200").then((p) => p.items) });
+  return useQuery({ queryKey: queryKeys.prompts, queryFn: () => api<Page<PromptsData>>("GET", "/api/prompts?limit=200").then((p) => p.items) });
 }
 
 /** One prompt. */
 export function usePrompt(id: string) {
-  return useQuery({ queryKey: queryKeys.prompt(id), queryFn: () => api<PromptData>("GET", at(id)) });
+  return useQuery({ queryKey: queryKeys.prompt(id), queryFn: () => api<PromptsData>("GET", at(id)) });
 }
 
 /** The configured models (they change only when the server restarts). */
 export function useModels() {
-  return useQuery({ queryKey: queryKeys.models, queryFn: () => api<Page<Model>>("GET", "/api/models?limit=200").then((p) => p.items), staleTime: Infinity });
+  return useQuery({ queryKey: queryKeys.models, queryFn: () => api<Page<ModelEntry>>("GET", "/api/models?limit=200").then((p) => p.items), staleTime: Infinity });
 }
 
 /** The custom UIs attached to a prompt. */
@@ -33,13 +33,13 @@ export function usePromptUis(promptId: string) {
 
 /** The template library, to start a new UI from. */
 export function useStarterTemplates() {
-  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<Template>>("GET", "/api/templates?limit=200").then((p) => p.items) });
+  return useQuery({ queryKey: queryKeys.templates({}), queryFn: () => api<Page<CustomUiTemplate>>("GET", "/api/templates?limit=200").then((p) => p.items) });
 }
 
 export function useCreatePrompt() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (p: PromptInput) => api<PromptData>("POST", "/api/prompts", p),
+    mutationFn: (p: PromptInput) => api<PromptsData>("POST", "/api/prompts", p),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.prompts }),
   });
 }
@@ -47,7 +47,7 @@ export function useCreatePrompt() {
 export function useUpdatePrompt(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (p: Partial<PromptInput>) => api<PromptData>("PATCH", at(id), p),
+    mutationFn: (p: Partial<PromptInput>) => api<PromptsData>("PATCH", at(id), p),
     onSuccess: (saved) => {
       client.setQueryData(queryKeys.prompt(id), saved);
       return client.invalidateQueries({ queryKey: queryKeys.prompts, exact: true });
@@ -60,7 +60,7 @@ export function useDeletePrompt() {
   return useMutation({
     mutationFn: (id: string) => api<undefined>("DELETE", at(id)),
     onSuccess: (_, id) => {
-      client.setQueryData<PromptData[]>(queryKeys.prompts, (list) => list?.filter((p) => p.id !== id));
+      client.setQueryData<PromptsData[]>(queryKeys.prompts, (list) => list?.filter((p) => p.id !== id));
       client.removeQueries({ queryKey: queryKeys.prompt(id) });
     },
   });
@@ -70,7 +70,7 @@ export function useDeletePrompt() {
 export function useAttachUi(promptId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<CustomUi>("POST", "/api/custom-uis", { ...body, prompt_id: promptId }),
+    mutationFn: (body: Record<string, unknown>) => api<PromptCustomUi>("POST", "/api/custom-uis", { ...body, prompt_id: promptId }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.customUis }),
   });
 }

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Markdown } from "../../../../shared/markdown/Markdown";
 import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
-import type { PromptData } from "../../../lib/types";
+import type { PromptsData } from "../../../lib/types";
 import { VariableFields } from "../../../shared/components/VariableFields";
 import { useHostRun } from "../../../shared/hooks/useHostRun";
 import { initialVariables } from "../../../shared/variables";
@@ -21,7 +21,7 @@ export function DefaultRunner({ id, search }: { id: string; search: string }) {
 }
 
 /** The default runner's form; the prompt page reuses it as its test panel. */
-export function RunnerForm({ prompt, search, title }: { prompt: PromptData; search: string; title?: string }) {
+export function RunnerForm({ prompt, search, title }: { prompt: PromptsData; search: string; title?: string }) {
   const [values, setValues] = useState(() => initialVariables(prompt, search));
   const [message, setMessage] = useState("");
   const run = useHostRun(prompt.id);

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
-import type { PromptData } from "../../../lib/types";
+import type { PromptsData } from "../../../lib/types";
 import { useCreatePrompt, useDeletePrompt, useModels, usePrompts, type PromptInput } from "../api/prompts";
 
 const EXAMPLE_VARIABLES = `[{"name": "topic", "defaultValue": "dragons"}]`;
@@ -15,7 +15,7 @@ export function HomePage() {
   const error = actionError ?? (list.error ? errorText(list.error) : null);
   const [filter, setFilter] = useState("");
 
-  const remove = async (p: PromptData) => {
+  const remove = async (p: PromptsData) => {
     if (!window.confirm(`Delete the prompt “${p.name}”?`)) return;
     try {
       await deletePrompt.mutateAsync(p.id);

@@ -1,18 +1,18 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { navigate } from "../../../lib/router";
-import type { PromptData } from "../../../lib/types";
+import type { PromptsData } from "../../../lib/types";
 import { useDeletePrompt, useUpdatePrompt, type PromptInput } from "../api/prompts";
 import { usedVariables } from "../utils/variables";
 import { MessagesEditor } from "./MessagesEditor";
 import { SettingsEditor } from "./SettingsEditor";
 import { VariablesEditor } from "./VariablesEditor";
 
-function inputOf(p: PromptData): PromptInput {
+function inputOf(p: PromptsData): PromptInput {
   return { name: p.name, description: p.description ?? "", messages: p.messages, variableDefaults: p.variableDefaults ?? [], settings: p.settings };
 }
 
 /** Edits a stored prompt; saves with the button or Ctrl/⌘+S (the saved prompt replaces the cached one). */
-export function PromptEditor({ prompt }: { prompt: PromptData }) {
+export function PromptEditor({ prompt }: { prompt: PromptsData }) {
   const [draft, setDraft] = useState<PromptInput>(() => inputOf(prompt));
   const updatePrompt = useUpdatePrompt(prompt.id);
   const deletePrompt = useDeletePrompt();

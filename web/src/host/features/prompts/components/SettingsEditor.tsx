@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { errorText } from "../../../lib/query";
-import type { Model, PromptData } from "../../../lib/types";
+import type { ModelEntry, PromptsData } from "../../../lib/types";
 import { useModels } from "../api/prompts";
 
-type Settings = PromptData["settings"];
+type Settings = PromptsData["settings"];
 const NUMERIC: { key: string; label: string; min: number; max?: number; step: number; integer?: boolean }[] = [
   { key: "temperature", label: "Temperature", min: 0, max: 2, step: 0.1 },
   { key: "max_tokens", label: "Max tokens", min: 1, step: 1, integer: true },
@@ -22,9 +22,10 @@ export function SettingsEditor({ settings, onChange }: { settings: Settings; onC
   const [otherError, setOtherError] = useState<string | null>(null);
 
   const set = (key: string, value: unknown) => {
-    const next: Settings = Object.fromEntries(Object.entries(settings).filter(([k]) => k !== key));
+    // Settings are an open JSON object (`model_id` and the named ones, then any others).
+    const next: Record<string, unknown> = Object.fromEntries(Object.entries(settings).filter(([k]) => k !== key));
     if (value !== undefined && value !== "") next[key] = value;
-    onChange(next);
+    onChange(next as Settings);
   };
   const modelId = settings.model_id ?? "";
   const known = models?.some((m) => m.id === modelId) ?? true;
@@ -33,7 +34,7 @@ export function SettingsEditor({ settings, onChange }: { settings: Settings; onC
     <div className="stack">
       <div className="grid">
         <label>
-          Model
+          ModelEntry
           <select value={modelId} onChange={(e) => set("model_id", e.target.value)} aria-describedby="model-hint">
             {!models && <option value={modelId}>{modelId || "Loading…"}</option>}
             {models && !known && <option value={modelId}>{modelId} (not configured)</option>}
@@ -97,7 +98,7 @@ export function SettingsEditor({ settings, onChange }: { settings: Settings; onC
   );
 }
 
-function priceOf(m: Model | undefined): string {
+function priceOf(m: ModelEntry | undefined): string {
   if (!m) return "";
   if (!m.input_price && !m.output_price) return "Free";
   return `$${m.input_price ?? 0} / $${m.output_price ?? 0} per million tokens in / out`;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { InitResult, JsonObject } from "../../../../shared/protocol";
+import { asObject, type InitResult, type JsonObject } from "../../../../shared/protocol";
 import { Markdown } from "../../../../shared/markdown/Markdown";
 import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
@@ -62,7 +62,7 @@ function Runner({
     void runId;
   }, []);
   const host = useHostRun(ui.prompt.id, ui.id, forward);
-  const { layout, width } = layoutOf(ui.layout_config);
+  const { layout, width } = layoutOf(asObject(ui.layout_config));
 
   useEffect(() => {
     if (host.runId) setLastRunId(host.runId);

@@ -3,7 +3,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { api } from "../../../lib/api";
 import { nextOffset } from "../../../lib/query";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { AiRun, Page, RunSummary } from "../../../lib/types";
+import type { AiRun, Page, RunPatch, RunSummary, RunWithTasks } from "../../../lib/types";
 
 export interface RunFilter {
   status: "" | "active" | "archived" | "deleted";
@@ -11,7 +11,6 @@ export interface RunFilter {
   q: string;
 }
 
-export type RunPatch = { is_starred?: boolean; status?: AiRun["status"]; name?: string };
 
 /** Runs fetched per page ("Load more" fetches the next one). */
 const PAGE_SIZE = 50;
@@ -37,7 +36,7 @@ export function useRunList(f: RunFilter) {
 
 /** One run with its messages and tasks. */
 export function useRun(id: string) {
-  return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<AiRun>("GET", `/api/runs/${encodeURIComponent(id)}`) });
+  return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<RunWithTasks>("GET", `/api/runs/${encodeURIComponent(id)}`) });
 }
 
 /** Renames, stars, archives, restores or deletes a run; the lists follow. */
@@ -46,7 +45,7 @@ export function usePatchRun() {
   return useMutation({
     mutationFn: ({ id, patch }: { id: string; patch: RunPatch }) => api<AiRun>("PATCH", `/api/runs/${encodeURIComponent(id)}`, patch),
     onSuccess: (saved, { id }) => {
-      client.setQueryData<AiRun>(queryKeys.run(id), (run) => (run ? { ...run, ...saved, messages: run.messages, tasks: run.tasks ?? [] } : run));
+      client.setQueryData<RunWithTasks>(queryKeys.run(id), (run) => (run ? { ...run, ...saved, messages: run.messages, tasks: run.tasks } : run));
       return client.invalidateQueries({ queryKey: [...queryKeys.runs, "list"] });
     },
   });
@@ -59,7 +58,7 @@ export function useRefreshRun(id: string) {
 }
 
 /** The model a run used: its settings, else its last task. */
-export function modelOf(run: AiRun): string {
+export function modelOf(run: RunWithTasks): string {
   const fromSettings = run.settings?.model_id;
   if (typeof fromSettings === "string") return fromSettings;
   return run.tasks?.at(-1)?.model_id ?? "";

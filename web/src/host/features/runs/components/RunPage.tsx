@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Markdown } from "../../../../shared/markdown/Markdown";
 import { errorText } from "../../../lib/query";
 import { Link } from "../../../lib/router";
-import type { AiRun, AiTask } from "../../../lib/types";
+import type { RunWithTasks, AiTask } from "../../../lib/types";
 import { modelOf, usePatchRun, useRefreshRun, useRun } from "../api/runs";
 import { useContinue } from "../hooks/useContinue";
 import { money, when } from "./RunsPage";
@@ -88,7 +88,7 @@ function errorOf(t: AiTask): string {
   return JSON.stringify(e);
 }
 
-function Continue({ run, onDone }: { run: AiRun; onDone: () => void }) {
+function Continue({ run, onDone }: { run: RunWithTasks; onDone: () => void }) {
   const [message, setMessage] = useState("");
   const c = useContinue(run, modelOf(run) || "echo", onDone);
   const busy = c.status === "running";

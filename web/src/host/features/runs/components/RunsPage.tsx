@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import { errorText, pagedItems } from "../../../lib/query";
 import { Link } from "../../../lib/router";
-import type { RunSummary } from "../../../lib/types";
-import { usePatchRun, useRunList, type RunFilter, type RunPatch } from "../api/runs";
+import type { RunPatch, RunSummary } from "../../../lib/types";
+import { usePatchRun, useRunList, type RunFilter } from "../api/runs";
 
 export const money = (n: number | null | undefined) => (n ? `$${n < 0.01 ? n.toFixed(6) : n.toFixed(4)}` : "$0");
 export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : "–");

@@ -1,9 +1,9 @@
 import { useCallback, useState } from "react";
-import { Services, submitTask, Tasks } from "../../../lib/socket";
-import type { AiRun } from "../../../lib/types";
+import { errorOf, isEnd, Services, submitTask, Tasks } from "../../../lib/socket";
+import type { RunWithTasks } from "../../../lib/types";
 
 /** Continues a recorded run: the whole history plus a new user message, as a `direct_chat` in the same run. */
-export function useContinue(run: AiRun, modelId: string, onDone: () => void) {
+export function useContinue(run: RunWithTasks, modelId: string, onDone: () => void) {
   const [text, setText] = useState("");
   const [status, setStatus] = useState<"idle" | "running" | "done" | "error">("idle");
   const [error, setError] = useState<string | null>(null);
@@ -20,11 +20,12 @@ export function useContinue(run: AiRun, modelId: string, onDone: () => void) {
           { chat_config: { ...(run.settings ?? {}), model_id: modelId, messages, stream: true }, run_id: run.id },
           (e) => {
             if (typeof e === "string") return setText((t) => t + e);
-            if (e.error && typeof e.error === "object") {
-              setError(String((e.error as { message?: string }).message ?? "the model failed"));
+            const err = errorOf(e);
+            if (err) {
+              setError(err.message || "the model failed");
               setStatus("error");
             }
-            if (e.end === true) {
+            if (isEnd(e)) {
               setStatus((s) => (s === "running" ? "done" : s));
               onDone();
             }

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { CustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptData, Template } from "../../../lib/types";
+import type { PromptCustomUi, CustomUiSummary, CustomUiWithPrompt, Page, PromptsData, CustomUiTemplate } from "../../../lib/types";
 
 export interface TemplateFilter {
   category: string;
@@ -15,7 +15,7 @@ export function useTemplates(f: TemplateFilter) {
   const set = Object.fromEntries(Object.entries(f).filter(([, v]) => v)) as Record<string, string>;
   return useQuery({
     queryKey: queryKeys.templates(set),
-    queryFn: () => api<Page<Template>>("GET", `/api/templates?${new URLSearchParams({ limit: "200", ...set })}`).then((p) => p.items),
+    queryFn: () => api<Page<CustomUiTemplate>>("GET", `/api/templates?${new URLSearchParams({ limit: "200", ...set })}`).then((p) => p.items),
   });
 }
 
@@ -23,8 +23,8 @@ export function useTemplates(f: TemplateFilter) {
 export function useMyPrompts() {
   return useQuery({
     queryKey: queryKeys.prompts,
-    queryFn: () => api<Page<PromptData>>("GET", "/api/prompts?limit=200").then((p) => p.items),
-    select: (prompts: PromptData[]) => prompts.filter((p) => p.name !== PREVIEW_PROMPT_NAME),
+    queryFn: () => api<Page<PromptsData>>("GET", "/api/prompts?limit=200").then((p) => p.items),
+    select: (prompts: PromptsData[]) => prompts.filter((p) => p.name !== PREVIEW_PROMPT_NAME),
   });
 }
 
@@ -32,7 +32,7 @@ export function useMyPrompts() {
 export function useDraftFromTemplate() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ template, promptId }: { template: Template; promptId: string | null }) => draftFromTemplate(template, promptId),
+    mutationFn: ({ template, promptId }: { template: CustomUiTemplate; promptId: string | null }) => draftFromTemplate(template, promptId),
     onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: queryKeys.customUis }), client.invalidateQueries({ queryKey: queryKeys.prompts })]),
   });
 }
@@ -43,10 +43,10 @@ export function usePreviewDraft() {
 }
 
 /** A draft UI from the template, attached to `promptId` or to a new starter prompt. */
-async function draftFromTemplate(t: Template, promptId: string | null): Promise<CustomUi> {
+async function draftFromTemplate(t: CustomUiTemplate, promptId: string | null): Promise<PromptCustomUi> {
   let id = promptId;
   if (!id) {
-    const p = await api<PromptData>("POST", "/api/prompts", {
+    const p = await api<PromptsData>("POST", "/api/prompts", {
       name: `${t.name} prompt`,
       messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: "{{text}}" }],
       variableDefaults: [{ name: "text", defaultValue: "Hello!" }],
@@ -54,7 +54,7 @@ async function draftFromTemplate(t: Template, promptId: string | null): Promise<
     });
     id = p.id;
   }
-  return api<CustomUi>("POST", "/api/custom-uis", {
+  return api<PromptCustomUi>("POST", "/api/custom-uis", {
     prompt_id: id,
     name: t.name,
     description: t.description ? `From the “${t.name}” template. ${t.description}` : `From the “${t.name}” template.`,
@@ -70,12 +70,12 @@ let previewPrompt: Promise<string> | null = null;
 function previewPromptId(): Promise<string> {
   previewPrompt ??= (async () => {
     for (let offset = 0; ; offset += 200) {
-      const page = await api<Page<PromptData>>("GET", `/api/prompts?limit=200&offset=${offset}`);
+      const page = await api<Page<PromptsData>>("GET", `/api/prompts?limit=200&offset=${offset}`);
       const found = page.items.find((p) => p.name === PREVIEW_PROMPT_NAME);
       if (found) return found.id;
       if (offset + page.items.length >= page.total || page.items.length === 0) break;
     }
-    const p = await api<PromptData>("POST", "/api/prompts", {
+    const p = await api<PromptsData>("POST", "/api/prompts", {
       name: PREVIEW_PROMPT_NAME,
       description: "Throwaway drafts for previewing templates live.",
       messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: "{{text}}" }],
@@ -90,19 +90,19 @@ function previewPromptId(): Promise<string> {
 }
 
 /** A throwaway draft UI running the template's code under the preview prompt (reused per template). */
-async function previewDraft(t: Template): Promise<CustomUiWithPrompt> {
+async function previewDraft(t: CustomUiTemplate): Promise<CustomUiWithPrompt> {
   const promptId = await previewPromptId();
   const name = `Preview: ${t.name}`.slice(0, 200);
   const mine = await api<Page<CustomUiSummary>>("GET", `/api/custom-uis?${new URLSearchParams({ scope: "mine", prompt_id: promptId, limit: "200" })}`);
   const existing = mine.items.find((u) => u.name === name && u.status === "draft");
   if (!existing) {
-    const id = (await api<CustomUi>("POST", "/api/custom-uis", { prompt_id: promptId, name, description: `Live preview of the “${t.name}” template.`, component_code: t.component_code, component_type: "react" })).id;
+    const id = (await api<PromptCustomUi>("POST", "/api/custom-uis", { prompt_id: promptId, name, description: `Live preview of the “${t.name}” template.`, component_code: t.component_code, component_type: "react" })).id;
     return api<CustomUiWithPrompt>("GET", `/api/custom-uis/${encodeURIComponent(id)}`);
   }
   // List items carry no code: the draft's own endpoint tells whether it is still the template's.
   const at = `/api/custom-uis/${encodeURIComponent(existing.id)}`;
   const draft = await api<CustomUiWithPrompt>("GET", at);
   if (draft.component_code === t.component_code) return draft;
-  await api<CustomUi>("PATCH", at, { component_code: t.component_code });
+  await api<PromptCustomUi>("PATCH", at, { component_code: t.component_code });
   return api<CustomUiWithPrompt>("GET", at);
 }

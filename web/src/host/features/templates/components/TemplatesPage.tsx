@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { errorText } from "../../../lib/query";
 import { navigate } from "../../../lib/router";
-import type { CustomUiWithPrompt, PromptData, Template } from "../../../lib/types";
+import type { CustomUiWithPrompt, PromptsData, CustomUiTemplate } from "../../../lib/types";
 import { PREVIEW_PROMPT_NAME, useDraftFromTemplate, useMyPrompts, usePreviewDraft, useTemplates, type TemplateFilter } from "../api/templates";
 
 /** Renders a saved UI in the sandbox (the runner's `UiPreview`, passed in by the app). */
@@ -56,7 +56,7 @@ export function TemplatesPage({ preview }: { preview: RenderPreview }) {
   );
 }
 
-function TemplateCard({ template: t, prompts, renderPreview }: { template: Template; prompts: PromptData[]; renderPreview: RenderPreview }) {
+function TemplateCard({ template: t, prompts, renderPreview }: { template: CustomUiTemplate; prompts: PromptsData[]; renderPreview: RenderPreview }) {
   const id = useId();
   const [preview, setPreview] = useState(false);
   const [live, setLive] = useState<CustomUiWithPrompt | null>(null);
