@@ -6,7 +6,7 @@
 const HTML_ELEMENTS = new Set(
   (
     "a abbr address article aside b bdi bdo blockquote br button caption cite code col colgroup data datalist dd del " +
-    "details dfn div dl dt em fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr i img input ins " +
+    "details dfn dialog div dl dt em fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr i img input ins " +
     "kbd label legend li main mark menu meter nav ol optgroup option output p pre progress q rp rt ruby s samp section " +
     "select small span strong sub summary sup table tbody td textarea tfoot th thead time tr u ul var wbr"
   ).split(" "),
@@ -25,7 +25,7 @@ const BLOCKED_ELEMENTS = new Set(
   (
     "script style link meta base iframe frame frameset object embed applet portal fencedframe noscript template slot " +
     "audio video source track picture image use foreignobject feimage animate set animatemotion animatetransform math " +
-    "canvas dialog"
+    "canvas"
   ).split(" "),
 );
 
@@ -49,6 +49,7 @@ const ELEMENT_ATTRIBUTES: Record<string, string[]> = {
   ol: ["start", "reversed", "type"],
   li: ["value"],
   details: ["open"],
+  dialog: ["open"],
   progress: ["value", "max"],
   meter: ["value", "min", "max", "low", "high", "optimum"],
   time: ["datetime"],
