@@ -5,7 +5,7 @@ describe("removing the network from a worker's global object", () => {
   it("deletes own properties and those inherited from prototypes", () => {
     const proto = { fetch: () => "network", importScripts: () => undefined };
     const scope = Object.create(proto) as Record<string, unknown>;
-    scope.WebSocket = class {};
+    scope.WebSocket = function WebSocket() {};
     scope.navigator = Object.create({ sendBeacon: () => true });
     expect(neuter(scope)).toEqual([]);
     expect(scope.fetch).toBeUndefined();
