@@ -74,7 +74,11 @@ export class EventForwarder {
     if (e.type === "click" && target instanceof Element && target.closest("a")) e.preventDefault();
     if (e.type === "compositionstart" && target instanceof Element) this.composing.add(target);
     const seq = ++this.seq;
-    if (isControl(target) && (e.type === "input" || e.type === "change" || e.type === "click")) this.lastInput.set(target, seq);
+    if (isControl(target) && (e.type === "input" || e.type === "change" || e.type === "click")) {
+      this.lastInput.set(target, seq);
+      // Values the worker set before this input are superseded: it sends a new one if it differs.
+      this.held.delete(target);
+    }
     this.send(seq, id, e.type, detailOf(e, this.mirror));
     if (e.type === "compositionend" && target instanceof Element) {
       this.composing.delete(target);
@@ -93,9 +97,14 @@ export class EventForwarder {
     for (const el of [...this.held.keys()]) this.release(el);
   }
 
-  /** A form control's property set by the worker: applied now, or held until it is current. */
+  /**
+   * A form control's property set by the worker. While newer input is on its way to the worker
+   * it is dropped: the worker takes the frame's value with that input and sends a new one if the
+   * component changes it. During an IME composition it waits for the composition to end.
+   */
   property(el: Element, name: string, value: string | boolean): void {
-    if (this.isBusy(el)) {
+    if ((this.lastInput.get(el) ?? 0) > this.acked) return;
+    if (this.composing.has(el)) {
       let props = this.held.get(el);
       if (!props) this.held.set(el, (props = new Map()));
       props.set(name, value);

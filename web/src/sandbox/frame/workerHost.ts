@@ -53,8 +53,9 @@ export function startWorker(init: InitResult, root: HTMLElement, post: (m: JsonO
         return;
       }
       case "mutate":
-        if (Array.isArray(m.records)) mirror.apply(m.records);
+        // The acknowledgement first: these changes answer the events up to it.
         if (typeof m.ack === "number") forwarder.ack(m.ack);
+        if (Array.isArray(m.records)) mirror.apply(m.records);
         return;
       case "call": {
         const el = typeof m.target === "string" ? mirror.element(m.target) : null;

@@ -7,7 +7,7 @@ import { flushSync } from "react-dom";
 import { FrameMethods } from "../../shared/protocol";
 import { request } from "../bridge";
 import type { EventDetail } from "../wire";
-import { acknowledge } from "./connection";
+import { acknowledge, flush } from "./connection";
 import { setActive, setFromFrame } from "./dom";
 
 const NOT_BUBBLING = new Set(["focus", "blur", "mouseenter", "mouseleave", "toggle"]);
@@ -41,6 +41,9 @@ function linkOf(el: Element): string | null {
 /** Replays one frame event on the worker's tree and acknowledges it. */
 export function replay(lookup: Lookup, seq: number, target: string, type: string, detail: EventDetail): void {
   const el = lookup(target);
+  // Changes made before this event go out with the previous acknowledgement, so the frame can
+  // tell them from the ones that answer it.
+  flush();
   try {
     if (!el) return;
     setFromFrame(el, detail);
