@@ -8,7 +8,7 @@ import "./sandbox.css";
 import { FrameMethods, type InitResult } from "../shared/protocol";
 import { connectBridge, notify, request } from "./bridge";
 import { installFormSubmission } from "./forms";
-import { startWorker, type WorkerHost } from "./frame/workerHost";
+import { bootWorker, startWorker, type WorkerHost } from "./frame/workerHost";
 
 function applyTheme(theme: Record<string, string>) {
   for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
@@ -48,6 +48,7 @@ async function start() {
   });
   installFormSubmission();
   const root = document.getElementById("root") as HTMLElement;
+  const booting = bootWorker();
   try {
     const init = await request<InitResult>(FrameMethods.initialize, {});
     applyTheme(init.theme);
@@ -56,16 +57,18 @@ async function start() {
       const mirrorRoot = document.createElement("div");
       mirrorRoot.className = "pd-component";
       root.replaceChildren(mirrorRoot);
-      worker = startWorker(init, mirrorRoot, toHost, (error) => {
+      worker = startWorker(booting, init, mirrorRoot, toHost, (error) => {
         if (error === null) document.documentElement.dataset.ready = "true";
         else showFailure(root, document.documentElement.dataset.ready ? "This custom UI failed:" : "This custom UI could not start:", error);
       });
     } else {
+      booting.terminate();
       const { renderInline } = await import("./inline");
       renderInline(init, root);
       document.documentElement.dataset.ready = "true";
     }
   } catch (err) {
+    if (!worker) booting.terminate();
     showFailure(root, "This custom UI could not start:", err instanceof Error ? err.message : String(err));
   }
   reportHeight();

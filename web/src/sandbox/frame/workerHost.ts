@@ -21,11 +21,22 @@ export interface WorkerHost {
   fromHost(data: unknown): boolean;
 }
 
-/** Starts `init`'s component in a worker, mirrored into `root`; `post` sends to the host. */
-export function startWorker(init: InitResult, root: HTMLElement, post: (m: JsonObject) => void, onStarted: (error: string | null) => void): WorkerHost {
+/**
+ * Starts the component worker, which loads its script (React, the SDK) while the frame asks the
+ * host for the UI; a frame whose UI is not a React one terminates it.
+ */
+export function bootWorker(): Worker {
   const script = new URL(workerUrl, location.href).href;
   const boot = new Blob([`importScripts(${JSON.stringify(script)});`], { type: "text/javascript" });
   const worker = new Worker(URL.createObjectURL(boot), { name: "promptdeck-component" });
+  worker.onerror = (e) => bootFailures.set(worker, e.message || "the component's worker failed to start");
+  return worker;
+}
+
+const bootFailures = new WeakMap<Worker, string>();
+
+/** Runs `init`'s component in `worker`, mirrored into `root`; `post` sends to the host. */
+export function startWorker(worker: Worker, init: InitResult, root: HTMLElement, post: (m: JsonObject) => void, onStarted: (error: string | null) => void): WorkerHost {
   const send = (m: ToWorker) => worker.postMessage(m);
 
   const markdown = (el: HTMLElement, attrs: Record<string, string> | null) => {
@@ -73,6 +84,8 @@ export function startWorker(init: InitResult, root: HTMLElement, post: (m: JsonO
     }
   };
   worker.onerror = (e) => onStarted(e.message || "the component's worker failed to start");
+  const failed = bootFailures.get(worker);
+  if (failed) onStarted(failed);
   send({ t: "init", init, base: location.href });
 
   return {
