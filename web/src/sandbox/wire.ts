@@ -5,6 +5,8 @@ import type { InitResult, JsonObject } from "../shared/protocol";
 /** One event the frame forwards to the worker: what the component's handlers may read. */
 export interface EventDetail {
   value?: string;
+  /** The chosen options' values (a `select`). */
+  selected?: string[];
   checked?: boolean;
   selectionStart?: number | null;
   selectionEnd?: number | null;

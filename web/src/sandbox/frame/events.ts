@@ -25,6 +25,7 @@ function detailOf(e: Event, mirror: Mirror): EventDetail {
   const t = e.target;
   if (isControl(t)) {
     d.value = t.value;
+    if (t instanceof HTMLSelectElement) d.selected = [...t.selectedOptions].map((o) => o.value);
     if (t instanceof HTMLInputElement) {
       d.checked = t.checked;
       try {

@@ -110,11 +110,12 @@ function isCheckable(el: El): boolean {
 }
 
 /** Writes form control state that came from the frame (the user typed, ticked, chose). */
-export function setFromFrame(el: Element, detail: { value?: string; checked?: boolean; selectionStart?: number | null; selectionEnd?: number | null }): void {
+export function setFromFrame(el: Element, detail: { value?: string; selected?: string[]; checked?: boolean; selectionStart?: number | null; selectionEnd?: number | null }): void {
   const e = el as El;
   if (typeof detail.selectionStart === "number" && typeof detail.selectionEnd === "number") e[SELECTION] = [detail.selectionStart, detail.selectionEnd];
-  if (e.localName === "select" && typeof detail.value === "string") {
-    for (const o of optionsOf(e)) o[SELECTED] = optionValue(o) === detail.value;
+  if (e.localName === "select" && Array.isArray(detail.selected)) {
+    const chosen = new Set(detail.selected);
+    for (const o of optionsOf(e)) o[SELECTED] = chosen.has(optionValue(o));
     return;
   }
   if (typeof detail.value === "string" && (e.localName === "input" || e.localName === "textarea")) e[VALUE] = detail.value;

@@ -20,6 +20,7 @@ function make(type: string, detail: EventDetail, relatedTarget: Element | null):
   const e = new EventClass(type, { bubbles: !NOT_BUBBLING.has(type), cancelable: true });
   const fields: Record<string, unknown> = { ...detail, relatedTarget };
   delete fields.value;
+  delete fields.selected;
   delete fields.checked;
   delete fields.selectionStart;
   delete fields.selectionEnd;
