@@ -124,10 +124,8 @@ export function setFromFrame(el: Element, detail: { value?: string; selected?: s
     // A radio that became checked unchecks the others of its group, as the frame shows.
     const name = e.getAttribute("name");
     if (detail.checked && name && e.getAttribute("type") === "radio") {
-      const root = e.ownerDocument ?? null;
-      root?.querySelectorAll?.(`input[type=radio]`).forEach((r) => {
-        if (r !== e && r.getAttribute("name") === name) (r as El)[CHECKED] = false;
-      });
+      const group = [...(e.ownerDocument?.getElementsByTagName("input") ?? [])];
+      for (const r of group) if (r !== e && r.getAttribute("type") === "radio" && r.getAttribute("name") === name) (r as El)[CHECKED] = false;
     }
   }
 }
