@@ -241,6 +241,7 @@ test("messages forged to the frame's runtime create nothing that loads or naviga
   `;
   const { frame } = await expectContained("forged", component(forge));
   // What the forged tree became: placeholders and a link without a target of its own.
-  assert.equal(await frame.locator("iframe, meta, object, embed, form[action], [onclick], img[src]").count(), 0);
+  const refused = frame.locator("#root").locator("iframe, meta, object, embed, form[action], [onclick], img[src]");
+  assert.equal(await refused.count(), 0, (await refused.evaluateAll((els) => els.map((e) => e.outerHTML))).join("\n"));
   assert.equal(await frame.getByText("forged link").getAttribute("href"), "#");
 });
