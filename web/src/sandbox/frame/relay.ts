@@ -1,21 +1,16 @@
-// The frame relays the component worker's bridge traffic: each JSON-RPC request goes to the host
-// under an id of its own (so it cannot collide with the frame's), by the method name the worker
-// used, and the host's answer and every host notification go back to the worker. The host checks
-// every request as it does the frame's; the frame only checks the shape.
-import { isJson, isObject, type JsonObject } from "../../shared/protocol";
+// The frame relays the component worker's bridge traffic: each message goes to the host as the
+// worker wrote it (the host checks it exactly as it checks the frame's own, and answers a
+// malformed request with its error), only its id prefixed so that it cannot collide with the
+// frame's ids; the host's answers to those ids and every host notification go back to the worker.
+import { isObject, type JsonObject } from "../../shared/protocol";
 
 const PREFIX = "w:";
 
-/** The message to send to the host for a worker's message, or null when it is malformed. */
+/** The message to send to the host for a worker's message (null when it is not an object). */
 export function toHost(message: unknown): JsonObject | null {
-  if (!isObject(message) || message.jsonrpc !== "2.0" || typeof message.method !== "string" || message.method.length > 64) return null;
-  if (message.params !== undefined && !(isObject(message.params) && isJson(message.params))) return null;
-  const out: JsonObject = { jsonrpc: "2.0", method: message.method };
-  if (message.params !== undefined) out.params = message.params as JsonObject;
-  if (message.id !== undefined) {
-    if (typeof message.id !== "string" || message.id.length > 64) return null;
-    out.id = PREFIX + message.id;
-  }
+  if (!isObject(message)) return null;
+  const out = { ...message } as JsonObject;
+  if (typeof message.id === "string" || typeof message.id === "number") out.id = PREFIX + String(message.id);
   return out;
 }
 

@@ -378,6 +378,11 @@ export function installDom(scope: typeof globalThis): void {
   // React DOM asks the document which events exist (`"oninput" in document`) and who has focus.
   const docProto = Object.getPrototypeOf(scope.document) as object;
   for (const name of ["oninput", "onchange", "onscroll", "onfocusin", "onfocusout"]) define(docProto, name, { value: null, writable: true });
+  // As in the frame's document (an opaque origin): no cookies to read or write.
+  const noCookies = () => {
+    throw new DOMException("The document is sandboxed and lacks the 'allow-same-origin' flag.", "SecurityError");
+  };
+  define(docProto, "cookie", { get: noCookies, set: noCookies });
   define(docProto, "activeElement", {
     get(this: Document) {
       return active && (active as Element).isConnected ? active : this.body;

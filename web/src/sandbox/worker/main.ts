@@ -8,7 +8,7 @@ import { hooks } from "@remote-dom/core/polyfill";
 import { RemoteRootElement, remoteId } from "@remote-dom/core/elements";
 import { Component, createElement, type ComponentType, type ErrorInfo, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
-import type { InitResult } from "../../shared/protocol";
+import type { InitResult, JsonObject } from "../../shared/protocol";
 import { connectBridge } from "../bridge";
 import { setContext } from "../context";
 import { install } from "../registry";
@@ -75,11 +75,31 @@ async function start(init: InitResult): Promise<void> {
 
 const receive = connectBridge((message) => send({ t: "rpc", message }));
 
+// The worker's `window.parent` (and `top`) stands for the host, as the frame's did: a message
+// posted to it reaches the host through the frame's relay (which the host checks like any), and
+// the host's messages arrive as `message` events on `window`. Nothing else of the host is there.
+const host = Object.freeze({
+  postMessage(message: unknown) {
+    send({ t: "rpc", message: JSON.parse(JSON.stringify(message ?? null)) as JsonObject });
+  },
+});
+for (const name of ["parent", "top"]) Object.defineProperty(window, name, { value: host, configurable: false, writable: false });
+
+function toWindow(data: unknown): void {
+  const event = new Event("message");
+  Object.defineProperty(event, "data", { value: data });
+  Object.defineProperty(event, "source", { value: host });
+  window.dispatchEvent(event);
+}
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.t === "init") {
     start(m.init).catch((err: unknown) => send({ t: "failed", message: err instanceof Error ? err.message : String(err) }));
-  } else if (m.t === "rpc") receive(m.message);
+  } else if (m.t === "rpc") {
+    receive(m.message);
+    toWindow(m.message);
+  }
   else if (m.t === "event") replay(lookup, m.seq, m.target, m.type, m.detail);
 };
 
