@@ -28,10 +28,13 @@ function schedule(): void {
   queueMicrotask(flush);
 }
 
-/** Records that every event up to `seq` has been handled. */
-export function acknowledge(seq: number): void {
+/**
+ * Records that every event up to `seq` has been handled. The frame waits for this only after
+ * input to a form control (`urgent`); otherwise it travels with the next changes.
+ */
+export function acknowledge(seq: number, urgent: boolean): void {
   if (seq > acked) acked = seq;
-  schedule();
+  if (urgent || records.length > 0) schedule();
 }
 
 /** The connection remote-dom's hooks write to. */

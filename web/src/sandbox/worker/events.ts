@@ -11,6 +11,8 @@ import { acknowledge, flush } from "./connection";
 import { setActive, setFromFrame } from "./dom";
 
 const NOT_BUBBLING = new Set(["focus", "blur", "mouseenter", "mouseleave", "toggle"]);
+/** Events after which the frame waits for the worker's answer before it shows a control's value. */
+const URGENT = new Set(["input", "change", "click", "compositionend"]);
 
 /** Finds the worker's element for a frame id. */
 export type Lookup = (id: string) => Element | null;
@@ -70,6 +72,6 @@ export function replay(lookup: Lookup, seq: number, target: string, type: string
       if (href && /^https?:/i.test(href.trim())) request(FrameMethods.openLink, { url: href.trim() }).catch(() => undefined);
     }
   } finally {
-    acknowledge(seq);
+    acknowledge(seq, URGENT.has(type));
   }
 }
