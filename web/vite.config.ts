@@ -4,9 +4,13 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // Two entries: the host app (index.html) and the sandbox runtime (sandbox.html), which the
-// server serves from a second origin with a strict Content-Security-Policy.
+// server serves from a second origin with a strict Content-Security-Policy; the sandbox
+// runtime's worker (src/sandbox/worker/main.ts) is built as a script of its own.
 export default defineConfig({
   plugins: [react()],
+  // The custom UI worker is a classic script: the frame starts it from a blob that loads it with
+  // importScripts (a frame with an opaque origin cannot start a worker from a URL).
+  worker: { format: "iife", rollupOptions: { output: { entryFileNames: "assets/sandbox-worker-[hash].js" } } },
   build: {
     outDir: "dist",
     emptyOutDir: true,

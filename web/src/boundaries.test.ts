@@ -13,7 +13,8 @@ async function broken(path: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
 }
 
-describe("web lint boundaries", () => {
+// The first lint loads eslint's whole configuration and its plugins: seconds on a busy machine.
+describe("web lint boundaries", { timeout: 60_000 }, () => {
   it("refuses a feature importing another feature", async () => {
     expect(await broken("src/host/features/prompts/components/X.tsx", `import { UiPreview } from "../../runner/components/UiPreview";\nexport const x = UiPreview;\n`)).toContain("local/boundaries");
   });

@@ -1,5 +1,8 @@
-// The frame's side of the bridge: JSON-RPC requests to the host (window.parent) and the host's
-// notifications. Only messages whose source is the parent window are read.
+// The runtime's side of the bridge: JSON-RPC requests to the host and the host's notifications,
+// over a transport the runtime connects once. In the frame the transport is the parent window
+// (only messages whose source is the parent are read); in the component's worker it is the
+// frame, which relays every request to the host unchanged (by the same method names) and the
+// host's answers and notifications back.
 import { isObject, JSONRPC, parseHostMessage, type Json, type JsonObject, type RpcNotification } from "../shared/protocol";
 
 type Pending = { resolve: (v: Json) => void; reject: (e: Error) => void };
@@ -24,10 +27,26 @@ export function refusalOf(err: unknown): { code: string; message: string } {
 const pending = new Map<string, Pending>();
 const handlers = new Map<string, Set<(params: JsonObject) => void>>();
 let nextId = 1;
+let send: ((message: JsonObject) => void) | null = null;
+const queued: JsonObject[] = [];
 
-window.addEventListener("message", (event: MessageEvent) => {
-  if (event.source !== window.parent || window.parent === window) return;
-  const msg = parseHostMessage(event.data);
+/**
+ * Connects the bridge to its transport: `post` sends one JSON-RPC message towards the host.
+ * Returns the function the transport calls with each message that arrives from the host.
+ */
+export function connectBridge(post: (message: JsonObject) => void): (data: unknown) => void {
+  send = post;
+  queued.splice(0).forEach(post);
+  return receive;
+}
+
+function post(message: JsonObject): void {
+  if (send) send(message);
+  else queued.push(message);
+}
+
+function receive(data: unknown): void {
+  const msg = parseHostMessage(data);
   if (!msg) return;
   if ("method" in msg) {
     const n = msg as RpcNotification;
@@ -42,7 +61,7 @@ window.addEventListener("message", (event: MessageEvent) => {
     const taskCode = isObject(data) && typeof data.code === "string" && data.code.length <= 64 ? data.code : null;
     p.reject(new BridgeError(msg.error.code, msg.error.message, taskCode));
   } else p.resolve(msg.result ?? null);
-});
+}
 
 /** Calls a host method; resolves with its result, rejects with a BridgeError. */
 export function request<T = Json>(method: string, params: JsonObject = {}): Promise<T> {
@@ -51,13 +70,13 @@ export function request<T = Json>(method: string, params: JsonObject = {}): Prom
     pending.set(id, { resolve: resolve as (v: Json) => void, reject });
     // A JSON round trip turns Dates into strings and drops undefined, as the host expects plain JSON.
     const plain = JSON.parse(JSON.stringify(params)) as JsonObject;
-    window.parent.postMessage({ jsonrpc: JSONRPC, id, method, params: plain }, "*");
+    post({ jsonrpc: JSONRPC, id, method, params: plain });
   });
 }
 
 /** Sends a notification (no answer expected). */
 export function notify(method: string, params: JsonObject = {}): void {
-  window.parent.postMessage({ jsonrpc: JSONRPC, method, params }, "*");
+  post({ jsonrpc: JSONRPC, method, params: JSON.parse(JSON.stringify(params)) as JsonObject });
 }
 
 /** Listens to a host notification. */

@@ -3,7 +3,7 @@
 // text, open links (after the user confirms), and render markdown.
 import { useCallback, useRef, useState, useSyncExternalStore } from "react";
 import { FrameMethods, type Json, type JsonObject, type PromptView, type VariableValue } from "../shared/protocol";
-import { Markdown } from "../shared/markdown/Markdown";
+import { Markdown } from "./markdown";
 import { refusalOf, request } from "./bridge";
 import { context, getState, subscribeState, writeState } from "./context";
 import { failTask, getTasks, subscribeTasks, whenEnded, type TaskState } from "./tasks";

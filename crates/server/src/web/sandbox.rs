@@ -5,6 +5,12 @@
 //! `Access-Control-Allow-Origin: *`, because the frame runs with an opaque origin
 //! (`sandbox="allow-scripts"`, never `allow-same-origin`) and module scripts are fetched in CORS
 //! mode. Modules come from the app's [`ModuleStore`](super::modules::ModuleStore).
+//!
+//! `worker-src blob:` lets the runtime start the component's worker: a frame with an opaque
+//! origin cannot start one from a URL, so it starts a classic worker from a blob that loads the
+//! runtime's worker script with `importScripts`. A blob worker inherits this policy (no
+//! connections, scripts only from this origin); the runtime removes `Worker` and the network
+//! globals from it before the component's code is loaded, so it starts no worker of its own.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -45,7 +51,7 @@ impl SandboxPolicy {
         format!(
             "default-src 'none'; script-src {o}; style-src {o}; img-src {o} data: blob:; font-src {o} data:; \
              connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; \
-             worker-src 'none'; manifest-src 'none'; frame-ancestors {}",
+             worker-src blob:; manifest-src 'none'; frame-ancestors {}",
             self.frame_ancestors.join(" ")
         )
     }
@@ -236,6 +242,7 @@ mod tests {
         assert!(csp.starts_with("default-src 'none'; script-src http://127.0.0.1:9;"));
         assert!(csp.contains("connect-src 'none'"));
         assert!(csp.contains("form-action 'none'"));
+        assert!(csp.contains("worker-src blob:;"), "workers only from the runtime's own blobs");
         assert!(csp.ends_with("frame-ancestors http://127.0.0.1:8"));
     }
 

@@ -1,5 +1,5 @@
 // The seed's `EnhancedChatMarkdown`: the runtime's streaming markdown with the seed's props.
-import { Markdown } from "../../shared/markdown/Markdown";
+import { Markdown } from "../markdown";
 
 export interface EnhancedChatMarkdownProps {
   content: string;

@@ -3,7 +3,7 @@
 // once) and streams the answer; `onExecutionComplete` gets the result.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ExecutionMode, VariableValue } from "../../shared/protocol";
-import { Markdown } from "../../shared/markdown/Markdown";
+import { Markdown } from "../markdown";
 import { usePrompt, type RunResult } from "../sdk";
 
 export interface PromptRunnerConfig {
