@@ -10,6 +10,7 @@ import "../shared/markdown/markdown.css";
 import "./sandbox.css";
 import { notify, request } from "./bridge";
 import { context, setContext } from "./context";
+import { installDisplayMode } from "./displayMode";
 import { installFormSubmission } from "./forms";
 import { install } from "./registry";
 import { SchemaUi } from "./renderers/SchemaUi";
@@ -70,6 +71,7 @@ async function loadComponent(init: InitResult): Promise<ComponentType<Record<str
 async function start() {
   install();
   installFormSubmission();
+  installDisplayMode();
   setCopyHandler(copyText);
   setLinkHandler((url) => void openLink(url));
   const root = createRoot(document.getElementById("root") as HTMLElement);

@@ -17,6 +17,8 @@ export const FrameMethods = {
   resize: "ui/resize",
   copy: "clipboard/write",
   openLink: "link/open",
+  /** `{mode}`: MCP Apps' display-mode request; the host answers `{mode}` with the mode it granted. */
+  requestDisplayMode: "ui/request-display-mode",
 } as const;
 export type FrameMethod = (typeof FrameMethods)[keyof typeof FrameMethods];
 
@@ -26,7 +28,13 @@ export const HostNotifications = {
   taskEvent: "task/event",
   /** `{taskId, runId}`: the runner (not the component) started a run of this UI's prompt. */
   hostRun: "host/run",
+  /** `{displayMode}`: the host changed how the frame is shown (MCP Apps' host-context-changed). */
+  hostContextChanged: "ui/notifications/host-context-changed",
 } as const;
+
+/** How the host shows a UI's frame: in the page sized to its content, over the whole page, or as a dialog over it. */
+export type DisplayMode = "inline" | "fullscreen" | "modal";
+export const DISPLAY_MODES: readonly DisplayMode[] = ["inline", "fullscreen", "modal"];
 
 export const ErrorCodes = {
   parse: -32700,
@@ -233,6 +241,14 @@ export const checkOpenLink: Check<{ url: string }> = (p) => {
     return "url must be an absolute URL";
   }
   return url.protocol === "https:" || url.protocol === "http:" ? { url: url.href } : "only http and https links open";
+};
+
+/** A display-mode request: a known mode, or another name (MCP Apps' `pip`) that the host answers with the mode in force. */
+export const checkDisplayMode: Check<{ mode: DisplayMode | null }> = (p) => {
+  const bad = onlyKeys(p, ["mode"]);
+  if (bad) return bad;
+  if (typeof p.mode !== "string" || p.mode.length > 32) return "mode must be a string";
+  return { mode: (DISPLAY_MODES as readonly string[]).includes(p.mode) ? (p.mode as DisplayMode) : null };
 };
 
 export const checkRunCreate: Check<{ run: JsonObject }> = (p) => {
