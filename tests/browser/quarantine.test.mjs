@@ -1,26 +1,21 @@
 // Navigation quarantine: a public UI whose frame navigates itself (here by a computed
-// `location.href` write the static checks cannot see, towards a local listener) is stopped by
+// `location.href` write the static checks cannot see, to a page the frame may load) is stopped by
 // the viewer's host the moment its frame loads a second document: the frame goes, a notice says
 // why, the host reports it, and the UI leaves the gallery — for everyone but its owner, who
 // reads why in the editor.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { apiClient, launchBrowser, signUpInBrowser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
-let listener;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  listener = createServer((_req, res) => res.end("<p>elsewhere</p>"));
-  await new Promise((resolve) => listener.listen(0, "127.0.0.1", resolve));
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
-  listener?.close();
 });
 
 const navigating = (target) => `
@@ -44,7 +39,8 @@ test("a UI that navigates its frame is stopped, reported and leaves the gallery"
   const owner = await signUpInBrowser(ownerPage, server.app);
   const ownerApi = apiClient(server.app, owner.token);
   const prompt = await ownerApi("POST", "/api/prompts", { name: "Leaky prompt", messages: [{ role: "user", content: "hi" }], settings: { model_id: "echo" } });
-  const target = `http://127.0.0.1:${listener.address().port}/`;
+  // The page's frame-src admits only the sandbox origin, so that is where a frame can go.
+  const target = `${server.sandbox}/`;
   const ui = await ownerApi("POST", "/api/custom-uis", { prompt_id: prompt.id, name: "Leaky UI", component_code: navigating(target), execution_mode: "manual" });
   assert.equal(ui.validated, true, `the computed navigation passes the static checks: ${JSON.stringify(ui.validation_errors)}`);
   await ownerApi("POST", `/api/custom-uis/${ui.id}/publish`);
