@@ -146,7 +146,9 @@ export default function Grabby() {
   assert.equal(ui.validated, true, JSON.stringify(ui.validation_errors));
   await page.goto(`${server.app}/ui/${ui.id}`);
   const frame = page.frameLocator("iframe.ui-frame");
-  await frame.getByTestId("mode").filter({ hasText: "inline" }).waitFor();
+  const mode = frame.getByTestId("mode");
+  await mode.filter({ hasText: /^(inline|fullscreen|modal)$/ }).waitFor();
+  assert.equal(await mode.textContent(), "inline");
   assert.equal(await page.locator(".ui-frame-close").count(), 0);
   await page.close();
 });

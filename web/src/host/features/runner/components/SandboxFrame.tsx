@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { DisplayMode, InitResult } from "../../../../shared/protocol";
 import { reportNavigation } from "../api/runner";
 import { BridgeHost } from "../bridgeHost";
-import { grantDisplayMode, userRecentlyActivated } from "../displayMode";
+import { grantDisplayMode, userActedIn } from "../displayMode";
 import { sandboxOrigin } from "../sandboxOrigin";
 
 /** What the viewer reads when a frame loaded a second document and was stopped. */
@@ -68,12 +68,16 @@ export function SandboxFrame({
       init,
       userId,
       modelId,
-      onResize: setHeight,
+      // Only an inline frame is sized to its content: covering the page, its document is as tall as
+      // the window, which says nothing of the height it needs back in the page.
+      onResize: (h) => {
+        if (modeRef.current === "inline") setHeight(h);
+      },
       onRun: (r) => onRunRef.current(r),
       confirmLink: (url) => Promise.resolve(window.confirm(`This UI wants to open a link:\n\n${url}\n\nOpen it in a new tab?`)),
       onRefused: (reason) => console.warn("promptdeck bridge refused:", reason),
       requestDisplayMode: (requested) => {
-        const granted = grantDisplayMode(requested, modeRef.current, userRecentlyActivated());
+        const granted = grantDisplayMode(requested, modeRef.current, userActedIn(el));
         changeMode(granted);
         return granted;
       },
