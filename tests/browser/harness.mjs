@@ -96,12 +96,22 @@ export async function signUpInBrowser(page, app) {
   return { email, ...session };
 }
 
-/** The seed's Pattern 2 component, verbatim from the seed document. */
-export function seedPattern2() {
+/** The seed's component under the heading `### {name}`, verbatim from the seed document. */
+function seedPattern(name) {
   const doc = readFileSync(join(root, "..", "shared", "seed", "custom-ui-system.md"), "utf8");
-  const start = doc.indexOf("### Pattern 2");
+  const start = doc.indexOf(`### ${name}`);
   const open = doc.indexOf("```typescript\n", start) + "```typescript\n".length;
   return doc.slice(open, doc.indexOf("\n```", open));
+}
+
+/** The seed's Pattern 1 component (a button that opens the PromptRunnerModal), verbatim. */
+export function seedPattern1() {
+  return seedPattern("Pattern 1");
+}
+
+/** The seed's Pattern 2 component, verbatim from the seed document. */
+export function seedPattern2() {
+  return seedPattern("Pattern 2");
 }
 
 /** Records the distinct texts a locator shows until `done(text)` holds. */

@@ -15,6 +15,11 @@ pub mod rules {
     pub const NO_DYNAMIC_IMPORT: &str = "no-dynamic-import";
     /// The code reaches for the embedding page (`parent`, `top`, `opener`, `document.cookie`, ...).
     pub const NO_FRAME_ESCAPE: &str = "no-frame-escape";
+    /// A WebRTC API (`RTCPeerConnection`, `RTCDataChannel`, ...): it sends packets no CSP stops.
+    pub const NO_WEBRTC: &str = "no-webrtc";
+    /// The code navigates the frame or opens a window (`location` writes, `location.assign`,
+    /// `window.open`, `<meta http-equiv>`).
+    pub const NO_NAVIGATION: &str = "no-navigation";
     /// An import of a module the sandbox runtime does not provide.
     pub const DISALLOWED_IMPORT: &str = "disallowed-import";
     /// No component could be found in a React module.

@@ -49,6 +49,10 @@ pub enum FrameMethod {
     /// [`OpenLinkParams`]: opens a link after the user confirms.
     #[serde(rename = "link/open")]
     OpenLink,
+    /// [`DisplayModeParams`] → [`DisplayModeParams`]: MCP Apps' display-mode request; the host
+    /// answers with the mode it granted.
+    #[serde(rename = "ui/request-display-mode")]
+    RequestDisplayMode,
 }
 
 /// The notifications the host sends to the frame.
@@ -60,6 +64,38 @@ pub enum HostNotification {
     /// [`HostRunParams`]: the runner (not the component) started a run of the UI's prompt.
     #[serde(rename = "host/run")]
     HostRun,
+    /// [`HostContextParams`]: the host changed how the frame is shown (MCP Apps'
+    /// host-context-changed).
+    #[serde(rename = "ui/notifications/host-context-changed")]
+    HostContextChanged,
+}
+
+/// How the host shows a UI's frame: in the page sized to its content, over the whole page, or as a
+/// dialog over it (MCP Apps' display modes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DisplayMode {
+    /// In the page, sized to its content.
+    Inline,
+    /// Over the whole page.
+    Fullscreen,
+    /// A dialog over the page.
+    Modal,
+}
+
+/// `ui/request-display-mode`: the mode asked for, and the host's answer with the mode granted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DisplayModeParams {
+    /// The mode.
+    pub mode: DisplayMode,
+}
+
+/// `ui/notifications/host-context-changed`: how the frame is shown now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HostContextParams {
+    /// The mode in force.
+    pub display_mode: DisplayMode,
 }
 
 /// `prompt/run`: run the UI's prompt with these values.

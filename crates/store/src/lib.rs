@@ -6,6 +6,7 @@ mod error;
 mod modules;
 mod pool;
 mod prompts;
+mod quarantine;
 mod rows;
 mod runs;
 mod task_starts;

@@ -81,8 +81,9 @@ impl Store {
     ) -> StoreResult<Option<PromptsData>> {
         let sql = format!(
             "SELECT {} FROM prompts p JOIN prompt_custom_uis u ON u.prompt_id = p.id \
-             WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active'))",
-            COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+             WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active' AND {}))",
+            COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+            crate::quarantine::NOT_QUARANTINED
         );
         let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, PromptRow>(AssertSqlSafe(sql.as_str()))

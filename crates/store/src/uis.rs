@@ -9,6 +9,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::pool::{in_tx, in_write_tx, on_write_pool};
+use crate::quarantine::NOT_QUARANTINED;
 use crate::rows::{UI_COLUMNS, UI_SUMMARY_COLUMNS, UiRow, UiSummaryRow, like_pattern};
 use crate::{Store, StoreResult};
 
@@ -18,9 +19,9 @@ pub enum UiScope {
     /// The caller's own, any status.
     #[default]
     Mine,
-    /// Everyone's public, active UIs.
+    /// Everyone's public, active UIs (not quarantined).
     Public,
-    /// Public, active and featured.
+    /// Public, active and featured (not quarantined).
     Featured,
 }
 
@@ -145,11 +146,11 @@ impl Store {
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
     }
 
-    /// A UI the caller may see: their own, or a public active one.
+    /// A UI the caller may see: their own, or a public active one that is not quarantined.
     pub async fn find_ui(&self, user: Uuid, id: Uuid) -> StoreResult<Option<PromptCustomUi>> {
         let sql = format!(
             "SELECT {UI_COLUMNS} FROM prompt_custom_uis u \
-             WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active'))"
+             WHERE u.id = $1 AND (u.user_id = $2 OR (u.is_public AND u.status = 'active' AND {NOT_QUARANTINED}))"
         );
         let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, UiRow>(AssertSqlSafe(sql.as_str()))
@@ -169,9 +170,15 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<Page<CustomUiSummary>> {
         let scope = match filter.scope {
-            UiScope::Mine => "u.user_id = $1",
-            UiScope::Public => "u.is_public AND u.status = 'active' AND $1 = $1",
-            UiScope::Featured => "u.is_public AND u.status = 'active' AND u.is_featured AND $1 = $1",
+            UiScope::Mine => "u.user_id = $1".to_owned(),
+            UiScope::Public => {
+                format!("u.is_public AND u.status = 'active' AND {NOT_QUARANTINED} AND $1 = $1")
+            }
+            UiScope::Featured => {
+                format!(
+                    "u.is_public AND u.status = 'active' AND u.is_featured AND {NOT_QUARANTINED} AND $1 = $1"
+                )
+            }
         };
         let filters = "($2 IS NULL OR u.prompt_id = $2) AND ($3 IS NULL OR u.status = $3) \
              AND ($4 IS NULL OR LOWER(u.name) LIKE $4 ESCAPE '\\' OR LOWER(COALESCE(u.description, '')) LIKE $4 ESCAPE '\\')";

@@ -202,6 +202,18 @@ async fn postgres_authenticated_role_cannot_read_accounts_or_forge_counters() {
                 Uuid::new_v4()
             ),
         ),
+        ("reading who reported a UI", "SELECT * FROM prompt_custom_ui_navigation_reports".to_owned()),
+        (
+            "filing a navigation report by hand",
+            format!(
+                "INSERT INTO prompt_custom_ui_navigation_reports (custom_ui_id, reporter_id, detail) VALUES ('{ui}', '{a}', 'x')"
+            ),
+        ),
+        (
+            "quarantining a UI by hand",
+            format!("INSERT INTO prompt_custom_ui_quarantine (custom_ui_id, reason) VALUES ('{ui}', 'x')"),
+        ),
+        ("lifting a quarantine", format!("DELETE FROM prompt_custom_ui_quarantine WHERE custom_ui_id = '{ui}'")),
     ];
     for (what, sql) in &refused {
         assert_refused(execute_as(&mut conn, a, sql).await, what);
@@ -225,6 +237,7 @@ async fn postgres_authenticated_role_cannot_read_accounts_or_forge_counters() {
         format!("SELECT * FROM prompt_custom_ui_ratings WHERE custom_ui_id = '{ui}'"),
         format!("SELECT * FROM prompt_custom_ui_usage WHERE user_id = '{a}'"),
         "SELECT * FROM prompt_custom_ui_templates".to_owned(),
+        format!("SELECT 1 FROM prompt_custom_ui_quarantine WHERE custom_ui_id = '{ui}'"),
         format!(
             "INSERT INTO prompt_custom_ui_state (custom_ui_id, user_id, state) VALUES ('{ui}', '{a}', '{{}}') \
              ON CONFLICT (custom_ui_id, user_id) DO UPDATE SET state = excluded.state"

@@ -3,4 +3,4 @@
 /**
  * The methods the frame may call on the host; anything else is answered `METHOD_NOT_FOUND`.
  */
-export type FrameMethod = "ui/initialize" | "prompt/run" | "prompt/cancel" | "chat/submit" | "runs/create" | "runs/addMessage" | "runs/createTask" | "state/set" | "ui/resize" | "clipboard/write" | "link/open";
+export type FrameMethod = "ui/initialize" | "prompt/run" | "prompt/cancel" | "chat/submit" | "runs/create" | "runs/addMessage" | "runs/createTask" | "state/set" | "ui/resize" | "clipboard/write" | "link/open" | "ui/request-display-mode";

@@ -3,4 +3,4 @@
 /**
  * The notifications the host sends to the frame.
  */
-export type HostNotification = "task/event" | "host/run";
+export type HostNotification = "task/event" | "host/run" | "ui/notifications/host-context-changed";

@@ -7,6 +7,7 @@ import "../shared/markdown/markdown.css";
 import "./sandbox.css";
 import { FrameMethods, type InitResult } from "../shared/protocol";
 import { connectBridge, notify, request } from "./bridge";
+import { installDisplayMode } from "./displayMode";
 import { installFormSubmission } from "./forms";
 import { bootWorker, startWorker, type WorkerHost } from "./frame/workerHost";
 
@@ -47,6 +48,7 @@ async function start() {
     receive(event.data);
   });
   installFormSubmission();
+  installDisplayMode();
   const root = document.getElementById("root") as HTMLElement;
   const booting = bootWorker();
   try {

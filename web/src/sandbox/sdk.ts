@@ -1,6 +1,7 @@
 // The promptdeck SDK (`import … from "promptdeck"`): run this UI's prompt and follow its stream,
 // cancel, read the prompt's public data and the UI's props, keep small per-user UI state, copy
-// text, open links (after the user confirms), and render markdown.
+// text, open links (after the user confirms), ask to be shown full screen or as a modal, and
+// render markdown.
 import { useCallback, useRef, useState, useSyncExternalStore } from "react";
 import { FrameMethods, type Json, type JsonObject, type PromptView, type VariableValue } from "../shared/protocol";
 import { Markdown } from "./markdown";
@@ -9,6 +10,8 @@ import { context, getState, subscribeState, writeState } from "./context";
 import { failTask, getTasks, subscribeTasks, whenEnded, type TaskState } from "./tasks";
 
 export { Markdown };
+export { requestDisplayMode, useDisplayMode } from "./displayMode";
+export type { DisplayMode } from "../shared/protocol";
 
 /** Where a UI's run is (not a stored run's life cycle). */
 export type RunState = "idle" | "running" | "done" | "error" | "cancelled";

@@ -4,6 +4,7 @@
 
 import type {
   ChatSubmitParams,
+  DisplayMode,
   FrameMethod,
   HostNotification,
   RunChildParams,
@@ -21,6 +22,7 @@ import type {
 // module re-exports the ones both sides use and keeps the checks and helpers that are not types.
 export type {
   ChatSubmitParams,
+  DisplayMode,
   RpcError,
   RpcNotification,
   RpcRequest,
@@ -52,6 +54,8 @@ export const FrameMethods = {
   resize: "ui/resize",
   copy: "clipboard/write",
   openLink: "link/open",
+  /** `{mode}`: MCP Apps' display-mode request; the host answers `{mode}` with the mode it granted. */
+  requestDisplayMode: "ui/request-display-mode",
 } as const satisfies Record<string, FrameMethod>;
 
 /** Notifications the host sends to the frame. */
@@ -60,7 +64,12 @@ export const HostNotifications = {
   taskEvent: "task/event",
   /** `{taskId, runId}`: the runner (not the component) started a run of this UI's prompt. */
   hostRun: "host/run",
+  /** `{displayMode}`: the host changed how the frame is shown (MCP Apps' host-context-changed). */
+  hostContextChanged: "ui/notifications/host-context-changed",
 } as const satisfies Record<string, HostNotification>;
+
+/** Every display mode, for checking a request's mode. */
+export const DISPLAY_MODES: readonly DisplayMode[] = ["inline", "fullscreen", "modal"];
 
 export const ErrorCodes = {
   parse: -32700,
@@ -221,6 +230,14 @@ export const checkOpenLink: Check<{ url: string }> = (p) => {
     return "url must be an absolute URL";
   }
   return url.protocol === "https:" || url.protocol === "http:" ? { url: url.href } : "only http and https links open";
+};
+
+/** A display-mode request: a known mode, or another name (MCP Apps' `pip`) that the host answers with the mode in force. */
+export const checkDisplayMode: Check<{ mode: DisplayMode | null }> = (p) => {
+  const bad = onlyKeys(p, ["mode"]);
+  if (bad) return bad;
+  if (typeof p.mode !== "string" || p.mode.length > 32) return "mode must be a string";
+  return { mode: (DISPLAY_MODES as readonly string[]).includes(p.mode) ? (p.mode as DisplayMode) : null };
 };
 
 export const checkRunCreate: Check<RunCreateParams> = (p) => {

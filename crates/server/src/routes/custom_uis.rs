@@ -315,9 +315,9 @@ async fn delete_ui(
 }
 
 /// Publishes a validated UI: public, active, `published_at` set. A UI that fails its checks
-/// is refused with its issues.
+/// is refused with its issues; a quarantined one (its frame was reported navigating) with 409.
 #[utoipa::path(post, path = "/api/custom-uis/{id}/publish", tag = "custom-uis", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = PromptCustomUi), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn publish_ui(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -325,6 +325,13 @@ async fn publish_ui(
 ) -> ApiResult<Json<PromptCustomUi>> {
     let mut ui = visible_ui(&state, user.id, id).await?;
     require_owner(&ui, user.id)?;
+    if state.store.ui_quarantine(ui.id).await?.quarantined {
+        return Err(ApiError::Conflict(
+            "this version was reported for loading another page in its frame and stays out of the gallery; \
+             publish a new version (POST /api/custom-uis/{id}/versions) without that"
+                .into(),
+        ));
+    }
     let prompt = state.store.get_prompt(user.id, ui.prompt_id).await?;
     apply_checks(&state, &mut ui, prompt.as_ref()).await?;
     ui.is_public = true;

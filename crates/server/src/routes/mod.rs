@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod custom_uis;
 pub mod meta;
+pub mod navigation_reports;
 pub mod prompts;
 pub mod runs;
 pub mod templates;
@@ -40,6 +41,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(prompts::router())
         .merge(custom_uis::router())
+        .merge(navigation_reports::router())
         .merge(runs::router())
         .merge(templates::router())
         .merge(meta::router())

@@ -16,6 +16,7 @@ mod invalid_text;
 mod lists;
 mod meta;
 mod modules;
+mod navigation_reports;
 mod openapi_document;
 mod prompts;
 mod publishing;

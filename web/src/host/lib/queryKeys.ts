@@ -9,6 +9,7 @@ export const queryKeys = {
   customUis: ["custom-uis"] as const,
   customUi: (id: string) => ["custom-uis", id] as const,
   versions: (id: string) => ["custom-uis", id, "versions"] as const,
+  quarantine: (id: string) => ["custom-uis", id, "quarantine"] as const,
   promptUis: (promptId: string) => ["custom-uis", "of-prompt", promptId] as const,
   gallery: (scope: string, q: string, sort: string) => ["custom-uis", "gallery", scope, q, sort] as const,
   validation: (input: unknown) => ["validation", input] as const,

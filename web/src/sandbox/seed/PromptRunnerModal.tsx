@@ -1,9 +1,13 @@
 // The seed's prompt runner modal: `usePromptRunnerModal()` holds its config, and
 // `<PromptRunnerModal isOpen onClose {...config} />` runs the prompt (auto-run modes start at
-// once) and streams the answer; `onExecutionComplete` gets the result.
+// once) and streams the answer; `onExecutionComplete` gets the result. While it is open the frame
+// asks the host to be shown as a modal over the page, so the dialog is never cut off by the
+// frame's inline size; it returns to inline when it closes, and closes when the host returns the
+// frame to inline (its close control, Escape).
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ExecutionMode, VariableValue } from "../../shared/protocol";
 import { Markdown } from "../markdown";
+import { requestDisplayMode, useDisplayMode } from "../displayMode";
 import { usePrompt, type RunResult } from "../sdk";
 
 export interface PromptRunnerConfig {
@@ -55,15 +59,40 @@ export function PromptRunnerModal({ isOpen, onClose, mode = "auto-run", variable
     if (!isOpen) started.current = false;
   }, [isOpen, auto, go, initialMessage]);
 
-  if (!isOpen) return null;
   const busy = status === "running";
+  const close = useCallback(() => {
+    if (busy) cancel();
+    onClose();
+  }, [busy, cancel, onClose]);
+
+  useEffect(() => {
+    if (!isOpen) return;
+    requestDisplayMode("modal").catch(() => undefined);
+    return () => {
+      requestDisplayMode("inline").catch(() => undefined);
+    };
+  }, [isOpen]);
+
+  // Shown as a modal, then returned inline by the host: the user closed it there.
+  const displayMode = useDisplayMode();
+  const shownAsModal = useRef(false);
+  useEffect(() => {
+    if (!isOpen) shownAsModal.current = false;
+    else if (displayMode === "modal") shownAsModal.current = true;
+    else if (shownAsModal.current) {
+      shownAsModal.current = false;
+      close();
+    }
+  }, [isOpen, displayMode, close]);
+
+  if (!isOpen) return null;
   const canFollowUp = mode !== "auto-run-one-shot" && !(auto && turns === 0);
   return (
     <div className="pd-modal-backdrop" role="presentation">
       <div className="pd-modal" role="dialog" aria-modal="true" aria-label={title ?? "Run prompt"}>
         <header className="pd-modal-head">
           <h2>{title ?? "Run prompt"}</h2>
-          <button type="button" aria-label="Close" onClick={() => { if (busy) cancel(); onClose(); }}>×</button>
+          <button type="button" aria-label="Close" onClick={close}>×</button>
         </header>
         <div className="pd-modal-body">
           {text ? <Markdown content={text} isStreaming={busy} /> : busy ? <p className="pd-muted">Running…</p> : null}

@@ -1,12 +1,17 @@
 // Markdown that renders while streaming: remend (Streamdown's healer for unterminated
-// markdown) closes half-written emphasis, links, code fences and math before each render (see
-// heal.ts), and react-markdown with GFM renders the result. KaTeX and highlighting load only when an answer
-// needs them. Code blocks get a copy button, HTML blocks a preview in a nested sandbox, and the
-// whole answer an optional full-screen editor with an edit callback. Images never load on their
-// own: only inline data shows, any other image is a link (images.ts).
+// markdown) closes half-written emphasis, links, code fences and math in the last block before
+// each render (see heal.ts), and react-markdown with GFM renders the result. A streamed answer
+// renders at most once per animation frame, block by block (blocks.ts): every block before the
+// last is finished, so it is memoised and only the last one is parsed and rendered again. KaTeX
+// and highlighting load only when an answer needs them. Code blocks get a copy button, HTML
+// blocks a preview in a nested sandbox, and the whole answer an optional full-screen editor with
+// an edit callback. Images never load on their own: only inline data shows, any other image is
+// a link (images.ts).
 import { Children, isValidElement, memo, useEffect, useMemo, useState, type ReactNode } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { BASE_SYNTAX, BlockSplitter, type BlockSyntax } from "./blocks";
+import { useFrameValue } from "./frameValue";
 import { healStreaming } from "./heal";
 import { markdownUrl, rehypeImages } from "./images";
 import { linkOpener, safeHref } from "./links";
@@ -24,6 +29,8 @@ export function setCopyHandler(fn: (text: string) => Promise<void>): void {
 interface Loaded {
   remark: Plugin[];
   rehype: Plugin[];
+  /** Syntax the block splitter must know for these plugins (math). */
+  syntax?: BlockSyntax;
 }
 /** Rehype plugins every rendering runs, before the optional ones. */
 const BASE_REHYPE: Plugin[] = [rehypeImages as Plugin];
@@ -36,7 +43,7 @@ const NONE: Loaded = { remark: [], rehype: [] };
 
 function loadMath(): Promise<Loaded> {
   mathPlugins ??= import("./math").then(
-    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeMath as Plugin] }),
+    (m) => ({ remark: [m.remarkMath as Plugin], rehype: [m.rehypeMath as Plugin], syntax: m.mathSyntax }),
     () => {
       mathPlugins = null;
       return NONE;
@@ -52,8 +59,17 @@ function loadHighlight(): Promise<Loaded> {
   return highlightPlugins;
 }
 
-/** The plugins `text` needs, as far as they have loaded; `pending` while math is needed but not there yet. */
-function useOptionalPlugins(text: string): Loaded & { math: boolean; pending: boolean } {
+/** What a rendering needs: plugins (stable arrays, so memoised blocks stay memoised) and split syntax. */
+interface Plugins {
+  remark: Plugin[];
+  rehype: Plugin[];
+  syntax: BlockSyntax;
+  /** Math is needed but KaTeX has not loaded yet. */
+  pending: boolean;
+}
+
+/** The plugins `text` needs, as far as they have loaded. */
+function useOptionalPlugins(text: string): Plugins {
   const math = needsMath(text);
   const code = needsHighlight(text);
   const [loaded, setLoaded] = useState<{ math?: Loaded; code?: Loaded }>({});
@@ -65,12 +81,16 @@ function useOptionalPlugins(text: string): Loaded & { math: boolean; pending: bo
       live = false;
     };
   }, [math, code, loaded.math, loaded.code]);
-  return {
-    math: Boolean(loaded.math),
-    pending: math && !loaded.math,
-    remark: [...(loaded.math?.remark ?? [])],
-    rehype: [...(loaded.math?.rehype ?? []), ...(loaded.code?.rehype ?? [])],
-  };
+  const pending = math && !loaded.math;
+  return useMemo(
+    () => ({
+      remark: [remarkGfm as Plugin, ...(loaded.math?.remark ?? [])],
+      rehype: [...BASE_REHYPE, ...(loaded.math?.rehype ?? []), ...(loaded.code?.rehype ?? [])],
+      syntax: loaded.math?.syntax ?? BASE_SYNTAX,
+      pending,
+    }),
+    [loaded.math, loaded.code, pending],
+  );
 }
 
 function textOf(node: ReactNode): string {
@@ -134,6 +154,20 @@ export interface MarkdownProps {
   onContentChange?: (content: string) => void;
 }
 
+/** One top-level block; `heal` when it is the last block of a streaming answer. */
+const Block = memo(function Block({ source, heal, plugins, components }: { source: string; heal: boolean; plugins: Plugins; components: Components }) {
+  return (
+    <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} urlTransform={markdownUrl}>
+      {heal ? healStreaming(source) : source}
+    </ReactMarkdown>
+  );
+});
+
+interface Shown {
+  text: string;
+  streaming: boolean;
+}
+
 /** Renders markdown, also while it is still streaming in. */
 export const Markdown = memo(function Markdown({
   content,
@@ -144,12 +178,16 @@ export const Markdown = memo(function Markdown({
   onContentChange,
 }: MarkdownProps) {
   const text = typeof content === "string" ? content : "";
-  const healed = useMemo(() => (isStreaming ? healStreaming(text) : text), [text, isStreaming]);
-  const plugins = useOptionalPlugins(text);
+  // The text and whether it is still streaming change together, once per frame at most.
+  const latest = useMemo<Shown>(() => ({ text, streaming: isStreaming }), [text, isStreaming]);
+  const shown = useFrameValue(latest);
+  const plugins = useOptionalPlugins(shown.text);
   // Until KaTeX has loaded, math would show as raw `$$…$$`: keep showing what was rendered last.
-  const [ready, setReady] = useState(plugins.pending ? "" : healed);
-  if (!plugins.pending && ready !== healed) setReady(healed);
-  const shown = plugins.pending ? ready : healed;
+  const [ready, setReady] = useState<Shown>(plugins.pending ? { text: "", streaming: shown.streaming } : shown);
+  if (!plugins.pending && ready !== shown) setReady(shown);
+  const view = plugins.pending ? ready : shown;
+  const [splitter] = useState(() => new BlockSplitter());
+  const blocks = useMemo(() => splitter.split(view.text, plugins.syntax), [splitter, view.text, plugins.syntax]);
   const [editing, setEditing] = useState(false);
   const components = useMemo<Components>(
     () => ({
@@ -159,15 +197,15 @@ export const Markdown = memo(function Markdown({
     [hideCopyButton],
   );
   return (
-    <div className={`pd-markdown${className ? ` ${className}` : ""}`} data-streaming={isStreaming ? "true" : "false"}>
-      {(allowFullScreenEditor || onContentChange) && !isStreaming && (
+    <div className={`pd-markdown${className ? ` ${className}` : ""}`} data-streaming={shown.streaming ? "true" : "false"}>
+      {(allowFullScreenEditor || onContentChange) && !shown.streaming && (
         <button type="button" className="pd-edit-btn" onClick={() => setEditing(true)}>
           Edit
         </button>
       )}
-      <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={[...BASE_REHYPE, ...plugins.rehype]} components={components} urlTransform={markdownUrl}>
-        {shown}
-      </ReactMarkdown>
+      {blocks.map((source, i) => (
+        <Block key={i} source={source} heal={view.streaming && i === blocks.length - 1} plugins={plugins} components={components} />
+      ))}
       {editing && (
         <FullScreenEditor
           initial={text}
@@ -216,7 +254,7 @@ function FullScreenEditor({ initial, onSave, onCancel }: { initial: string; onSa
       <div className="pd-editor-panes">
         <textarea aria-label="Markdown source" value={draft} onChange={(e) => setDraft(e.target.value)} />
         <div className="pd-editor-preview">
-          <ReactMarkdown remarkPlugins={[remarkGfm, ...plugins.remark]} rehypePlugins={[...BASE_REHYPE, ...plugins.rehype]} components={editorComponents} urlTransform={markdownUrl}>
+          <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={editorComponents} urlTransform={markdownUrl}>
             {draft}
           </ReactMarkdown>
         </div>

@@ -51,6 +51,8 @@ describe("helpers", () => {
   it("trims the streaming tail", () => {
     expect(trimStreamingTail("a\n\n")).toBe("a");
     expect(trimStreamingTail("> a\n> ")).toBe("> a");
+    // The last block of a streaming answer may be nothing but the quote's marker yet.
+    expect(trimStreamingTail("> ")).toBe("");
   });
 
   it("keeps only http(s) links live", () => {

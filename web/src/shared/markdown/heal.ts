@@ -38,7 +38,7 @@ export function holdBackUnfinishedTable(text: string): string {
 
 /** Drops trailing white space and a last line holding only block-quote markers. */
 export function trimStreamingTail(text: string): string {
-  return text.trimEnd().replace(/\n(?: {0,3}>)+$/, "").trimEnd();
+  return text.trimEnd().replace(/(?:^|\n)(?: {0,3}>)+$/, "").trimEnd();
 }
 
 /** The markdown to render for a partial answer. */

@@ -13,6 +13,7 @@ import katex from "katex";
 import remarkMath from "remark-math";
 
 export { remarkMath };
+export { mathSyntax } from "./mathSyntax";
 
 /** A rehype plugin that renders remark-math's nodes with KaTeX. */
 export function rehypeMath() {

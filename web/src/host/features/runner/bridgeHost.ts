@@ -4,6 +4,7 @@
 import {
   checkChatSubmit,
   checkCopy,
+  checkDisplayMode,
   checkOpenLink,
   checkResize,
   checkRun,
@@ -18,6 +19,7 @@ import {
   MAX_MESSAGE_CHARS,
   parseFrameMessage,
   STATE_QUOTA_CHARS,
+  type DisplayMode,
   type InitResult,
   type Json,
   type JsonObject,
@@ -36,6 +38,10 @@ export interface BridgeOptions {
   onResize: (height: number) => void;
   onRun: (run: { taskId: string; runId: string }) => void;
   confirmLink: (url: string) => Promise<boolean>;
+  /** Decides a display-mode request (null: a mode the host does not know); returns the mode granted. */
+  requestDisplayMode?: (mode: DisplayMode | null) => DisplayMode;
+  /** A second document in the frame asked to initialise (the frame navigated): the host stops it. */
+  onNewDocument?: () => void;
   /** Reports refused messages (for the runner's diagnostics). */
   onRefused?: (reason: string) => void;
 }
@@ -60,6 +66,8 @@ export class BridgeHost {
   /** Tasks registered with `createTask` before their submit (the seed's order), by task id. */
   private readonly registered = new Map<string, { runId: string; body: JsonObject }>();
   private state: JsonObject;
+  /** The frame's document asked for its init; the runtime asks once per document. */
+  private initialized = false;
   private readonly listener = (e: MessageEvent) => this.receive(e);
   /** Everything sent to the frame goes through it, so that stopping settles what is open. */
   private readonly relay: FrameRelay;
@@ -93,6 +101,11 @@ export class BridgeHost {
     this.runs.add(runId);
     this.relay.follow(taskId);
     this.relay.notify(HostNotifications.hostRun, { taskId, runId });
+  }
+
+  /** Tells the frame how it is shown now (after a request, Escape or the host's close control). */
+  displayModeChanged(mode: DisplayMode): void {
+    this.relay.notify(HostNotifications.hostContextChanged, { displayMode: mode });
   }
 
   forward(taskId: string, event: TaskEvent): void {
@@ -155,6 +168,11 @@ export class BridgeHost {
     const { init } = this.o;
     switch (method) {
       case FrameMethods.initialize:
+        if (this.initialized) {
+          this.o.onNewDocument?.();
+          throw new Refusal(ErrorCodes.denied, "the frame is already initialised");
+        }
+        this.initialized = true;
         return init as unknown as Json;
       case FrameMethods.run: {
         const p = valid(checkRun(params));
@@ -244,6 +262,10 @@ export class BridgeHost {
         const ok = await this.o.confirmLink(p.url);
         if (ok) window.open(p.url, "_blank", "noopener,noreferrer");
         return { opened: ok };
+      }
+      case FrameMethods.requestDisplayMode: {
+        const p = valid(checkDisplayMode(params));
+        return { mode: this.o.requestDisplayMode?.(p.mode) ?? "inline" };
       }
       default:
         throw new Refusal(ErrorCodes.methodNotFound, `unknown method ${method}`);

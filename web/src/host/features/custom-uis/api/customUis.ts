@@ -19,6 +19,19 @@ export function useUi(id: string, enabled = true) {
   return useQuery({ queryKey: queryKeys.customUi(id), queryFn: () => getUi(id), enabled: enabled && id !== "" });
 }
 
+/** Whether the owner's UI was reported for navigating its frame, and why (`GET …/navigation-reports`). */
+export interface UiQuarantine {
+  quarantined: boolean;
+  reason: string | null;
+  reports: number;
+  quarantined_at: string | null;
+}
+
+/** The quarantine of one of the caller's UIs. */
+export function useQuarantine(id: string) {
+  return useQuery({ queryKey: queryKeys.quarantine(id), queryFn: () => api<UiQuarantine>("GET", `${at(id)}/navigation-reports`) });
+}
+
 /** The server's issues for `input` (null: nothing to check); the last answer stays while the next loads. */
 export function useValidation(input: ValidateInput | null) {
   return useQuery({

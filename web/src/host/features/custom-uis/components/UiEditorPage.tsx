@@ -6,7 +6,7 @@ import { errorText } from "../../../lib/query";
 import { Link, navigate } from "../../../lib/router";
 import type { CustomUiWithPrompt, ValidateInput, ValidationIssue } from "../../../lib/types";
 import { useDebounced } from "../../../shared/hooks/useDebounced";
-import { useNewVersion, usePublishUi, useStarterTemplates, useUi, useUpdateUi, useValidation } from "../api/customUis";
+import { useNewVersion, usePublishUi, useQuarantine, useStarterTemplates, useUi, useUpdateUi, useValidation } from "../api/customUis";
 import { formOf, patchOf, type Layout, type UiForm } from "../utils/form";
 import { CodeEditor, type CodeEditorHandle, type Language } from "./CodeEditor";
 import { VersionsPanel } from "./VersionsPanel";
@@ -133,6 +133,7 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
         <Link href={`/prompts/${ui.prompt_id}`}>Prompt: {ui.prompt.name}</Link>
         <Link href={`/ui/${ui.id}`}>Open in the runner</Link>
       </div>
+      <QuarantineNotice id={ui.id} />
       <div className="editor-split">
         <section className="card stack" aria-label="Code">
           <div className="grid">
@@ -255,5 +256,19 @@ function Editor({ initial, preview }: { initial: CustomUiWithPrompt; preview: Pr
         </div>
       </div>
     </main>
+  );
+}
+
+/** Tells the owner their UI was reported for loading another page in its frame, and the way back. */
+function QuarantineNotice({ id }: { id: string }) {
+  const { data } = useQuarantine(id);
+  if (!data?.quarantined) return null;
+  return (
+    <p role="alert" className="error ui-quarantined">
+      This version was reported {data.reports === 1 ? "by a viewer" : `by ${data.reports} viewers`}: its frame loaded another page
+      ({data.reason ?? "a second document"}), which could carry what viewers typed or its answers elsewhere. It is out of the
+      gallery and hidden from everyone but you. Remove the navigation (assigning <code>location</code>, <code>window.open</code>,
+      links followed inside the frame, <code>&lt;meta http-equiv&gt;</code>) and publish a new version.
+    </p>
   );
 }

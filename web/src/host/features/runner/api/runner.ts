@@ -53,3 +53,12 @@ export function useRunnerUi(id: string, search: string) {
 export function usePreviewInit(ui: CustomUiWithPrompt) {
   return useQuery({ queryKey: queryKeys.runnerInit(ui.id, ui.updated_at ?? "", ""), queryFn: () => loadInit(ui, ""), ...ONCE });
 }
+
+/** What the server did with a navigation report: whether the UI is now out of the gallery. */
+export interface NavigationReportOutcome {
+  quarantined: boolean;
+}
+
+/** Reports that a UI's frame loaded a second document (once per viewer and UI; repeats are no-ops). */
+export const reportNavigation = (uiId: string, detail: string) =>
+  api<NavigationReportOutcome>("POST", `${at(uiId)}/navigation-reports`, { detail });
