@@ -96,12 +96,9 @@ export async function signUpInBrowser(page, app) {
   return { email, ...session };
 }
 
-/** The seed's Pattern 2 component, verbatim from the seed document. */
+/** The seed's Pattern 2 component, verbatim (vendored in tests/fixtures/seed). */
 export function seedPattern2() {
-  const doc = readFileSync(join(root, "..", "shared", "seed", "custom-ui-system.md"), "utf8");
-  const start = doc.indexOf("### Pattern 2");
-  const open = doc.indexOf("```typescript\n", start) + "```typescript\n".length;
-  return doc.slice(open, doc.indexOf("\n```", open));
+  return readFileSync(join(root, "tests", "fixtures", "seed", "pattern-2-full-control.tsx"), "utf8");
 }
 
 /** Records the distinct texts a locator shows until `done(text)` holds. */
