@@ -96,22 +96,19 @@ export async function signUpInBrowser(page, app) {
   return { email, ...session };
 }
 
-/** The seed's component under the heading `### {name}`, verbatim from the seed document. */
-function seedPattern(name) {
-  const doc = readFileSync(join(root, "..", "shared", "seed", "custom-ui-system.md"), "utf8");
-  const start = doc.indexOf(`### ${name}`);
-  const open = doc.indexOf("```typescript\n", start) + "```typescript\n".length;
-  return doc.slice(open, doc.indexOf("\n```", open));
+/** The seed's component in `tests/fixtures/seed/{file}`, verbatim (vendored from the seed document). */
+function seedPattern(file) {
+  return readFileSync(join(root, "tests", "fixtures", "seed", file), "utf8");
 }
 
 /** The seed's Pattern 1 component (a button that opens the PromptRunnerModal), verbatim. */
 export function seedPattern1() {
-  return seedPattern("Pattern 1");
+  return seedPattern("pattern-1-auto-run-modal.tsx");
 }
 
-/** The seed's Pattern 2 component, verbatim from the seed document. */
+/** The seed's Pattern 2 component, verbatim. */
 export function seedPattern2() {
-  return seedPattern("Pattern 2");
+  return seedPattern("pattern-2-full-control.tsx");
 }
 
 /** Records the distinct texts a locator shows until `done(text)` holds. */

@@ -2,10 +2,8 @@
 // IME compositions, form controls and focus work, markup the allow-list refuses never shows, and
 // the seed's Pattern 1 (the prompt-runner modal, verbatim) streams its answer.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { apiClient, launchBrowser, root, signUpInBrowser, startServer, watchText } from "./harness.mjs";
+import { apiClient, launchBrowser, seedPattern1, signUpInBrowser, startServer, watchText } from "./harness.mjs";
 
 let server;
 let browser;
@@ -104,10 +102,7 @@ test("selects, checkboxes and radios drive the component's state; styles apply; 
 });
 
 test("the seed's Pattern 1 opens its modal and streams the answer in it", async () => {
-  const doc = readFileSync(join(root, "..", "shared", "seed", "custom-ui-system.md"), "utf8");
-  const start = doc.indexOf("### Pattern 1");
-  const from = doc.indexOf("```typescript\n", start) + "```typescript\n".length;
-  const f = await open(doc.slice(from, doc.indexOf("\n```", from)));
+  const f = await open(seedPattern1());
   await f.getByRole("button", { name: "Quick Analysis" }).click();
   const dialog = f.getByRole("dialog", { name: "Custom Analysis" });
   await dialog.waitFor({ state: "attached" });

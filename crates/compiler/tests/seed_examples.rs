@@ -1,6 +1,5 @@
-//! The seed specification's own component examples, taken verbatim from
-//! `shared/seed/custom-ui-system.md`, validate and compile; its runner, which imports
-//! `@babel/standalone`, is rejected.
+//! The seed specification's own component examples, vendored verbatim in `tests/fixtures/seed`,
+//! validate and compile; its runner, which imports `@babel/standalone`, is rejected.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -9,34 +8,11 @@ use std::path::PathBuf;
 use promptdeck_compiler::{Compiler, UiSource, check, rules};
 use promptdeck_core::{ComponentType, ValidationReport};
 
-fn seed() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/custom-ui-system.md");
+/// A seed example, vendored verbatim in `tests/fixtures/seed` (see its README for where each
+/// comes from).
+fn seed_example(file: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seed").join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Every ```typescript block of the seed, verbatim, with the line its code starts on.
-fn typescript_blocks(markdown: &str) -> Vec<(usize, String)> {
-    let mut blocks = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (n, line) in markdown.lines().enumerate() {
-        match &mut current {
-            None if line.trim() == "```typescript" => current = Some((n + 2, String::new())),
-            None => {}
-            Some(_) if line.trim() == "```" => blocks.push(current.take().unwrap()),
-            Some((_, text)) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-        }
-    }
-    blocks
-}
-
-fn block_containing(needle: &str) -> String {
-    let blocks: Vec<String> =
-        typescript_blocks(&seed()).into_iter().map(|(_, b)| b).filter(|b| b.contains(needle)).collect();
-    assert_eq!(blocks.len(), 1, "expected exactly one seed block containing `{needle}`");
-    blocks.into_iter().next().unwrap()
 }
 
 fn react(code: &str) -> UiSource<'_> {
@@ -68,14 +44,8 @@ fn assert_compiles_to_a_module(code: &str, what: &str) -> String {
 }
 
 #[test]
-fn the_seed_has_the_examples_these_tests_use() {
-    let blocks = typescript_blocks(&seed());
-    assert!(blocks.len() >= 10, "found {} typescript blocks", blocks.len());
-}
-
-#[test]
 fn pattern_1_simple_auto_run_modal_validates_and_compiles() {
-    let code = block_containing("function MyCustomUIComponent");
+    let code = seed_example("pattern-1-auto-run-modal.tsx");
     assert_valid(&check(&react(&code)), "Pattern 1");
     let js = assert_compiles_to_a_module(&code, "Pattern 1");
     assert!(js.contains("export default MyCustomUIComponent"), "{js}");
@@ -85,7 +55,7 @@ fn pattern_1_simple_auto_run_modal_validates_and_compiles() {
 
 #[test]
 fn pattern_2_custom_ui_with_full_control_validates_and_compiles() {
-    let code = block_containing("export function CustomPromptUI");
+    let code = seed_example("pattern-2-full-control.tsx");
     assert!(code.starts_with("'use client';"), "taken verbatim, directive included");
     assert_valid(&check(&react(&code)), "Pattern 2");
     let js = assert_compiles_to_a_module(&code, "Pattern 2");
@@ -98,7 +68,7 @@ fn pattern_2_custom_ui_with_full_control_validates_and_compiles() {
 fn the_streaming_selector_example_validates_and_compiles_without_its_imports() {
     // `MyComponent` uses `useState` and `EnhancedChatMarkdown` without importing them, as the
     // seed's runner passed them in; the compiled module binds them from the registry.
-    let code = block_containing("function MyComponent()");
+    let code = seed_example("streaming-selector.tsx");
     assert_valid(&check(&react(&code)), "MyComponent");
     let js = assert_compiles_to_a_module(&code, "MyComponent");
     assert!(js.contains("export default MyComponent"), "{js}");
@@ -108,7 +78,7 @@ fn the_streaming_selector_example_validates_and_compiles_without_its_imports() {
 
 #[test]
 fn the_ai_runs_hook_example_validates_and_compiles() {
-    let code = block_containing("function PromptRunner()");
+    let code = seed_example("ai-runs-hook.tsx");
     assert_valid(&check(&react(&code)), "PromptRunner");
     let js = assert_compiles_to_a_module(&code, "PromptRunner");
     assert!(js.contains("export default PromptRunner"), "{js}");
@@ -116,7 +86,7 @@ fn the_ai_runs_hook_example_validates_and_compiles() {
 
 #[test]
 fn the_seeds_babel_runner_is_rejected_for_importing_babel() {
-    let code = block_containing("export function DynamicCustomUIRunner");
+    let code = seed_example("dynamic-custom-ui-runner.tsx");
     let report = check(&react(&code));
     assert!(!report.validated);
     let babel_line = code.lines().position(|l| l.contains("@babel/standalone")).unwrap() + 1;
@@ -138,7 +108,7 @@ fn the_seeds_babel_runner_is_rejected_for_importing_babel() {
 
 #[test]
 fn the_seeds_server_page_is_rejected_for_its_server_imports() {
-    let code = block_containing("export default async function CustomUIPage");
+    let code = seed_example("custom-ui-page.tsx");
     let report = check(&react(&code));
     let modules: Vec<&str> = report
         .validation_errors

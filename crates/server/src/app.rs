@@ -2,6 +2,7 @@
 //! (bind the configured address, port 0 picks a free one), served with header and body read
 //! timeouts (`serve`).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -13,12 +14,13 @@ use promptdeck_compiler::Compiler;
 use promptdeck_llm::Catalogue;
 use promptdeck_store::Store;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::OpenApi;
 
 use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
-use crate::config::Config;
+use crate::config::{Config, HashCost};
 use crate::routes::api_router;
 use crate::state::AppState;
 use crate::tasks::{MemoryTaskLimiter, StartQueue, TaskHub};
@@ -39,6 +41,11 @@ impl Application {
     /// Connects the store (running migrations), installs the official templates, marks tasks
     /// a crash left unfinished as failed, loads the model catalogue and binds the address.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        if config.auth.hash_cost == HashCost::InsecureForTests {
+            tracing::warn!(
+                "password hashes are made with the insecure test parameters (HashCost::InsecureForTests)"
+            );
+        }
         let store = Store::connect(&config.database_url).await?.with_run_caps(config.runs.caps());
         store.install_official_templates(crate::template_library::OFFICIAL).await?;
         let recovered = store
@@ -87,10 +94,28 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then closes the store.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves both listeners until `stop` completes, lets the requests in flight finish, then
+    /// closes the store. The binary stops on a signal; tests and embedders stop when they choose.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let stopping = CancellationToken::new();
+        tokio::spawn({
+            let stopping = stopping.clone();
+            async move {
+                stop.await;
+                stopping.cancel();
+            }
+        });
         let store = self.state.store.clone();
         let limits = self.state.config.http.clone();
-        let sandbox = tokio::spawn(self.sandbox.run(self.state.clone(), limits.clone(), shutdown_signal()));
-        crate::serve::serve(self.listener, self.router, &limits, shutdown_signal()).await?;
+        let sandbox = tokio::spawn(self.sandbox.run(
+            self.state.clone(),
+            limits.clone(),
+            stopping.clone().cancelled_owned(),
+        ));
+        crate::serve::serve(self.listener, self.router, &limits, stopping.cancelled_owned()).await?;
         sandbox.abort();
         store.close().await;
         Ok(())

@@ -51,7 +51,7 @@ impl AuthGuard {
     /// The guard for `limits` with another limiter (one shared by several nodes).
     pub fn with_limiter(limits: &AuthLimits, limiter: Arc<dyn RateLimiter>) -> std::io::Result<AuthGuard> {
         Ok(AuthGuard {
-            hasher: HashPool::start(limits.hash_threads(), limits.hash_wait())?,
+            hasher: HashPool::start(limits.hash_threads(), limits.hash_wait(), limits.hash_cost)?,
             limiter,
             ip_rule: Rule {
                 burst: limits.auth_ip_burst,

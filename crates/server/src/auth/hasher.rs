@@ -10,11 +10,13 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, Params};
 use rand::RngCore;
 use tokio::sync::{Semaphore, oneshot};
+
+use crate::config::HashCost;
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -34,14 +36,17 @@ pub struct HashPool {
     slots: Arc<Semaphore>,
     jobs: SyncSender<Job>,
     wait: Duration,
+    /// The parameters new hashes are made with.
+    params: Params,
     /// A hash of a random password, checked when an email has no account, so that answer costs
     /// what a real check costs.
     decoy: Arc<OnceLock<Result<String, String>>>,
 }
 
 impl HashPool {
-    /// Starts `threads` hashing threads (at least one); a request waits at most `wait` for one.
-    pub fn start(threads: usize, wait: Duration) -> std::io::Result<HashPool> {
+    /// Starts `threads` hashing threads (at least one); a request waits at most `wait` for one;
+    /// new hashes cost `cost`.
+    pub fn start(threads: usize, wait: Duration, cost: HashCost) -> std::io::Result<HashPool> {
         let threads = threads.max(1);
         let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(threads);
         let queue = Arc::new(Mutex::new(queue));
@@ -49,7 +54,8 @@ impl HashPool {
             let queue = queue.clone();
             std::thread::Builder::new().name(format!("pd-hash-{i}")).spawn(move || work(&queue))?;
         }
-        Ok(HashPool { slots: Arc::new(Semaphore::new(threads)), jobs, wait, decoy: Arc::default() })
+        let params = params(cost);
+        Ok(HashPool { slots: Arc::new(Semaphore::new(threads)), jobs, wait, params, decoy: Arc::default() })
     }
 
     /// Runs `job` on a hashing thread once one is free (waiting at most the configured time).
@@ -77,7 +83,8 @@ impl HashPool {
 
     /// Hashes a new password (argon2id, random salt) into its PHC string.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        self.run(move || hash_phc(&password)).await?.map_err(HashError::Failed)
+        let params = self.params.clone();
+        self.run(move || hash_phc(&password, params)).await?.map_err(HashError::Failed)
     }
 
     /// Runs `check` and, when it passes, hashes the password, in one turn on a hashing thread.
@@ -87,9 +94,10 @@ impl HashPool {
         password: String,
         check: impl FnOnce(&str) -> Result<(), E> + Send + 'static,
     ) -> Result<Result<String, E>, HashError> {
+        let params = self.params.clone();
         let hashed = self
             .run(move || match check(&password) {
-                Ok(()) => Ok(hash_phc(&password)),
+                Ok(()) => Ok(hash_phc(&password, params)),
                 Err(e) => Err(e),
             })
             .await?;
@@ -103,11 +111,11 @@ impl HashPool {
     /// Whether `password` matches the stored hash; with no stored hash (no such account) a decoy
     /// hash is checked instead and the answer is false, at the same cost.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, HashError> {
-        let decoy = self.decoy.clone();
+        let (decoy, params) = (self.decoy.clone(), self.params.clone());
         self.run(move || match stored {
             Some(hash) => verify_phc(&password, &hash),
             None => {
-                let decoy = decoy.get_or_init(|| hash_phc(&random_password()));
+                let decoy = decoy.get_or_init(|| hash_phc(&random_password(), params));
                 decoy.as_deref().map_err(Clone::clone).and_then(|h| verify_phc(&password, h)).map(|_| false)
             }
         })
@@ -129,10 +137,20 @@ fn work(queue: &Mutex<Receiver<Job>>) {
     }
 }
 
-fn hash_phc(password: &str) -> Result<String, String> {
+/// The argon2id parameters of `cost`.
+fn params(cost: HashCost) -> Params {
+    match cost {
+        HashCost::Standard => Params::default(),
+        HashCost::InsecureForTests => {
+            Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None).unwrap_or_default()
+        }
+    }
+}
+
+fn hash_phc(password: &str, params: Params) -> Result<String, String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    Argon2::default()
+    Argon2::from(params)
         .hash_password_with_salt(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| e.to_string())
@@ -156,16 +174,30 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_no_other() {
-        let pool = HashPool::start(1, Duration::from_secs(30)).unwrap();
+        let pool = HashPool::start(1, Duration::from_secs(30), HashCost::Standard).unwrap();
         let hash = pool.hash("a password".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(pool.verify("a password".into(), Some(hash.clone())).await.unwrap());
         assert!(!pool.verify("another".into(), Some(hash)).await.unwrap());
         assert!(!pool.verify("a password".into(), None).await.unwrap());
     }
 
     #[tokio::test]
+    async fn hashes_are_checked_with_their_own_parameters_whatever_the_pool_makes() {
+        let standard = HashPool::start(1, Duration::from_secs(30), HashCost::Standard).unwrap();
+        let cheap = HashPool::start(1, Duration::from_secs(30), HashCost::InsecureForTests).unwrap();
+        let cheap_hash = cheap.hash("a password".into()).await.unwrap();
+        assert!(cheap_hash.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{cheap_hash}");
+        let standard_hash = standard.hash("a password".into()).await.unwrap();
+        assert!(standard.verify("a password".into(), Some(cheap_hash.clone())).await.unwrap());
+        assert!(cheap.verify("a password".into(), Some(standard_hash)).await.unwrap());
+        assert!(!standard.verify("another".into(), Some(cheap_hash)).await.unwrap());
+        assert!(!cheap.verify("a password".into(), None).await.unwrap());
+    }
+
+    #[tokio::test]
     async fn a_request_that_finds_every_thread_busy_past_the_wait_is_refused() {
-        let pool = Arc::new(HashPool::start(1, Duration::from_millis(50)).unwrap());
+        let pool = Arc::new(HashPool::start(1, Duration::from_millis(50), HashCost::Standard).unwrap());
         let (release, blocked) = std::sync::mpsc::channel::<()>();
         let holder = {
             let pool = pool.clone();

@@ -75,6 +75,24 @@ pub struct AuthLimits {
     #[arg(long, env = "PROMPTDECK_PASSWORD_MIN_SCORE", default_value_t = DEFAULT_PASSWORD_MIN_SCORE,
         value_parser = clap::value_parser!(u8).range(0..=4))]
     pub password_min_score: u8,
+    /// What a password hash costs. Not a flag nor an environment variable: a server started
+    /// from the command line always hashes at `HashCost::Standard`; only code that builds its
+    /// own `Config` (the API test suite) can pick the cheap setting.
+    #[arg(skip)]
+    pub hash_cost: HashCost,
+}
+
+/// The argon2id parameters new password hashes are made with. Checking a password always uses
+/// the parameters stored in its hash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HashCost {
+    /// argon2id with 19 MiB, 2 passes, 1 lane (the argon2 crate's defaults, OWASP's advice).
+    #[default]
+    Standard,
+    /// argon2id with 8 KiB and 1 pass: microseconds instead of tens of milliseconds, and no
+    /// protection worth the name. For test suites that sign up hundreds of users; the server
+    /// logs a warning when it starts with it.
+    InsecureForTests,
 }
 
 impl Default for AuthLimits {
@@ -91,6 +109,7 @@ impl Default for AuthLimits {
             session_days: DEFAULT_SESSION_DAYS,
             max_sessions: DEFAULT_MAX_SESSIONS,
             password_min_score: DEFAULT_PASSWORD_MIN_SCORE,
+            hash_cost: HashCost::Standard,
         }
     }
 }

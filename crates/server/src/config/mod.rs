@@ -1,5 +1,6 @@
 //! Server settings, from flags and environment (see `main.rs`), with documented defaults.
 
+mod args;
 mod auth;
 mod compiler;
 mod http;
@@ -10,7 +11,8 @@ mod web;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub use auth::AuthLimits;
+pub use args::{DEFAULT_DATABASE, ServeArgs};
+pub use auth::{AuthLimits, HashCost};
 pub use compiler::{CompilerLimits, DEFAULT_COMPILE_QUEUE, DEFAULT_COMPILE_THREADS};
 pub use http::HttpLimits;
 pub use runs::RunLimits;

@@ -1,6 +1,6 @@
 //! `promptdeck user promote EMAIL` makes an account an admin, which may then feature any UI.
 
-use crate::helpers::{Backend, both_backends, spawn_app};
+use crate::helpers::{Backend, spawn_app, sqlite_only};
 
 async fn promoting_a_user_lets_them_feature_a_ui(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -23,4 +23,4 @@ async fn promoting_a_user_lets_them_feature_a_ui(backend: Backend) {
     assert_eq!(featured["is_featured"], true);
 }
 
-both_backends!(promoting_a_user_lets_them_feature_a_ui);
+sqlite_only!(promoting_a_user_lets_them_feature_a_ui);

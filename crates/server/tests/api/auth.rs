@@ -4,10 +4,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::helpers::{
-    Backend, Options, PASSWORD, both_backends, jwt, spawn_app, spawn_app_with, str_of, unique_email,
+    Backend, Options, PASSWORD, jwt, spawn_app, spawn_app_with, sqlite_only, str_of, unique_email,
 };
 
-both_backends!(
+sqlite_only!(
     signup_returns_201_with_a_token_and_the_user,
     signup_with_a_taken_email_is_a_conflict,
     signup_with_a_password_under_8_characters_fails_validation,

@@ -127,7 +127,10 @@ async fn forwarded_for_from_a_trusted_proxy_names_the_client_and_is_ignored_othe
 async fn a_login_flood_past_the_hashing_pool_is_answered_429_and_the_server_keeps_serving() {
     let app = spawn_app_with(
         Backend::Sqlite,
-        Options::with_args(&["--auth-hash-concurrency", "1", "--auth-hash-wait-ms", "1"]),
+        Options {
+            standard_hashing: true,
+            ..Options::with_args(&["--auth-hash-concurrency", "1", "--auth-hash-wait-ms", "1"])
+        },
     )
     .await;
     let user = app.new_user().await;

@@ -5,11 +5,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Backend, FETCHING_COMPONENT, UNKNOWN_IMPORT_COMPONENT, VALID_COMPONENT, both_backends, custom_ui_body,
-    ids, items, prompt_body, spawn_app, str_of,
+    Backend, FETCHING_COMPONENT, UNKNOWN_IMPORT_COMPONENT, VALID_COMPONENT, custom_ui_body, ids, items,
+    prompt_body, spawn_app, sqlite_only, str_of,
 };
 
-both_backends!(
+sqlite_only!(
     creating_a_custom_ui_applies_the_seed_defaults,
     creating_a_custom_ui_keeps_the_given_options,
     a_bad_execution_mode_fails_validation_naming_the_field,
@@ -536,4 +536,4 @@ async fn patching_a_field_to_null_clears_it_and_absent_fields_stay(backend: Back
     assert_eq!(cleared["styling_config"], json!({"accent": "#336"}), "an absent field is left as it was");
 }
 
-both_backends!(patching_a_field_to_null_clears_it_and_absent_fields_stay);
+sqlite_only!(patching_a_field_to_null_clears_it_and_absent_fields_stay);

@@ -5,9 +5,9 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{Backend, Options, both_backends, prompt_body, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, Options, prompt_body, spawn_app, spawn_app_with, sqlite_only};
 
-both_backends!(
+sqlite_only!(
     malformed_json_is_an_invalid_json_error,
     truncated_json_is_an_invalid_json_error,
     a_body_that_is_not_declared_json_is_an_invalid_json_error,

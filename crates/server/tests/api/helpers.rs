@@ -1,21 +1,26 @@
-//! Spawns the real `promptdeck` binary on a fresh database (SQLite or PostgreSQL) and talks HTTP
-//! to it: `spawn_app` gives a `TestApp` with one method per endpoint, so tests read as sentences.
+//! Starts the app on a fresh database (SQLite or PostgreSQL) and talks HTTP and Socket.IO to it:
+//! `spawn_app` gives a `TestApp` with one method per endpoint, so tests read as sentences. The
+//! app runs in this process (`Application::build` on 127.0.0.1:0, on a runtime and thread of its
+//! own, with the flags parsed as `promptdeck serve` parses them, and cheap password hashes);
+//! `spawn_binary` starts the real `promptdeck` binary instead, for tests of the binary itself.
 
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Once;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use clap::{CommandFactory, FromArgMatches};
+use promptdeck_server::Application;
+use promptdeck_server::config::{Config, HashCost, ServeArgs};
+
+use promptdeck_testdb::TestDatabase;
+pub use promptdeck_testdb::{Backend, POSTGRES_ENV, both_backends, sqlite_only};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
 use uuid::Uuid;
-
-/// The environment variable naming the PostgreSQL server the `postgres` variants use.
-pub const POSTGRES_ENV: &str = "PROMPTDECK_TEST_POSTGRES";
 
 /// A component every check accepts.
 pub const VALID_COMPONENT: &str = "export default function App() { return <div>Hello</div>; }";
@@ -27,51 +32,6 @@ pub const UNKNOWN_IMPORT_COMPONENT: &str =
     "import x from \"left-pad\";\nexport default function App() { return <div>{x}</div>; }\n";
 /// The password every test user signs up with.
 pub const PASSWORD: &str = "correct horse battery staple";
-
-/// Runs one scenario (`async fn name(backend: Backend)`) on SQLite and on PostgreSQL.
-macro_rules! both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    if !$crate::helpers::postgres_enabled(concat!(module_path!(), "::postgres")) {
-                        return;
-                    }
-                    super::$name($crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )+
-    };
-}
-pub(crate) use both_backends;
-
-/// The database a test's server runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// A fresh SQLite file in a temporary directory.
-    Sqlite,
-    /// A fresh database on the server named by `PROMPTDECK_TEST_POSTGRES`.
-    Postgres,
-}
-
-/// Whether the PostgreSQL variant can run. Without `PROMPTDECK_TEST_POSTGRES` it says so and
-/// answers false, unless `CI` is set: CI must run PostgreSQL.
-pub fn postgres_enabled(test: &str) -> bool {
-    if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| !v.is_empty()) {
-        panic!("{test}: {POSTGRES_ENV} is not set, but CI must run the PostgreSQL variant");
-    }
-    println!("{test}: did not run on PostgreSQL ({POSTGRES_ENV} is not set)");
-    false
-}
 
 /// How to start the server, beyond the defaults.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +46,9 @@ pub struct Options {
     /// many users from 127.0.0.1, so the limits are raised out of their way
     /// (`RAISED_AUTH_LIMITS`); tests about the limits turn this on.
     pub default_auth_limits: bool,
+    /// Hash passwords at the production cost instead of the cheap test one: for tests about
+    /// what hashing costs (the hashing pool's queue).
+    pub standard_hashing: bool,
     /// More `promptdeck serve` arguments (e.g. `--auth-ip-burst 3`).
     pub args: Vec<String>,
 }
@@ -126,9 +89,32 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database URL the server runs on (for commands that open it directly).
     pub database_url: String,
-    // Declared before `database` so the server is killed before its database is removed.
-    _child: Child,
-    _database: TestDatabase,
+    // Declared before `database` so the server stops before its database is removed.
+    _server: Server,
+    /// `None` for a server beside another one, on that one's database.
+    _database: Option<TestDatabase>,
+}
+
+/// Where a test's server runs; dropping it stops the server.
+enum Server {
+    /// In this process, on a thread and runtime of its own, so a test that blocks its own thread
+    /// never stalls the server.
+    InProcess { stop: Option<oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<()>> },
+    /// The real binary (killed on drop).
+    Binary(#[allow(dead_code)] Child),
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Server::InProcess { stop, thread } = self {
+            if let Some(stop) = stop.take() {
+                let _ = stop.send(());
+            }
+            if let Some(thread) = thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
 }
 
 /// A signed-up user.
@@ -193,91 +179,6 @@ impl Reply {
     }
 }
 
-enum TestDatabase {
-    Sqlite {
-        dir: PathBuf,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
-    /// Another server's database, removed with that server.
-    Borrowed,
-}
-
-impl TestDatabase {
-    async fn create(backend: Backend) -> (TestDatabase, String) {
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("promptdeck-test-{}", Uuid::new_v4().simple()));
-                std::fs::create_dir_all(&dir).expect("create the test directory");
-                let url = format!("sqlite://{}/db.sqlite", dir.display());
-                (TestDatabase::Sqlite { dir }, url)
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var(POSTGRES_ENV).expect("PROMPTDECK_TEST_POSTGRES is set");
-                let name = format!("pd_{}", Uuid::new_v4().simple());
-                let mut conn = PgConnection::connect(&admin_url)
-                    .await
-                    .unwrap_or_else(|e| panic!("connect to {admin_url}: {e}"));
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut conn)
-                    .await
-                    .unwrap_or_else(|e| panic!("create database {name}: {e}"));
-                let _ = conn.close().await;
-                let url = with_database_name(&admin_url, &name);
-                (TestDatabase::Postgres { admin_url, name }, url)
-            }
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        match self {
-            TestDatabase::Sqlite { dir } => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            TestDatabase::Borrowed => {}
-            TestDatabase::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Best effort, on a thread of its own: Drop cannot await inside the test's runtime.
-                let dropper = std::thread::spawn(move || {
-                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build()
-                    else {
-                        return;
-                    };
-                    runtime.block_on(async move {
-                        if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
-                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                            let _ = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await;
-                            let _ = conn.close().await;
-                        }
-                    });
-                });
-                let _ = dropper.join();
-            }
-        }
-    }
-}
-
-/// `postgres://u@h:p/test?x=y` with its database name replaced.
-fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let prefix = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{prefix}/{name}?{query}"),
-        None => format!("{prefix}/{name}"),
-    }
-}
-
 fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -285,40 +186,154 @@ fn install_crypto_provider() {
     });
 }
 
-/// Starts the server on a fresh database of `backend`.
+/// Starts the app in-process on a fresh database of `backend`.
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, Options::default()).await
 }
 
-/// Starts the server on a fresh database of `backend` with extra options.
+/// Starts the app in-process on a fresh database of `backend` with extra options.
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     install_crypto_provider();
-    let (database, url) = TestDatabase::create(backend).await;
-    start_server(url, database, &options).await
+    let database = new_database(backend).await;
+    start_in_process(database.url().to_owned(), Some(database), &options).await
 }
 
-/// Starts a second server on `app`'s database (another node of the same deployment). Drop it
+/// Starts a second app on `app`'s database (another node of the same deployment). Drop it
 /// before `app`.
 pub async fn spawn_app_beside(app: &TestApp, options: Options) -> TestApp {
-    start_server(app.database_url.clone(), TestDatabase::Borrowed, &options).await
+    start_in_process(app.database_url.clone(), None, &options).await
 }
 
-async fn start_server(url: String, database: TestDatabase, options: &Options) -> TestApp {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_promptdeck"));
-    command.args(["serve", "--addr", "127.0.0.1:0", "--database", &url]);
+/// Starts the real `promptdeck` binary on a fresh database of `backend` (hashing passwords at
+/// their production cost): for tests of the binary itself.
+pub async fn spawn_binary(backend: Backend, options: Options) -> TestApp {
+    install_crypto_provider();
+    let database = new_database(backend).await;
+    start_binary(database.url().to_owned(), Some(database), &options).await
+}
+
+/// The `promptdeck serve` arguments for a test server on `url` with `options`.
+fn serve_args(url: &str, options: &Options) -> Vec<String> {
+    let mut args: Vec<String> =
+        ["serve", "--addr", "127.0.0.1:0", "--database", url].map(str::to_owned).to_vec();
     if let Some(n) = options.max_body_bytes {
-        command.args(["--max-body-bytes", &n.to_string()]);
+        args.extend(["--max-body-bytes".to_owned(), n.to_string()]);
     }
     if let Some(n) = options.module_cache_bytes {
-        command.args(["--module-cache-bytes", &n.to_string()]);
+        args.extend(["--module-cache-bytes".to_owned(), n.to_string()]);
     }
     if !options.default_auth_limits {
         // A flag the test sets itself wins.
         for pair in RAISED_AUTH_LIMITS.chunks(2).filter(|pair| !options.args.iter().any(|a| a == pair[0])) {
-            command.args(pair);
+            args.extend(pair.iter().map(|a| (*a).to_owned()));
         }
     }
-    command.args(&options.args);
+    args.extend(options.args.iter().cloned());
+    args
+}
+
+/// The configuration `promptdeck serve` would build from the test's arguments, ignoring the
+/// `PROMPTDECK_*` environment of the test process (as the binary's tests clear it), with cheap
+/// password hashes unless `standard_hashing` is set.
+fn in_process_config(url: &str, options: &Options) -> Config {
+    let command = ServeArgs::command().mut_args(|arg| arg.env(None));
+    let matches = command
+        .try_get_matches_from(serve_args(url, options))
+        .unwrap_or_else(|e| panic!("the test's serve flags do not parse: {e}"));
+    let args = ServeArgs::from_arg_matches(&matches).unwrap_or_else(|e| panic!("serve flags: {e}"));
+    let mut config = args.into_config();
+    config.jwt_secret = options.jwt_secret.clone();
+    if !options.standard_hashing {
+        config.auth.hash_cost = HashCost::InsecureForTests;
+    }
+    config
+}
+
+/// Logs the in-process servers' warnings and errors (shown with a failing test's output).
+fn install_log() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    });
+}
+
+async fn new_database(backend: Backend) -> TestDatabase {
+    TestDatabase::create(backend).await.unwrap_or_else(|e| panic!("a fresh {backend:?} database: {e}"))
+}
+
+async fn start_in_process(url: String, database: Option<TestDatabase>, options: &Options) -> TestApp {
+    install_log();
+    let config = in_process_config(&url, options);
+    let (ready, addresses) = oneshot::channel::<Result<(String, String), String>>();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("promptdeck-app".into())
+        .spawn(move || serve_in_process(config, ready, stopped))
+        .expect("start the server's thread");
+    let server = Server::InProcess { stop: Some(stop), thread: Some(thread) };
+    let (address, sandbox) = match tokio::time::timeout(Duration::from_secs(60), addresses).await {
+        Ok(Ok(Ok(addresses))) => addresses,
+        Ok(Ok(Err(e))) => panic!("the server did not start: {e}"),
+        Ok(Err(_)) => panic!("the server's thread ended before it started"),
+        Err(_) => panic!("the server did not start within 60 s"),
+    };
+    TestApp {
+        address,
+        sandbox,
+        client: http_client(),
+        database_url: url,
+        _server: server,
+        _database: database,
+    }
+}
+
+/// The server's thread: builds the app on a runtime like the binary's, says where it listens,
+/// and serves until `stopped`; then the runtime and everything on it are dropped.
+fn serve_in_process(
+    config: Config,
+    ready: oneshot::Sender<Result<(String, String), String>>,
+    stopped: oneshot::Receiver<()>,
+) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = ready.send(Err(format!("build the server's runtime: {e}")));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let app = match Application::build(config).await {
+            Ok(app) => app,
+            Err(e) => {
+                let _ = ready.send(Err(format!("{e:#}")));
+                return;
+            }
+        };
+        let addresses = match (app.local_addr(), app.sandbox_addr()) {
+            (Ok(app), Ok(sandbox)) => (format!("http://{app}"), format!("http://{sandbox}")),
+            (Err(e), _) | (_, Err(e)) => {
+                let _ = ready.send(Err(format!("read the bound addresses: {e}")));
+                return;
+            }
+        };
+        let _ = ready.send(Ok(addresses));
+        tokio::select! {
+            served = app.run_until(std::future::pending()) => {
+                if let Err(e) = served {
+                    eprintln!("the in-process server stopped: {e:#}");
+                }
+            }
+            _ = stopped => {}
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+}
+
+async fn start_binary(url: String, database: Option<TestDatabase>, options: &Options) -> TestApp {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_promptdeck"));
+    command.args(serve_args(&url, options));
     for (var, _) in std::env::vars() {
         if var.starts_with("PROMPTDECK_") && var != POSTGRES_ENV {
             command.env_remove(var);
@@ -356,13 +371,22 @@ async fn start_server(url: String, database: TestDatabase, options: &Options) ->
             println!("[server] {line}");
         }
     });
+    TestApp {
+        address,
+        sandbox,
+        client: http_client(),
+        database_url: url,
+        _server: Server::Binary(child),
+        _database: database,
+    }
+}
 
-    let client = reqwest::Client::builder()
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(60))
         .build()
-        .expect("build the HTTP client");
-    TestApp { address, sandbox, client, database_url: url, _child: child, _database: database }
+        .expect("build the HTTP client")
 }
 
 /// A unique email for a new test user.

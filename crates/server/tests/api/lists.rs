@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, both_backends, ids, prompt_body, spawn_app};
+use crate::helpers::{Backend, ids, prompt_body, spawn_app, sqlite_only};
 
-both_backends!(
+sqlite_only!(
     lists_page_with_limit_and_offset,
     lists_default_to_a_limit_of_50_from_offset_0,
     a_limit_over_200_is_clamped_to_200,

@@ -1,12 +1,16 @@
-//! Black-box tests of promptdeck's REST API: each scenario starts the real `promptdeck` binary on
-//! a fresh database and runs once on SQLite and once on PostgreSQL. One test binary, so it links
-//! once; the modules only group the scenarios.
+//! Black-box tests of promptdeck's REST API and Socket.IO: each scenario starts the app on a fresh
+//! database, in-process on 127.0.0.1:0 (`binary` starts the real `promptdeck` binary), and speaks
+//! HTTP and Socket.IO to it. Scenarios whose outcome depends on the database run on SQLite and on
+//! PostgreSQL (`both_backends!`); the rest run once, on SQLite (`sqlite_only!`); the store's own
+//! scenarios cover its operations on both databases. One test binary, so it links once; the
+//! modules only group the scenarios.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
 mod admin;
 mod auth;
 mod auth_limits;
+mod binary;
 mod custom_uis;
 mod errors;
 mod helpers;

@@ -1,8 +1,8 @@
 //! Health, the model catalogue and the OpenAPI document.
 
-use crate::helpers::{Backend, both_backends, items, spawn_app};
+use crate::helpers::{Backend, items, spawn_app, sqlite_only};
 
-both_backends!(health_check_answers_200, the_models_include_echo, the_openapi_document_lists_the_api_paths);
+sqlite_only!(health_check_answers_200, the_models_include_echo, the_openapi_document_lists_the_api_paths);
 
 async fn health_check_answers_200(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -4,9 +4,9 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{Backend, both_backends, ids, prompt_body, spawn_app, str_of};
+use crate::helpers::{Backend, ids, prompt_body, spawn_app, sqlite_only, str_of};
 
-both_backends!(
+sqlite_only!(
     creating_a_prompt_returns_201_and_the_prompt_in_camel_case,
     unknown_settings_are_kept,
     a_prompt_without_model_id_fails_validation_naming_model_id,

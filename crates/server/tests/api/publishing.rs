@@ -3,11 +3,11 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, FETCHING_COMPONENT, UNKNOWN_IMPORT_COMPONENT, both_backends, custom_ui_body, ids, spawn_app,
+    Backend, FETCHING_COMPONENT, UNKNOWN_IMPORT_COMPONENT, custom_ui_body, ids, spawn_app, sqlite_only,
     str_of,
 };
 
-both_backends!(
+sqlite_only!(
     publishing_a_valid_ui_makes_it_public_and_active,
     publishing_a_ui_that_fetches_fails_validation_and_keeps_it_a_draft,
     publishing_a_ui_that_imports_an_unknown_package_fails_validation,

@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use crate::helpers::{Backend, both_backends, spawn_app, str_of};
+use crate::helpers::{Backend, spawn_app, sqlite_only, str_of};
 
-both_backends!(
+sqlite_only!(
     rating_a_public_ui_returns_the_rating_row,
     a_second_rating_by_the_same_user_replaces_the_first,
     ratings_of_two_users_are_counted_and_averaged,

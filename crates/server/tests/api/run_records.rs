@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, Options, TestApp, TestUser, both_backends, spawn_app, spawn_app_with, str_of};
+use crate::helpers::{Backend, Options, TestApp, TestUser, spawn_app, spawn_app_with, sqlite_only, str_of};
 
-both_backends!(
+sqlite_only!(
     message_figures_out_of_range_are_refused_naming_the_field,
     run_totals_add_the_figures_of_accepted_messages,
     a_run_holds_at_most_max_run_messages,

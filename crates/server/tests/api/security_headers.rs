@@ -4,9 +4,9 @@
 
 use reqwest::Method;
 
-use crate::helpers::{Backend, Reply, both_backends, spawn_app};
+use crate::helpers::{Backend, Reply, spawn_app, sqlite_only};
 
-both_backends!(
+sqlite_only!(
     api_answers_are_nosniff_unframable_and_run_nothing,
     the_app_page_carries_its_policy_with_a_fresh_style_nonce,
     the_sandbox_document_keeps_its_own_policy,

@@ -7,10 +7,10 @@ use sqlx::{AssertSqlSafe, Connection};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Backend, Options, PASSWORD, TestApp, both_backends, items, spawn_app, spawn_app_with, str_of,
+    Backend, Options, PASSWORD, TestApp, items, spawn_app, spawn_app_with, sqlite_only, str_of,
 };
 
-both_backends!(
+sqlite_only!(
     logout_revokes_the_token_it_is_called_with,
     logout_leaves_the_accounts_other_sessions_working,
     sessions_lists_the_callers_live_sessions_and_marks_the_current_one,

@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, TestUser, both_backends, items, prompt_body, spawn_app, str_of};
+use crate::helpers::{Backend, TestApp, TestUser, items, prompt_body, spawn_app, sqlite_only, str_of};
 
-both_backends!(
+sqlite_only!(
     custom_ui_lists_stay_small_with_large_items,
     run_lists_stay_small_with_large_runs,
     descriptions_are_capped_at_2000_characters,

@@ -5,9 +5,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, TestUser, both_backends, items, spawn_app, str_of};
+use crate::helpers::{Backend, TestApp, TestUser, items, spawn_app, sqlite_only, str_of};
 
-both_backends!(
+sqlite_only!(
     running_a_public_ui_records_one_usage_row_for_the_runner,
     clients_cannot_post_usage_rows_to_inflate_use_count,
     a_ui_you_cannot_see_records_no_usage_when_run,

@@ -1,14 +1,14 @@
 //! Recording a burst of task starts in one transaction: each start gets its run (with the
 //! user's turn) and its pending row; a task id another user already has, or one repeated in
-//! the burst, is refused for that start alone and leaves nothing behind. Runs on SQLite, and on
-//! PostgreSQL (row-level security on) when `PROMPTDECK_TEST_POSTGRES` is set.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! the burst, is refused for that start alone and leaves nothing behind.
 
 use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{Store, StoreError, TaskRun, TaskStart};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use promptdeck_store::{StoreError, TaskRun, TaskStart};
 use uuid::Uuid;
+
+use crate::helpers::{Backend, both_backends, test_store};
+
+both_backends!(a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone);
 
 fn start(text: &str, task_id: &str) -> TaskStart {
     TaskStart {
@@ -34,7 +34,8 @@ fn start(text: &str, task_id: &str) -> TaskStart {
     }
 }
 
-async fn scenario(store: &Store) {
+async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone(backend: Backend) {
+    let store = test_store(backend).await;
     let alice = store.create_user(&format!("a-{}@example.com", Uuid::new_v4()), "hash").await.unwrap();
     let bob = store.create_user(&format!("b-{}@example.com", Uuid::new_v4()), "hash").await.unwrap();
     // Alice registered a task over REST: its id is taken for everyone else.
@@ -84,38 +85,4 @@ async fn scenario(store: &Store) {
     let bobs =
         store.list_runs(bob.id, &Default::default(), promptdeck_core::PageRequest::default()).await.unwrap();
     assert_eq!(bobs.total, 1, "bob has the one run of his accepted start");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("promptdeck-starts-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::connect(&format!("sqlite://{}/db.sqlite", dir.display())).await.unwrap();
-    scenario(&store).await;
-    store.close().await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone_on_postgres() {
-    let admin_url = match std::env::var("PROMPTDECK_TEST_POSTGRES") {
-        Ok(url) => url,
-        Err(_) if std::env::var_os("CI").is_some() => panic!("CI must set PROMPTDECK_TEST_POSTGRES"),
-        Err(_) => return println!("PROMPTDECK_TEST_POSTGRES is not set: the PostgreSQL variant did not run"),
-    };
-    let name = format!("pd_starts_{}", Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
-    let (base, query) = admin_url.split_once('?').map_or((admin_url.as_str(), None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
-    let url = match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    };
-    let store = Store::connect(&url).await.unwrap();
-    scenario(&store).await;
-    store.close().await;
-    let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut admin)
-        .await;
 }
