@@ -3,7 +3,7 @@
 // stream) with the SDK's `Markdown`, and the frame records when each chunk arrived, when the last
 // one showed, and every long task (PerformanceObserver 'longtask', in the frame and in the page).
 //
-//   node bench/browser/markdown-stream.mjs [--runs 3] [--chunks 2000] [--delay 1]
+//   node bench/browser/markdown-stream.mjs [--runs 3] [--chunks 2000] [--delay 1] [--timeout 300]
 //
 // Prints, per run and as medians: the stream's own time (first to last chunk arriving in the
 // frame), the last chunk's delay (arrived → on screen), the total against the stream's ideal
@@ -125,7 +125,7 @@ try {
     }
     await frameLocator.getByRole("button", { name: "Run" }).click();
     try {
-      await frame.waitForFunction(() => window.__bench.shownAt !== null, null, { timeout: 120_000, polling: 100 });
+      await frame.waitForFunction(() => window.__bench.shownAt !== null, null, { timeout: arg("timeout", 300) * 1000, polling: 100 });
     } catch (e) {
       const state = await frame.evaluate(() => ({
         arrivals: window.__bench.arrivals.length,
