@@ -213,7 +213,10 @@ async fn postgres_authenticated_role_cannot_read_accounts_or_forge_counters() {
             "quarantining a UI by hand",
             format!("INSERT INTO prompt_custom_ui_quarantine (custom_ui_id, reason) VALUES ('{ui}', 'x')"),
         ),
-        ("lifting a quarantine", format!("DELETE FROM prompt_custom_ui_quarantine WHERE custom_ui_id = '{ui}'")),
+        (
+            "lifting a quarantine",
+            format!("DELETE FROM prompt_custom_ui_quarantine WHERE custom_ui_id = '{ui}'"),
+        ),
     ];
     for (what, sql) in &refused {
         assert_refused(execute_as(&mut conn, a, sql).await, what);
