@@ -3,7 +3,7 @@
 // stream) with the SDK's `Markdown`, and the frame records when each chunk arrived, when the last
 // one showed, and every long task (PerformanceObserver 'longtask', in the frame and in the page).
 //
-//   node bench/browser/markdown-stream.mjs [--runs 3] [--chunks 2000] [--delay 1]
+//   node bench/browser/markdown-stream.mjs [--runs 3] [--chunks 2000] [--delay 1] [--timeout 300]
 //
 // Prints, per run and as medians: the stream's own time (first to last chunk arriving in the
 // frame), the last chunk's delay (arrived → on screen), the total against the stream's ideal
@@ -61,8 +61,8 @@ async function post(base, path, body, token) {
 
 /** Runs in the frame: records chunk arrivals, the moment `END` shows, and long tasks. */
 function instrumentFrame() {
-  const m = (window.__bench = { arrivals: [], shownAt: null, longTasks: [] });
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => m.longTasks.push(e.duration))).observe({ type: "longtask", buffered: false });
+  const m = (window.__bench = { arrivals: [], shownAt: null, longTasks: [], longTaskStarts: [] });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => m.longTasks.push(e.duration) && m.longTaskStarts.push(e.startTime))).observe({ type: "longtask", buffered: false });
   addEventListener("message", (e) => {
     if (e.data?.method === "task/event" && typeof e.data.params?.event === "string") m.arrivals.push(performance.now());
   });
@@ -70,11 +70,30 @@ function instrumentFrame() {
     if (m.shownAt === null && document.querySelector(".pd-markdown")?.textContent?.includes("END")) m.shownAt = performance.now();
   };
   new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+  // And once a frame, in case a render shows it without a mutation the observer reports.
+  const poll = () => {
+    check();
+    if (m.shownAt === null) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
 }
 
 function instrumentPage() {
   const m = (window.__bench = { longTasks: [] });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => m.longTasks.push(e.duration))).observe({ type: "longtask", buffered: false });
+}
+
+/** Prints the functions with the most self time in a CPU profile (BENCH_PROFILE=1). */
+function printProfile(profile) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const key = `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).forEach(([k, v]) => console.log(`${v.toFixed(0).padStart(6)} ms  ${k}`));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -99,9 +118,24 @@ try {
     const frame = await (await frameEl.elementHandle()).contentFrame();
     await frame.evaluate(instrumentFrame);
     await page.evaluate(instrumentPage);
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(frame) : null;
+    if (cdp) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.start");
+    }
     await frameLocator.getByRole("button", { name: "Run" }).click();
-    await frame.waitForFunction(() => window.__bench.shownAt !== null, null, { timeout: 120_000, polling: 100 });
+    try {
+      await frame.waitForFunction(() => window.__bench.shownAt !== null, null, { timeout: arg("timeout", 300) * 1000, polling: 100 });
+    } catch (e) {
+      const state = await frame.evaluate(() => ({
+        arrivals: window.__bench.arrivals.length,
+        status: document.querySelector("[data-testid=status]")?.textContent,
+        tail: document.querySelector(".pd-markdown")?.textContent?.slice(-80),
+      }));
+      throw new Error(`the last chunk never showed: ${JSON.stringify(state)}`, { cause: e });
+    }
     await page.waitForTimeout(200);
+    if (cdp) printProfile((await cdp.send("Profiler.stop")).profile);
     const f = await frame.evaluate(() => window.__bench);
     const p = await page.evaluate(() => window.__bench);
     const first = f.arrivals[0];
@@ -116,6 +150,9 @@ try {
       longTasks: f.longTasks.length + p.longTasks.length,
     };
     results.push(result);
+    if (process.env.BENCH_DEBUG) {
+      console.log(f.longTasks.map((d, i) => `${(f.longTaskStarts[i] - first).toFixed(0)}+${d.toFixed(0)}`).join(" "));
+    }
     console.log(
       `run ${r + 1}: ${result.chunks} chunks arrived over ${ms(result.stream)} (ideal ${ms((CHUNKS - 1) * DELAY)}); ` +
         `last chunk on screen ${ms(result.lastDelay)} after it arrived; first chunk to last shown ${ms(result.total)} ` +

@@ -59,19 +59,35 @@ function loadHighlight(): Promise<Loaded> {
   return highlightPlugins;
 }
 
-/** What a rendering needs: plugins (stable arrays, so memoised blocks stay memoised) and split syntax. */
-interface Plugins {
+/** The plugins one rendering runs (stable arrays, so memoised blocks stay memoised). */
+interface PluginSet {
   remark: Plugin[];
   rehype: Plugin[];
+}
+
+/** What renderings need: a plugin set per kind of block, and the syntax the split must know. */
+interface Plugins {
+  /** Every plugin loaded so far (the editor's preview, which renders the text whole). */
+  all: PluginSet;
+  /** The set for one block: a block without code or math keeps the same set when highlighting or
+   * KaTeX arrives, so it is not rendered again then. */
+  forBlock: (source: string) => PluginSet;
   syntax: BlockSyntax;
   /** Math is needed but KaTeX has not loaded yet. */
   pending: boolean;
 }
 
+function pluginSet(math: Loaded | undefined, code: Loaded | undefined): PluginSet {
+  return {
+    remark: [remarkGfm as Plugin, ...(math?.remark ?? [])],
+    rehype: [...BASE_REHYPE, ...(math?.rehype ?? []), ...(code?.rehype ?? [])],
+  };
+}
+
 /** The plugins `text` needs, as far as they have loaded. */
 function useOptionalPlugins(text: string): Plugins {
-  const math = needsMath(text);
-  const code = needsHighlight(text);
+  const math = useMemo(() => needsMath(text), [text]);
+  const code = useMemo(() => needsHighlight(text), [text]);
   const [loaded, setLoaded] = useState<{ math?: Loaded; code?: Loaded }>({});
   useEffect(() => {
     let live = true;
@@ -82,14 +98,22 @@ function useOptionalPlugins(text: string): Plugins {
     };
   }, [math, code, loaded.math, loaded.code]);
   const pending = math && !loaded.math;
+  const base = useMemo(() => pluginSet(undefined, undefined), []);
+  const withMath = useMemo(() => pluginSet(loaded.math, undefined), [loaded.math]);
+  const withCode = useMemo(() => pluginSet(undefined, loaded.code), [loaded.code]);
+  const all = useMemo(() => pluginSet(loaded.math, loaded.code), [loaded.math, loaded.code]);
   return useMemo(
     () => ({
-      remark: [remarkGfm as Plugin, ...(loaded.math?.remark ?? [])],
-      rehype: [...BASE_REHYPE, ...(loaded.math?.rehype ?? []), ...(loaded.code?.rehype ?? [])],
+      all,
+      forBlock: (source: string) => {
+        const m = needsMath(source);
+        const c = needsHighlight(source);
+        return m && c ? all : m ? withMath : c ? withCode : base;
+      },
       syntax: loaded.math?.syntax ?? BASE_SYNTAX,
       pending,
     }),
-    [loaded.math, loaded.code, pending],
+    [all, withMath, withCode, base, loaded.math, pending],
   );
 }
 
@@ -155,7 +179,7 @@ export interface MarkdownProps {
 }
 
 /** One top-level block; `heal` when it is the last block of a streaming answer. */
-const Block = memo(function Block({ source, heal, plugins, components }: { source: string; heal: boolean; plugins: Plugins; components: Components }) {
+const Block = memo(function Block({ source, heal, plugins, components }: { source: string; heal: boolean; plugins: PluginSet; components: Components }) {
   return (
     <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={components} urlTransform={markdownUrl}>
       {heal ? healStreaming(source) : source}
@@ -196,6 +220,14 @@ export const Markdown = memo(function Markdown({
     }),
     [hideCopyButton],
   );
+  // The same elements between frames: a chunk that arrives between two frames re-renders nothing.
+  const rendered = useMemo(
+    () =>
+      blocks.map((source, i) => (
+        <Block key={i} source={source} heal={view.streaming && i === blocks.length - 1} plugins={plugins.forBlock(source)} components={components} />
+      )),
+    [blocks, view.streaming, plugins, components],
+  );
   return (
     <div className={`pd-markdown${className ? ` ${className}` : ""}`} data-streaming={shown.streaming ? "true" : "false"}>
       {(allowFullScreenEditor || onContentChange) && !shown.streaming && (
@@ -203,9 +235,7 @@ export const Markdown = memo(function Markdown({
           Edit
         </button>
       )}
-      {blocks.map((source, i) => (
-        <Block key={i} source={source} heal={view.streaming && i === blocks.length - 1} plugins={plugins} components={components} />
-      ))}
+      {rendered}
       {editing && (
         <FullScreenEditor
           initial={text}
@@ -254,7 +284,7 @@ function FullScreenEditor({ initial, onSave, onCancel }: { initial: string; onSa
       <div className="pd-editor-panes">
         <textarea aria-label="Markdown source" value={draft} onChange={(e) => setDraft(e.target.value)} />
         <div className="pd-editor-preview">
-          <ReactMarkdown remarkPlugins={plugins.remark} rehypePlugins={plugins.rehype} components={editorComponents} urlTransform={markdownUrl}>
+          <ReactMarkdown remarkPlugins={plugins.all.remark} rehypePlugins={plugins.all.rehype} components={editorComponents} urlTransform={markdownUrl}>
             {draft}
           </ReactMarkdown>
         </div>
