@@ -2,7 +2,8 @@
 //! are written in one transaction with one multi-row insert of runs and one of tasks per user,
 //! instead of a transaction each, so a thousand starts arriving together wait for a handful of
 //! commits on SQLite's single writer. A task id that is taken, or repeated in the burst, is
-//! refused for that start alone.
+//! refused for that start alone. A started task is recorded `streaming`: only a task registered
+//! over REST is ever `pending`, so only such a task can be claimed by a submit.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -90,7 +91,7 @@ macro_rules! write_starts {
                 .push_bind(Json(task.request_data.clone()))
                 .push_bind(false)
                 .push_bind(Json(serde_json::json!({})))
-                .push_bind("pending")
+                .push_bind("streaming")
                 .push_bind(now)
                 .push_bind(now);
         });
@@ -117,7 +118,7 @@ macro_rules! write_starts {
 
 impl Store {
     /// Records many task starts that each create their run, in one transaction: per start its
-    /// run (with the user's turn), its `pending` row. Returns one result per start, in order: a
+    /// run (with the user's turn), its `streaming` row. Returns one result per start, in order: a
     /// `task_id` taken by any user, or repeated in `starts`, is `StoreError::Conflict` (and
     /// nothing of that start is kept); a start that does not create its run is refused with
     /// `StoreError::NotFound` (use [`Store::start_task`]). A database error fails them all.

@@ -144,7 +144,8 @@ impl Store {
     }
 
     /// Records a task before its first chunk, in one transaction: its run (created, or the
-    /// caller's existing one), its row, and the user's turn appended to the run. A `task_id`
+    /// caller's existing one), its row (`streaming`, so no later submit can claim it as a
+    /// registered task), and the user's turn appended to the run. A `task_id`
     /// taken by any user, or a registered task already claimed, is `StoreError::Conflict`
     /// (nothing is written); a run that is not the caller's is `StoreError::NotFound`.
     pub async fn start_task(&self, user: Uuid, start: &TaskStart) -> StoreResult<()> {
@@ -156,7 +157,7 @@ impl Store {
             match &start.run {
                 TaskRun::New(run) => {
                     insert_run!(tx, user, *run_id, run, stamped(messages(), now).collect(), 1, now);
-                    insert_task!(tx, user, *run_id, task_id, task, "pending", now);
+                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now);
                 }
                 TaskRun::Existing => {
                     append_to_run!(
@@ -171,7 +172,7 @@ impl Store {
                         now,
                         start.answer_room
                     );
-                    insert_task!(tx, user, *run_id, task_id, task, "pending", now);
+                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now);
                 }
                 TaskRun::Registered => {
                     let claimed = sqlx::query(

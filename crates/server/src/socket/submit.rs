@@ -81,11 +81,6 @@ async fn prepare(
         Service::Chat => plan_direct_chat(state, user.id, env).await?,
         Service::Prompt => plan_run_prompt(state, user.id, env).await?,
     };
-    // The store adopts a pending task the user registered over REST (the seed's order); a task of
-    // theirs that is already running here is not one to adopt.
-    if state.hub.get(&plan.task_id, user.id).is_some() {
-        return Err(TaskError::new(TaskErrorCode::DuplicateTask, "this task id is already running"));
-    }
     state.task_starts.record(user.id, start).await?;
     Ok((plan, slot))
 }

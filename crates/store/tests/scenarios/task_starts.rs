@@ -68,7 +68,7 @@ async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone(backend: 
     for (user, start) in [(alice.id, &starts[0].1), (bob.id, &starts[2].1), (alice.id, &starts[3].1)] {
         let task_id = start.task.task_id.as_deref().unwrap();
         let task = store.get_task(user, task_id).await.unwrap().expect("the task is recorded");
-        assert_eq!(task.status, TaskStatus::Pending);
+        assert_eq!(task.status, TaskStatus::Streaming);
         assert_eq!(task.run_id, start.run_id);
         let run = store.get_run(user, start.run_id).await.unwrap().expect("its run is recorded");
         assert_eq!(run.task_count, 1);
