@@ -79,6 +79,8 @@ struct ServeArgs {
     runs: promptdeck_server::config::RunLimits,
     #[command(flatten)]
     compiler: promptdeck_server::config::CompilerLimits,
+    #[command(flatten)]
+    nodes: promptdeck_server::config::NodeSettings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +137,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.web = args.web;
     config.runs = args.runs;
     config.compiler = args.compiler;
+    config.nodes = args.nodes;
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;

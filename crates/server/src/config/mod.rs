@@ -3,6 +3,7 @@
 mod auth;
 mod compiler;
 mod http;
+mod nodes;
 mod runs;
 mod tasks;
 mod web;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 pub use auth::AuthLimits;
 pub use compiler::{CompilerLimits, DEFAULT_COMPILE_QUEUE, DEFAULT_COMPILE_THREADS};
 pub use http::HttpLimits;
+pub use nodes::{DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_NODE_TIMEOUT_SECS, NodeSettings};
 pub use runs::RunLimits;
 pub use tasks::TaskLimits;
 pub use web::{DEFAULT_MODULE_CACHE_BYTES, WebLimits};
@@ -59,6 +61,8 @@ pub struct Config {
     pub runs: RunLimits,
     /// How many custom UI checks and compilations run and wait at once.
     pub compiler: CompilerLimits,
+    /// Redis for several nodes, liveness and the shutdown drain.
+    pub nodes: NodeSettings,
 }
 
 impl Config {
@@ -80,6 +84,7 @@ impl Config {
             web: WebLimits::default(),
             runs: RunLimits::default(),
             compiler: CompilerLimits::default(),
+            nodes: NodeSettings::default(),
         }
     }
 }
