@@ -1,4 +1,4 @@
-// Helpers for the several-node tests: real `promptdeck` nodes on one PostgreSQL database and one
+// Helpers for the several-node and drain tests: real `promptdeck` nodes on one PostgreSQL database and one
 // Redis database (a number of its own per test, emptied first), each its own process that a
 // test can stop with any signal. They run when PostgreSQL (`PROMPTDECK_TEST_POSTGRES`) and Redis
 // (`PROMPTDECK_TEST_REDIS`, e.g. redis://127.0.0.1:6379) are named; CI must name both.
@@ -46,13 +46,15 @@ export async function freshRedis(db) {
 const nodes = new Set();
 
 /**
- * Starts one node on `database` and `redis` (URLs) with `args`; resolves to
- * `{ url, output(), signal(sig), exited }` once it listens (`exited` resolves to `{code, signal}`).
+ * Starts one node on `database` and `redis` (URLs; `redis` null for a single node) with `args`;
+ * resolves to `{ url, output(), signal(sig), exited }` once it listens (`exited` resolves to
+ * `{code, signal}`).
  */
 export async function startNode(database, redis, args = []) {
+  const shared = redis ? ["--redis-url", redis] : [];
   const child = spawn(
     BIN,
-    ["serve", "--addr", "127.0.0.1:0", "--database", database, "--redis-url", redis, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS, ...args],
+    ["serve", "--addr", "127.0.0.1:0", "--database", database, ...shared, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS, ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   nodes.add(child);

@@ -18,6 +18,7 @@ import {
   waitForTask,
   freshDatabase,
   within,
+  api,
 } from "./helpers.mjs";
 import { severalNodesEnabled, freshRedis, startNode, killAllNodes } from "./nodes.mjs";
 
@@ -45,6 +46,8 @@ describe("several nodes", { skip: !severalNodesEnabled() }, () => {
 
   test("a task on node A is followed live and resumed at exact indices on node B", async () => {
     const [a, b] = await cluster(11);
+    const health = await api(b.url, null, "GET", "/healthz");
+    assert.deepEqual([health.status, health.body], [200, { status: "ok", database: "postgres", redis: "ok" }]);
     const user = await signup(a.url);
     const full = words(150, "x");
     const onA = await connect(a.url, user.token);
