@@ -95,6 +95,10 @@ pub enum TaskErrorCode {
     TaskTimeout,
     /// The server stopped while the task ran.
     ServerRestarted,
+    /// The node running the task stopped heartbeating; a surviving node ended it.
+    NodeLost,
+    /// The node is draining, or a part it needs (database, Redis) is not answering.
+    Unavailable,
     /// Anything else (logged on the server).
     Internal,
 }

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -21,13 +22,23 @@ use utoipa::openapi::OpenApi;
 use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
 use crate::config::{Config, HashCost};
+use crate::nodes::log::{KEPT_AFTER_END, LogWriter};
+use crate::nodes::{NodesError, Redis};
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::{MemoryTaskLimiter, StartQueue, TaskHub};
+use crate::tasks::{Drain, MemoryTaskLimiter, StartQueue, TaskHub};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Entries kept in the compile cache.
 const COMPILE_CACHE_ENTRIES: usize = 1024;
+/// How long a live task's shared log lives when tasks have no duration cap.
+const MAX_LOG_LIFE: Duration = Duration::from_secs(7 * 24 * 3600);
+/// How long a stopping node leaves its sockets to send what they hold.
+const SOCKET_FLUSH_GRACE: Duration = Duration::from_millis(300);
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
+}
 
 /// A server bound to its address, ready to run.
 pub struct Application {
@@ -38,21 +49,33 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects the store (running migrations), installs the official templates, marks tasks
-    /// a crash left unfinished as failed, loads the model catalogue and binds the address.
+    /// Connects the store (running migrations) and, on a node of several, Redis; installs the
+    /// official templates, marks tasks a crash left unfinished as failed (on a node of several,
+    /// only dead nodes' tasks), loads the model catalogue and binds the address.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         if config.auth.hash_cost == HashCost::InsecureForTests {
             tracing::warn!(
                 "password hashes are made with the insecure test parameters (HashCost::InsecureForTests)"
             );
         }
-        let store = Store::connect(&config.database_url).await?.with_run_caps(config.runs.caps());
+        let redis = match &config.nodes.redis_url {
+            Some(_) if !is_postgres_url(&config.database_url) => return Err(NodesError::NeedsPostgres.into()),
+            Some(url) => Some(Redis::connect(url).await?),
+            None => None,
+        };
+        let mut store = Store::connect(&config.database_url).await?.with_run_caps(config.runs.caps());
         store.install_official_templates(crate::template_library::OFFICIAL).await?;
-        let recovered = store
-            .fail_unfinished_tasks("the server stopped before this task finished", chrono::Utc::now())
-            .await?;
-        if recovered > 0 {
-            tracing::warn!(recovered, "marked tasks left unfinished by a previous run as failed");
+        if let Some(redis) = &redis {
+            store = store.with_node(redis.node_id);
+            store.heartbeat(redis.node_id).await?;
+            crate::nodes::liveness::reap(&store, redis, config.nodes.node_timeout()).await?;
+        } else {
+            let recovered = store
+                .fail_unfinished_tasks("the server stopped before this task finished", chrono::Utc::now())
+                .await?;
+            if recovered > 0 {
+                tracing::warn!(recovered, "marked tasks left unfinished by a previous run as failed");
+            }
         }
         let catalogue = Catalogue::load_with_process_env(config.models_file.as_deref())?;
         let listener = TcpListener::bind(config.addr).await?;
@@ -60,6 +83,15 @@ impl Application {
         let pages = PagePolicy::new(&sandbox.policy().origin, &sandbox.policy().frame_ancestors);
         let auth = Arc::new(AuthGuard::new(&config.auth)?);
         let task_limiter = Arc::new(MemoryTaskLimiter::new(&config.tasks));
+        let hub = match &redis {
+            Some(redis) => {
+                let live_for = config.tasks.max_task_duration().unwrap_or(MAX_LOG_LIFE) + KEPT_AFTER_END;
+                let hub = Arc::new(TaskHub::mirrored(LogWriter::spawn(redis.clone(), live_for)));
+                crate::nodes::cancel::listen(redis.clone(), hub.clone()).await?;
+                hub
+            }
+            None => Arc::new(TaskHub::default()),
+        };
         let state = AppState {
             task_starts: StartQueue::new(store.clone()),
             store,
@@ -68,7 +100,9 @@ impl Application {
             compiler: Arc::new(Compiler::new(COMPILE_CACHE_ENTRIES)),
             compile_gate: Arc::new(CompileGate::new(&config.compiler)),
             catalogue: Arc::new(catalogue),
-            hub: Arc::new(TaskHub::default()),
+            hub,
+            drain: Arc::new(Drain::default()),
+            nodes: redis,
             modules: Arc::new(ModuleStore::new(config.web.module_cache_bytes)),
             pages: Arc::new(pages),
             config: Arc::new(config),
@@ -92,32 +126,44 @@ impl Application {
         &self.state
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then closes the store.
+    /// Serves until Ctrl-C or SIGTERM, then drains (no new tasks; running ones finish up to the
+    /// drain timeout), stops serving and closes the store. On a node of several it heartbeats
+    /// and reaps dead nodes' tasks meanwhile.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves both listeners until `stop` completes, lets the requests in flight finish, then
-    /// closes the store. The binary stops on a signal; tests and embedders stop when they choose.
+    /// Serves both listeners until `stop` completes, then drains (no new tasks; running ones
+    /// finish up to the drain timeout), lets the requests in flight finish and closes the store.
+    /// The binary stops on a signal; tests and embedders stop when they choose.
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let stopping = CancellationToken::new();
+        let state = self.state.clone();
+        let liveness = CancellationToken::new();
+        if let Some(redis) = &state.nodes {
+            let timeout = state.config.nodes.node_timeout();
+            crate::nodes::liveness::spawn(state.store.clone(), redis.clone(), timeout, liveness.clone());
+        }
+        let stopped = CancellationToken::new();
         tokio::spawn({
-            let stopping = stopping.clone();
+            let (state, stopped) = (state.clone(), stopped.clone());
             async move {
                 stop.await;
-                stopping.cancel();
+                drain(&state).await;
+                stopped.cancel();
             }
         });
-        let store = self.state.store.clone();
-        let limits = self.state.config.http.clone();
-        let sandbox = tokio::spawn(self.sandbox.run(
-            self.state.clone(),
-            limits.clone(),
-            stopping.clone().cancelled_owned(),
-        ));
-        crate::serve::serve(self.listener, self.router, &limits, stopping.cancelled_owned()).await?;
+        let limits = state.config.http.clone();
+        let sandbox =
+            tokio::spawn(self.sandbox.run(state.clone(), limits.clone(), stopped.clone().cancelled_owned()));
+        crate::serve::serve(self.listener, self.router, &limits, stopped.cancelled_owned()).await?;
         sandbox.abort();
-        store.close().await;
+        liveness.cancel();
+        if let Some(redis) = &state.nodes
+            && let Err(e) = state.store.forget_node(redis.node_id).await
+        {
+            tracing::warn!(error = %e, "could not sign this node off");
+        }
+        state.store.close().await;
         Ok(())
     }
 }
@@ -144,6 +190,24 @@ async fn openapi_json(doc: Arc<OpenApi>) -> impl IntoResponse {
         Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
+}
+
+/// Stops taking tasks, lets the running ones finish (or cuts them off at the drain timeout),
+/// and waits until their events are in the shared log and sockets had a moment to send them.
+async fn drain(state: &AppState) {
+    let running = state.hub.len();
+    tracing::info!(running, "stopping: taking no new tasks, letting running ones finish");
+    let cut = state.drain.drain(state.config.nodes.drain_timeout(), || state.hub.cancel_all()).await;
+    if cut > 0 {
+        tracing::warn!(cut, "the drain timed out; tasks still running ended failed with their text so far");
+    }
+    if let Some(mirror) = state.hub.mirror()
+        && !mirror.flushed(Duration::from_secs(5)).await
+    {
+        tracing::warn!("some task events did not reach the shared log before stopping");
+    }
+    // The last events of finished streams are in socket buffers: a moment to send them.
+    tokio::time::sleep(SOCKET_FLUSH_GRACE).await;
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@ pub mod compile_gate;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod nodes;
 pub mod routes;
 pub mod serve;
 pub mod socket;

@@ -1,5 +1,6 @@
 //! What every handler shares: the store, the custom UI compiler, the compiled-module store, the
-//! model catalogue, the app page's security policy, the auth guard and the configuration.
+//! model catalogue, the app page's security policy, the auth guard, the configuration, the
+//! running tasks and, on a node of several, the shared Redis.
 
 use std::sync::Arc;
 
@@ -10,7 +11,8 @@ use promptdeck_store::Store;
 use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
 use crate::config::Config;
-use crate::tasks::{StartQueue, TaskHub, TaskLimiter};
+use crate::nodes::Redis;
+use crate::tasks::{Drain, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Shared application state, cheap to clone.
@@ -38,4 +40,8 @@ pub struct AppState {
     pub task_limiter: Arc<dyn TaskLimiter>,
     /// Records task starts before their acks, a burst in one transaction.
     pub task_starts: StartQueue,
+    /// The running tasks, and whether the node is stopping.
+    pub drain: Arc<Drain>,
+    /// The shared Redis, on a node of several (`--redis-url`).
+    pub nodes: Option<Redis>,
 }

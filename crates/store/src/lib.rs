@@ -4,6 +4,7 @@
 
 mod error;
 mod modules;
+mod nodes;
 mod pool;
 mod prompts;
 mod quarantine;
@@ -18,9 +19,10 @@ mod usage;
 mod users;
 
 pub use error::StoreError;
+pub use nodes::{DeadTask, Reaped};
 pub use pool::Store;
 pub use runs::RunFilter;
-pub use tasks::{TaskProgress, TaskRun, TaskStart};
+pub use tasks::{TaskProgress, TaskReplay, TaskRun, TaskStart};
 pub use templates::TemplateSeed;
 pub use uis::{UiFilter, UiScope, UiSort};
 pub use users::{SessionInfo, TokenOwner, User};

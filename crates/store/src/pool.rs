@@ -33,6 +33,9 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// How much one run may hold; checked wherever messages are appended.
     pub(crate) run_caps: RunCaps,
+    /// The node whose runner starts tasks through this handle (several nodes), recorded with
+    /// each task so the reaper knows whose it is.
+    pub(crate) node_id: Option<Uuid>,
 }
 
 /// Runs `$body` inside a transaction on whichever pool the store has. On PostgreSQL the
@@ -158,13 +161,24 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
-        Ok(Store { backend, run_caps: RunCaps::default() })
+        Ok(Store { backend, run_caps: RunCaps::default(), node_id: None })
     }
 
     /// The same store with other caps on how much one run may hold.
     pub fn with_run_caps(mut self, caps: RunCaps) -> Store {
         self.run_caps = caps;
         self
+    }
+
+    /// The same store recording `node` as the node of the tasks it starts (several nodes).
+    pub fn with_node(mut self, node: Uuid) -> Store {
+        self.node_id = Some(node);
+        self
+    }
+
+    /// Whether this is PostgreSQL (the database several nodes share).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Which database this is, for logs: `sqlite` or `postgres`.

@@ -43,7 +43,7 @@ impl Claims for sqlx::Transaction<'_, sqlx::Postgres> {
 /// Writes one user's starts (each with its new run) inside `$tx`; evaluates to the task ids
 /// that were taken, whose runs it removes again.
 macro_rules! write_starts {
-    ($tx:ident, $user:expr, $starts:expr, $now:expr) => {{
+    ($tx:ident, $user:expr, $starts:expr, $now:expr, $node:expr) => {{
         let (user, starts, now): (Uuid, &[(&TaskStart, &NewRun)], DateTime<Utc>) = ($user, $starts, $now);
         $tx.claim(user).await?;
         let mut runs = QueryBuilder::new(format!("INSERT INTO ai_runs ({RUN_COLUMNS}) "));
@@ -75,7 +75,7 @@ macro_rules! write_starts {
         runs.build().execute(&mut *$tx).await?;
         let mut tasks = QueryBuilder::new(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
-             request_data, response_complete, response_metadata, status, created_at, updated_at) ",
+             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id) ",
         );
         tasks.push_values(starts, |mut row, (start, _)| {
             let task = &start.task;
@@ -93,7 +93,8 @@ macro_rules! write_starts {
                 .push_bind(Json(serde_json::json!({})))
                 .push_bind("streaming")
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind($node);
         });
         tasks.push(" ON CONFLICT (task_id) DO NOTHING RETURNING task_id");
         let written: HashSet<String> = tasks.build_query_scalar::<String>().fetch_all(&mut *$tx).await?.into_iter().collect();
@@ -147,7 +148,7 @@ impl Store {
                 let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
                 for (user, group) in &by_user {
                     for chunk in group.chunks(ROWS_PER_STATEMENT) {
-                        taken.extend(write_starts!(tx, *user, chunk, now));
+                        taken.extend(write_starts!(tx, *user, chunk, now, self.node_id));
                     }
                 }
                 tx.commit().await?;
@@ -156,7 +157,7 @@ impl Store {
                 let mut tx = pool.begin().await?;
                 for (user, group) in &by_user {
                     for chunk in group.chunks(ROWS_PER_STATEMENT) {
-                        taken.extend(write_starts!(tx, *user, chunk, now));
+                        taken.extend(write_starts!(tx, *user, chunk, now, self.node_id));
                     }
                 }
                 tx.commit().await?;

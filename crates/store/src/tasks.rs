@@ -81,11 +81,11 @@ pub struct TaskStart {
 /// `task_count` is the caller's business); evaluates to the new row. A taken `task_id` is a
 /// unique violation, i.e. `StoreError::Conflict`.
 macro_rules! insert_task {
-    ($tx:ident, $user:expr, $run_id:expr, $task_id:expr, $input:expr, $status:expr, $now:expr) => {{
+    ($tx:ident, $user:expr, $run_id:expr, $task_id:expr, $input:expr, $status:expr, $now:expr, $node:expr) => {{
         let sql = format!(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
-             request_data, response_complete, response_metadata, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12) RETURNING {TASK_COLUMNS}"
+             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12, $14) RETURNING {TASK_COLUMNS}"
         );
         sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
             .bind(Uuid::new_v4())
@@ -101,6 +101,7 @@ macro_rules! insert_task {
             .bind(Json(serde_json::json!({})))
             .bind($now)
             .bind($status)
+            .bind($node)
             .fetch_one(&mut *$tx)
             .await?
     }};
@@ -125,7 +126,7 @@ impl Store {
             if bumped == 0 {
                 return Err(StoreError::NotFound("run"));
             }
-            insert_task!(tx, user, run_id, &task_id, input, "pending", now)
+            insert_task!(tx, user, run_id, &task_id, input, "pending", now, None::<Uuid>)
         });
         row.try_into()
     }
@@ -157,7 +158,7 @@ impl Store {
             match &start.run {
                 TaskRun::New(run) => {
                     insert_run!(tx, user, *run_id, run, stamped(messages(), now).collect(), 1, now);
-                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now);
+                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now, self.node_id);
                 }
                 TaskRun::Existing => {
                     append_to_run!(
@@ -172,12 +173,12 @@ impl Store {
                         now,
                         start.answer_room
                     );
-                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now);
+                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now, self.node_id);
                 }
                 TaskRun::Registered => {
                     let claimed = sqlx::query(
                         "UPDATE ai_tasks SET status = 'streaming', service = $4, task_name = $5, model_id = $6, \
-                         provider = $7, request_data = $8, updated_at = $9 \
+                         provider = $7, request_data = $8, updated_at = $9, node_id = $10 \
                          WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
                     )
                     .bind(task_id)
@@ -189,6 +190,7 @@ impl Store {
                     .bind(&task.provider)
                     .bind(Json(&task.request_data))
                     .bind(now)
+                    .bind(self.node_id)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -215,15 +217,11 @@ impl Store {
         Ok(())
     }
 
-    /// The caller's task with this Socket.IO task id and its stored chunk boundaries (for
-    /// `resume` of a task no longer in memory).
-    pub async fn get_task_replay(
-        &self,
-        user: Uuid,
-        task_id: &str,
-    ) -> StoreResult<Option<(AiTask, Option<Vec<u8>>)>> {
+    /// The caller's task with this Socket.IO task id, its stored chunk boundaries and the node
+    /// that runs it (for `resume` of a task no longer in this node's memory).
+    pub async fn get_task_replay(&self, user: Uuid, task_id: &str) -> StoreResult<Option<TaskReplay>> {
         let sql = format!(
-            "SELECT {TASK_COLUMNS}, response_chunks FROM ai_tasks WHERE task_id = $1 AND user_id = $2"
+            "SELECT {TASK_COLUMNS}, response_chunks, node_id FROM ai_tasks WHERE task_id = $1 AND user_id = $2"
         );
         let row = in_tx!(self, user, |tx| {
             sqlx::query_as::<_, ReplayRow>(AssertSqlSafe(sql.as_str()))
@@ -232,7 +230,10 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
         });
-        row.map(|r| Ok((AiTask::try_from(r.task)?, r.response_chunks))).transpose()
+        row.map(|r| {
+            Ok(TaskReplay { task: AiTask::try_from(r.task)?, chunks: r.response_chunks, node_id: r.node_id })
+        })
+        .transpose()
     }
 
     /// The tasks of the caller's run, oldest first.
@@ -264,7 +265,7 @@ impl Store {
             sqlx::query(
                 "UPDATE ai_tasks SET status = 'streaming', response_text = $3, response_chunks = $6, \
                  time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
-                 WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'streaming')",
+                 WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'streaming') AND epoch = 0",
             )
             .bind(task_id)
             .bind(user)
@@ -291,7 +292,7 @@ impl Store {
                  response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
                  cost = $12, time_to_first_token = $13, total_time = $14, provider = COALESCE($15, provider), \
                  response_chunks = $17, response_complete = true, completed_at = $16, updated_at = $16 \
-                 WHERE task_id = $1 AND user_id = $2",
+                 WHERE task_id = $1 AND user_id = $2 AND epoch = 0",
             )
             .bind(task_id)
             .bind(user)
@@ -323,7 +324,7 @@ impl Store {
         let n = on_write_pool!(self, |pool| {
             sqlx::query(
                 "UPDATE ai_tasks SET status = 'failed', response_errors = $1, response_complete = true, \
-                 completed_at = $2, updated_at = $2 WHERE status IN ('pending', 'streaming')",
+                 epoch = epoch + 1, completed_at = $2, updated_at = $2 WHERE status IN ('pending', 'streaming')",
             )
             .bind(Json(&errors))
             .bind(at)
@@ -335,10 +336,22 @@ impl Store {
     }
 }
 
-/// A task row with its chunk boundaries.
+/// A task row with its chunk boundaries and node.
 #[derive(sqlx::FromRow)]
 struct ReplayRow {
     #[sqlx(flatten)]
     task: TaskRow,
     response_chunks: Option<Vec<u8>>,
+    node_id: Option<Uuid>,
+}
+
+/// A stored task as `resume` needs it.
+#[derive(Debug, Clone)]
+pub struct TaskReplay {
+    /// The record.
+    pub task: AiTask,
+    /// The chunk boundaries of its text, when stored.
+    pub chunks: Option<Vec<u8>>,
+    /// The node that ran (or runs) it, on a deployment of several nodes.
+    pub node_id: Option<Uuid>,
 }

@@ -7,7 +7,7 @@ use clap::Parser;
 
 use super::{
     AuthLimits, CompilerLimits, Config, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_MESSAGE_BYTES, HttpLimits,
-    RunLimits, TaskLimits, WebLimits,
+    NodeSettings, RunLimits, TaskLimits, WebLimits,
 };
 
 /// Default database for `cargo run`: a SQLite file in the working directory.
@@ -62,6 +62,9 @@ pub struct ServeArgs {
     /// How many custom UI checks and compilations run and wait at once.
     #[command(flatten)]
     pub compiler: CompilerLimits,
+    /// Redis for several nodes, node liveness and the shutdown drain.
+    #[command(flatten)]
+    pub nodes: NodeSettings,
 }
 
 impl ServeArgs {
@@ -81,6 +84,7 @@ impl ServeArgs {
         config.web = self.web;
         config.runs = self.runs;
         config.compiler = self.compiler;
+        config.nodes = self.nodes;
         config
     }
 }

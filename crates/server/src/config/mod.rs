@@ -4,6 +4,7 @@ mod args;
 mod auth;
 mod compiler;
 mod http;
+mod nodes;
 mod runs;
 mod tasks;
 mod web;
@@ -15,6 +16,7 @@ pub use args::{DEFAULT_DATABASE, ServeArgs};
 pub use auth::{AuthLimits, HashCost};
 pub use compiler::{CompilerLimits, DEFAULT_COMPILE_QUEUE, DEFAULT_COMPILE_THREADS};
 pub use http::HttpLimits;
+pub use nodes::{DEFAULT_DRAIN_TIMEOUT_SECS, DEFAULT_NODE_TIMEOUT_SECS, NodeSettings};
 pub use runs::RunLimits;
 pub use tasks::TaskLimits;
 pub use web::{DEFAULT_MODULE_CACHE_BYTES, WebLimits};
@@ -61,6 +63,8 @@ pub struct Config {
     pub runs: RunLimits,
     /// How many custom UI checks and compilations run and wait at once.
     pub compiler: CompilerLimits,
+    /// Redis for several nodes, liveness and the shutdown drain.
+    pub nodes: NodeSettings,
 }
 
 impl Config {
@@ -82,6 +86,7 @@ impl Config {
             web: WebLimits::default(),
             runs: RunLimits::default(),
             compiler: CompilerLimits::default(),
+            nodes: NodeSettings::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use promptdeck_core::Page;
 use promptdeck_llm::ModelEntry;
 use serde::Serialize;
@@ -9,7 +10,6 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use crate::routes::prompts::Paging;
 use crate::routes::templates::page_of;
@@ -30,18 +30,54 @@ async fn list_models(
     Json(page_of(state.catalogue.models().to_vec(), paging.page()))
 }
 
-/// Liveness and database health.
+/// Liveness and the health of the parts the server needs.
 #[derive(Debug, Serialize, ToSchema, ts_rs::TS)]
 pub struct Health {
-    /// `ok`.
+    /// `ok`, or `unavailable` (see `failed`).
     pub status: &'static str,
     /// `sqlite` or `postgres`.
     pub database: &'static str,
+    /// `ok` on a node of several (its Redis answers); absent on a single node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis: Option<&'static str>,
+    /// What is wrong when `status` is `unavailable`: `database`, `redis`, or `draining` (the
+    /// node is stopping and takes no new tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<&'static str>,
 }
 
-/// Answers 200 when the server and its database are up.
-#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health), (status = 500)))]
-async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
-    state.store.ping().await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(Health { status: "ok", database: state.store.kind() }))
+/// Answers 200 when the server and the parts it needs (database; Redis on a node of several)
+/// are up; 503 naming the failed part, or `draining` while the node stops (so a load balancer
+/// sends new work elsewhere).
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health), (status = 503, body = Health)))]
+async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let mut failed = None;
+    if state.drain.is_draining() {
+        failed = Some("draining");
+    } else if let Err(e) = state.store.ping().await {
+        tracing::warn!(error = %e, "health check: the database is not answering");
+        failed = Some("database");
+    }
+    let mut redis = None;
+    if let Some(nodes) = &state.nodes {
+        redis = Some("ok");
+        if failed.is_none() {
+            let answer = tokio::time::timeout(HEALTH_WAIT, nodes.ping()).await;
+            if !matches!(answer, Ok(Ok(()))) {
+                tracing::warn!(answer = ?answer, "health check: Redis is not answering");
+                failed = Some("redis");
+            }
+        }
+    }
+    let status = if failed.is_some() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    let health = Health {
+        status: if failed.is_some() { "unavailable" } else { "ok" },
+        database: state.store.kind(),
+        redis,
+        failed,
+    };
+    (status, Json(health))
 }
+
+/// How long the health check waits for Redis.
+const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);

@@ -70,6 +70,7 @@ async fn prepare(
     user: &User,
     state: &AppState,
 ) -> Result<(TaskPlan, TaskSlot), TaskError> {
+    state.drain.admit()?;
     let env = Envelope::parse(data.ok())?;
     match (service, env.task_name.as_str()) {
         (Service::Chat, "direct_chat") | (Service::Prompt, "run_prompt") => {}
@@ -95,5 +96,5 @@ fn start(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slo
     };
     send_ack(ack, &TaskAck::Started(live.started()));
     live.subscribe(socket, 0);
-    tokio::spawn(runner::run(state, plan, live, slot));
+    state.drain.clone().spawn(runner::run(state, plan, live, slot));
 }

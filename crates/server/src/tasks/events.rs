@@ -93,6 +93,36 @@ impl EventLog {
         Some((Event::Text(chunk), after))
     }
 
+    /// Writes the events from `at` to the end as one JSON array (a text chunk as a string, an
+    /// object event as itself): the form a batch of events takes in a shared log. Returns the
+    /// cursor after the last event written.
+    pub fn encode_from(&self, mut at: Cursor, out: &mut Vec<u8>) -> Cursor {
+        out.push(b'[');
+        let first = at.index;
+        while let Some((event, next)) = self.next(at) {
+            if at.index > first {
+                out.push(b',');
+            }
+            // Writing to a Vec cannot fail, and strings and JSON values always serialise.
+            let _ = match event {
+                Event::Text(t) => serde_json::to_writer(&mut *out, t),
+                Event::Object(v) => serde_json::to_writer(&mut *out, v),
+            };
+            at = next;
+        }
+        out.push(b']');
+        at
+    }
+
+    /// Appends one decoded event of a shared log (see [`EventLog::encode_from`]): a string is a
+    /// text chunk, anything else an object event.
+    pub fn push_decoded(&mut self, value: Value) {
+        match value {
+            Value::String(text) => self.push_text(&text),
+            other => self.push_object(other),
+        }
+    }
+
     /// Frees the spare capacity of a finished log.
     pub fn shrink(&mut self) {
         self.text.shrink_to_fit();
@@ -238,6 +268,27 @@ mod tests {
         live.push_text("a ");
         let rebuilt = EventLog::rebuild("a b c".into(), Some(live.layout()), &[]);
         assert_eq!(events(&rebuilt), vec!["a ", "b c"]);
+    }
+
+    #[test]
+    fn an_encoded_batch_decodes_to_the_same_events() {
+        let mut log = EventLog::default();
+        log.push_text("a \"quoted\" ");
+        log.push_object(json!({"tool_update": {"index": 0}}));
+        log.push_text("é\n");
+        log.push_object(json!({"end": true}));
+        let mut first = Vec::new();
+        let (_, after_one) = log.next(Cursor::default()).unwrap();
+        let mid = log.encode_from(Cursor::default(), &mut first);
+        assert_eq!(mid.index, 4);
+        let mut rest = Vec::new();
+        assert_eq!(log.encode_from(after_one, &mut rest).index, 4);
+        let mut decoded = EventLog::default();
+        for value in serde_json::from_slice::<Vec<Value>>(&first).unwrap() {
+            decoded.push_decoded(value);
+        }
+        assert_eq!(events(&decoded), events(&log));
+        assert_eq!(serde_json::from_slice::<Vec<Value>>(&rest).unwrap().len(), 3);
     }
 
     #[test]

@@ -5,11 +5,17 @@
 //! retries it from the log after a short wait, so no chunk is lost and event indices stay exact
 //! for `resume`; memory per stream is the task's own log.
 //!
+//! On a node of several, each live task is also mirrored to a shared log (see
+//! [`crate::nodes::log`]): appending marks the task once, and a writer appends everything new
+//! in batches, so followers on other nodes see the same events at the same indices. A single
+//! node has no mirror and pays nothing for it.
+//!
 //! A task leaves the hub as soon as its final record (with its chunk boundaries) is stored:
 //! from then on `resume` rebuilds its events from the store, so finished answers do not pile up
 //! in memory. Sockets still catching up keep the log alive until they have had it all.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -20,6 +26,7 @@ use socketioxide::{SendError, SocketError};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use crate::nodes::log::LogWriter;
 use crate::tasks::events::{Cursor, Event, EventLog};
 
 /// How long a finished task whose final record could not be stored stays resumable from memory.
@@ -41,6 +48,8 @@ struct Buffer {
     subscribers: Vec<Subscriber>,
     /// A driver task is retrying blocked subscribers.
     driving: bool,
+    /// Where the shared log's copy ends (events before it are written there).
+    mirrored: Cursor,
 }
 
 impl Buffer {
@@ -95,10 +104,33 @@ pub struct LiveTask {
     /// Cancelled by `cancel_task`; the runner then drops the upstream stream.
     pub cancel: CancellationToken,
     buffer: Mutex<Buffer>,
+    /// The writer of the shared log, on a node of several.
+    mirror: Option<Arc<LogWriter>>,
+    /// Handed to the mirror's writer and not yet taken up by it.
+    unmirrored: AtomicBool,
+}
+
+/// The events of a live task not yet in the shared log, as one batch.
+#[derive(Debug)]
+pub struct Unmirrored {
+    /// The index of the batch's first event.
+    pub first: usize,
+    /// The events, as a JSON array (see [`EventLog::encode_from`]).
+    pub events: Vec<u8>,
+    /// The batch holds the final `{end:true}`.
+    pub ends: bool,
+    /// Where the shared log's copy ends once this batch is written.
+    pub after: Cursor,
 }
 
 impl LiveTask {
-    fn new(task_id: &str, run_id: Uuid, user_id: Uuid, buffer: Buffer) -> LiveTask {
+    fn new(
+        task_id: &str,
+        run_id: Uuid,
+        user_id: Uuid,
+        buffer: Buffer,
+        mirror: Option<Arc<LogWriter>>,
+    ) -> LiveTask {
         LiveTask {
             task_id: task_id.to_owned(),
             run_id,
@@ -106,6 +138,40 @@ impl LiveTask {
             event: event_name(task_id),
             cancel: CancellationToken::new(),
             buffer: Mutex::new(buffer),
+            mirror,
+            unmirrored: AtomicBool::new(false),
+        }
+    }
+
+    /// Hands the task to the mirror's writer once per batch (a no-op on a single node).
+    fn appended(self: &Arc<Self>) {
+        if let Some(mirror) = &self.mirror
+            && !self.unmirrored.swap(true, Ordering::AcqRel)
+        {
+            mirror.appended(self.clone());
+        }
+    }
+
+    /// For the mirror's writer: the events not yet in the shared log (`None` when there are
+    /// none). Taking them clears the hand-over mark first, so events appended meanwhile hand the
+    /// task over again.
+    pub fn unmirrored(&self) -> Option<Unmirrored> {
+        self.unmirrored.store(false, Ordering::Release);
+        let buf = self.lock();
+        if buf.mirrored.index == buf.log.len() {
+            return None;
+        }
+        let first = buf.mirrored.index;
+        let mut events = Vec::new();
+        let after = buf.log.encode_from(buf.mirrored, &mut events);
+        Some(Unmirrored { first, events, ends: buf.done, after })
+    }
+
+    /// For the mirror's writer: the shared log holds the events before `after`.
+    pub fn mirrored(&self, after: Cursor) {
+        let mut buf = self.lock();
+        if after.index > buf.mirrored.index {
+            buf.mirrored = after;
         }
     }
 
@@ -124,7 +190,7 @@ impl LiveTask {
         log.push_object(StreamEvent::end());
         log.shrink();
         let buffer = Buffer { log, done: true, ..Buffer::default() };
-        Arc::new(LiveTask::new(task_id, run_id, user_id, buffer))
+        Arc::new(LiveTask::new(task_id, run_id, user_id, buffer, None))
     }
 
     /// The ack of a submit or `resume` of this task: the event its stream comes on.
@@ -145,6 +211,7 @@ impl LiveTask {
         let mut buf = self.lock();
         buf.log.push_text(chunk);
         self.deliver(buf);
+        self.appended();
     }
 
     /// Appends an object event and delivers it to the subscribers that are caught up.
@@ -152,6 +219,7 @@ impl LiveTask {
         let mut buf = self.lock();
         buf.log.push_object(value);
         self.deliver(buf);
+        self.appended();
     }
 
     /// Appends the final object events (`error`, `info`), then `{end:true}`, marks the task
@@ -165,6 +233,7 @@ impl LiveTask {
         buf.log.shrink();
         buf.done = true;
         self.deliver(buf);
+        self.appended();
     }
 
     /// Subscribes a socket that already received `from` events (0 for a new task) and sends
@@ -226,9 +295,16 @@ pub fn event_name(task_id: &str) -> String {
 #[derive(Debug, Default)]
 pub struct TaskHub {
     tasks: Mutex<HashMap<String, Arc<LiveTask>>>,
+    /// The writer of the shared log every new task is mirrored to, on a node of several.
+    mirror: Option<Arc<LogWriter>>,
 }
 
 impl TaskHub {
+    /// A hub whose tasks are mirrored to a shared log by `mirror` (a node of several).
+    pub fn mirrored(mirror: Arc<LogWriter>) -> TaskHub {
+        TaskHub { tasks: Mutex::default(), mirror: Some(mirror) }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<LiveTask>>> {
         self.tasks.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -239,7 +315,7 @@ impl TaskHub {
         if tasks.contains_key(task_id) {
             return None;
         }
-        let task = Arc::new(LiveTask::new(task_id, run_id, user_id, Buffer::default()));
+        let task = Arc::new(LiveTask::new(task_id, run_id, user_id, Buffer::default(), self.mirror.clone()));
         tasks.insert(task_id.to_owned(), task.clone());
         Some(task)
     }
@@ -247,6 +323,25 @@ impl TaskHub {
     /// The caller's live task with this id.
     pub fn get(&self, task_id: &str, user_id: Uuid) -> Option<Arc<LiveTask>> {
         self.lock().get(task_id).filter(|t| t.user_id == user_id).cloned()
+    }
+
+    /// The writer of the shared log, on a node of several.
+    pub fn mirror(&self) -> Option<&Arc<LogWriter>> {
+        self.mirror.as_ref()
+    }
+
+    /// Cancels the live task with this id, whoever owns it: for a cancel another node checked
+    /// and relayed. Returns whether it runs here.
+    pub fn cancel_any(&self, task_id: &str) -> bool {
+        let task = self.lock().get(task_id).cloned();
+        task.filter(|t| !t.is_done()).map(|t| t.cancel.cancel()).is_some()
+    }
+
+    /// Cancels every task still running here (a drain that ran out of time).
+    pub fn cancel_all(&self) {
+        for task in self.lock().values() {
+            task.cancel.cancel();
+        }
     }
 
     /// Forgets a finished task whose final record is stored (`resume` reads the store).

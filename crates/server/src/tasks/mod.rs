@@ -3,6 +3,7 @@
 //! into a [`hub::LiveTask`] log, fanned out to subscribed sockets, and recorded in the store
 //! with a constant number of writes plus a partial-text flush about once a second.
 
+pub mod drain;
 pub mod error;
 pub mod events;
 pub mod history;
@@ -13,6 +14,7 @@ pub mod plan;
 pub mod runner;
 pub mod starts;
 
+pub use drain::Drain;
 pub use error::TaskError;
 pub use hub::{LiveTask, TaskHub};
 pub use limits::{MemoryTaskLimiter, TaskLimiter};

@@ -98,7 +98,7 @@ async fn stream(
     request.max_answer_bytes = max_answer;
     let upstream = tokio::select! {
         biased;
-        _ = live.cancel.cancelled() => return cancel(out),
+        _ = live.cancel.cancelled() => return stopped(state, out),
         _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
         s = state.catalogue.stream(&plan.model_id, request) => s,
     };
@@ -115,7 +115,7 @@ async fn stream(
         // Dropping `upstream` on return aborts the provider's request.
         tokio::select! {
             biased;
-            _ = live.cancel.cancelled() => return cancel(out),
+            _ = live.cancel.cancelled() => return stopped(state, out),
             _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
             _ = flush.tick() => {
                 if live.text_len() != flushed_len {
@@ -180,6 +180,20 @@ impl Outcome {
     fn status(&self) -> TaskStatus {
         self.error.as_ref().map_or(TaskStatus::Completed, |e| e.code.final_status())
     }
+}
+
+/// The outcome of a task stopped by `cancel_task`, or cut off by a drain that ran out of time.
+fn stopped(state: &AppState, out: Outcome) -> Outcome {
+    if state.drain.is_cut_off() {
+        return fail(
+            out,
+            TaskError::new(
+                TaskErrorCode::ServerRestarted,
+                "the server stopped before this task finished (--drain-timeout-secs); the text so far is kept",
+            ),
+        );
+    }
+    cancel(out)
 }
 
 /// The outcome of a task stopped by `cancel_task`.

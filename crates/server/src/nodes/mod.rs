@@ -1,0 +1,106 @@
+//! Several nodes behind one load balancer, on one PostgreSQL database and one Redis: the Redis
+//! connection (`connect`), each task's event log as a Redis Stream (`log`), the cancel channel
+//! (`cancel`), and node liveness with the reaper of dead nodes' tasks (`liveness`). A single node
+//! (no `--redis-url`) uses none of this.
+
+pub mod cancel;
+pub mod liveness;
+pub mod log;
+
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use uuid::Uuid;
+
+/// The oldest Redis major version promptdeck runs on (Streams with explicit ids, RESP3).
+pub const MIN_REDIS_MAJOR: u32 = 7;
+
+/// How long connecting to Redis may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a command on the shared connection may wait for its answer (a loaded Redis answers
+/// a batch in milliseconds; past this the command fails and is retried).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a node could not join the others.
+#[derive(Debug, thiserror::Error)]
+pub enum NodesError {
+    /// Several nodes keep their records in one database every node shares.
+    #[error(
+        "--redis-url needs a PostgreSQL database (--database postgres://…): the nodes of one deployment \
+         share their records in one database, and a SQLite file lives on one machine"
+    )]
+    NeedsPostgres,
+    /// The Redis URL does not parse.
+    #[error("--redis-url is not a Redis URL (redis://HOST:PORT/DB): {0}")]
+    BadUrl(redis::RedisError),
+    /// Redis did not answer, or refused a command.
+    #[error("Redis (--redis-url): {0}")]
+    Redis(#[from] redis::RedisError),
+    /// Redis is older than [`MIN_REDIS_MAJOR`].
+    #[error("Redis {0} is too old: promptdeck needs Redis {MIN_REDIS_MAJOR} or newer")]
+    TooOld(String),
+}
+
+/// This node's handle on the shared Redis: a self-reconnecting multiplexed connection for
+/// commands, and the client for the connections that block (stream reads, pub/sub).
+#[derive(Clone)]
+pub struct Redis {
+    client: redis::Client,
+    conn: ConnectionManager,
+    /// This node's id, fresh at every start; tasks carry it so the reaper knows whose they are.
+    pub node_id: Uuid,
+}
+
+impl std::fmt::Debug for Redis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redis").field("node_id", &self.node_id).finish_non_exhaustive()
+    }
+}
+
+impl Redis {
+    /// Connects to `url` and checks the server is Redis 7 or newer.
+    pub async fn connect(url: &str) -> Result<Redis, NodesError> {
+        let client = redis::Client::open(url).map_err(NodesError::BadUrl)?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT));
+        let mut conn = client.get_connection_manager_with_config(config).await?;
+        let info: String = redis::cmd("INFO").arg("server").query_async(&mut conn).await?;
+        let version = info
+            .lines()
+            .find_map(|l| l.strip_prefix("redis_version:"))
+            .map(str::trim)
+            .unwrap_or("unknown")
+            .to_owned();
+        let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0);
+        if major < MIN_REDIS_MAJOR {
+            return Err(NodesError::TooOld(version));
+        }
+        Ok(Redis { client, conn, node_id: Uuid::new_v4() })
+    }
+
+    /// The shared command connection (cheap to clone; reconnects by itself).
+    pub fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// A connection of its own, for commands that block (`XREAD BLOCK`): no response timeout
+    /// (the blocking commands carry their own).
+    pub async fn dedicated(&self) -> redis::RedisResult<redis::aio::MultiplexedConnection> {
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(None);
+        self.client.get_multiplexed_async_connection_with_config(&config).await
+    }
+
+    /// The client, for pub/sub.
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
+    /// Checks Redis answers (for `/healthz`).
+    pub async fn ping(&self) -> redis::RedisResult<()> {
+        let mut conn = self.conn();
+        redis::cmd("PING").query_async::<()>(&mut conn).await
+    }
+}
