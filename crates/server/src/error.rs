@@ -57,7 +57,11 @@ pub enum ApiError {
         /// Details, returned under `error.details`.
         details: serde_json::Value,
     },
-    /// A bug or an unavailable dependency; logged, never leaked.
+    /// The database is not answering; a retry later (or on another node) may succeed. Logged
+    /// with its cause, answered 503 without it.
+    #[error("the database is not answering; try again shortly")]
+    Unavailable(String),
+    /// A bug; logged, never leaked.
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -99,6 +103,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -115,6 +120,10 @@ impl IntoResponse for ApiError {
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ("internal server error".to_owned(), None)
+            }
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(%detail, "the database is not answering");
+                (ApiError::Unavailable(String::new()).to_string(), None)
             }
             ApiError::Invalid { message, details } => (message, Some(details)),
             other => (other.to_string(), None),
@@ -138,6 +147,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(e) => ApiError::Validation(e.to_string()),
             StoreError::InvalidText(e) => ApiError::InvalidText(e.to_string()),
             StoreError::RunTooLarge(e) => ApiError::RunTooLarge(e.to_string()),
+            StoreError::Unavailable(e) => ApiError::Unavailable(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -27,6 +27,10 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database is not answering (connection refused or lost, no connection free in time):
+    /// the caller may try again later, and a health check says so.
+    #[error("the database is not answering: {0}")]
+    Unavailable(sqlx::Error),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
@@ -41,6 +45,9 @@ impl From<sqlx::Error> for StoreError {
             if db.is_foreign_key_violation() {
                 return StoreError::NotFound("referenced row");
             }
+        }
+        if matches!(err, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) {
+            return StoreError::Unavailable(err);
         }
         StoreError::Database(err)
     }

@@ -22,9 +22,24 @@ pub fn node_lost() -> TaskError {
     TaskError::new(TaskErrorCode::NodeLost, "the server running this task stopped answering; the text so far is kept")
 }
 
-/// Heartbeats for this node and reaps dead nodes' tasks, every fifth of `timeout`, until `stop`.
+/// Heartbeats for this node and reaps dead nodes' tasks, every fifth of `timeout`, and checks
+/// that Redis answers every [`super::PING_PERIOD`], until `stop`.
 pub fn spawn(store: Store, redis: Redis, timeout: Duration, stop: CancellationToken) {
     let period = timeout / 5;
+    tokio::spawn({
+        let (redis, stop) = (redis.clone(), stop.clone());
+        async move {
+            let mut tick = tokio::time::interval(super::PING_PERIOD);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = stop.cancelled() => return,
+                }
+                // The answer is noted by `ping` itself; a failure is logged once there.
+                let _ = redis.ping().await;
+            }
+        }
+    });
     let (hb_store, node) = (store.clone(), redis.node_id);
     let hb_stop = stop.clone();
     tokio::spawn(async move {

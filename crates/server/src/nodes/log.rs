@@ -14,11 +14,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use promptdeck_store::Store;
 use redis::aio::ConnectionLike;
 use serde_json::Value;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
 use super::Redis;
 use crate::tasks::events::EventLog;
@@ -119,7 +121,9 @@ async fn write_batches(
                 add_batch(&mut pipe, &task.task_id, batch, live_for);
             }
         }
-        match pipe.query_async::<()>(&mut conn).await {
+        let written = pipe.query_async::<()>(&mut conn).await;
+        redis.note_answer(written.as_ref().map_or_else(is_refusal, |()| true));
+        match written {
             Ok(()) => {
                 for (task, batch) in tasks.iter().zip(batches) {
                     if let Some(batch) = batch {
@@ -212,6 +216,8 @@ pub enum Read {
     Quiet,
     /// The log has ended (its `{end:true}` was read).
     Ended,
+    /// The log lacks events the reader owes (see [`LogReader::next_index`]).
+    Gap,
 }
 
 /// Reads a task's log from an exact event index, then live until its end. Events before `from`
@@ -224,12 +230,31 @@ pub struct LogReader {
     last_id: Option<String>,
     ready: std::collections::VecDeque<Value>,
     ended: bool,
+    /// The index of the next event the reader owes its caller.
+    next: usize,
+    /// The log skips events the reader owes (Redis lost them, e.g. restarted empty): only the
+    /// task's stored record can give the rest.
+    gap: bool,
 }
 
 impl LogReader {
     /// A reader of `task_id`'s log from event `from`.
     pub fn new(task_id: &str, from: usize) -> LogReader {
-        LogReader { key: key(task_id), from, last_id: None, ready: Default::default(), ended: false }
+        LogReader {
+            key: key(task_id),
+            from,
+            last_id: None,
+            ready: Default::default(),
+            ended: false,
+            next: from,
+            gap: false,
+        }
+    }
+
+    /// The index of the next event the reader owes (all before it were returned or skipped as
+    /// asked).
+    pub fn next_index(&self) -> usize {
+        self.next
     }
 
     /// The next event, blocking on Redis (on `conn`, which should be a connection of its own)
@@ -241,6 +266,9 @@ impl LogReader {
             }
             if self.ended {
                 return Ok(Read::Ended);
+            }
+            if self.gap {
+                return Ok(Read::Gap);
             }
             let entries: Vec<Entry> = match &self.last_id {
                 // The batch holding `from`: the last whose first event is at or before it.
@@ -295,10 +323,15 @@ impl LogReader {
             let decoded = decode(&entry);
             self.last_id = Some(entry.0);
             let Some((first, events)) = decoded else { continue };
+            if first > self.next {
+                self.gap = true;
+                return;
+            }
             for (i, value) in events.into_iter().enumerate() {
                 let end = is_end(&value);
-                if first + i >= self.from || end {
+                if first + i >= self.next || end {
                     self.ready.push_back(value);
+                    self.next = first + i + 1;
                 }
                 if end {
                     self.ended = true;
@@ -312,8 +345,9 @@ impl LogReader {
 /// Follows a task produced on another node for `socket`, from event `from`, until its end (or
 /// until the socket goes). Runs in the background; a full socket buffer is waited out, and a
 /// lost Redis connection is opened again where the reader was, so no event is lost and indices
-/// stay exact.
-pub fn follow(redis: Redis, task_id: String, event: String, socket: SocketRef, from: usize) {
+/// stay exact. When the log cannot give the rest — it lacks events (Redis restarted empty) or
+/// stays quiet while the task's record says it has ended — the rest comes from that record.
+pub fn follow(redis: Redis, store: Store, user: Uuid, task_id: String, event: String, socket: SocketRef, from: usize) {
     tokio::spawn(async move {
         let mut reader = LogReader::new(&task_id, from);
         while socket.connected() {
@@ -321,6 +355,9 @@ pub fn follow(redis: Redis, task_id: String, event: String, socket: SocketRef, f
                 Ok(conn) => conn,
                 Err(e) => {
                     tracing::warn!(error = %e, task_id, "could not open a Redis connection to follow a task");
+                    if finish_from_record(&store, user, &task_id, &socket, reader.next_index()).await {
+                        return;
+                    }
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
@@ -332,10 +369,23 @@ pub fn follow(redis: Redis, task_id: String, event: String, socket: SocketRef, f
                             return;
                         }
                     }
-                    Ok(Read::Quiet) if socket.connected() => {}
-                    Ok(Read::Quiet | Read::Ended) => return,
+                    Ok(Read::Quiet) if socket.connected() => {
+                        if finish_from_record(&store, user, &task_id, &socket, reader.next_index()).await {
+                            return;
+                        }
+                    }
+                    Ok(Read::Gap) if socket.connected() => {
+                        if finish_from_record(&store, user, &task_id, &socket, reader.next_index()).await {
+                            return;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    Ok(Read::Quiet | Read::Gap | Read::Ended) => return,
                     Err(e) => {
                         tracing::warn!(error = %e, task_id, "reading a task's shared log failed; reconnecting");
+                        if finish_from_record(&store, user, &task_id, &socket, reader.next_index()).await {
+                            return;
+                        }
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         break;
                     }
@@ -343,6 +393,23 @@ pub fn follow(redis: Redis, task_id: String, event: String, socket: SocketRef, f
             }
         }
     });
+}
+
+/// When the task's record says it has ended, hands `socket` its events from `next` rebuilt from
+/// that record and says so; otherwise (still running, or the database not answering) false.
+async fn finish_from_record(store: &Store, user: Uuid, task_id: &str, socket: &SocketRef, next: usize) -> bool {
+    match store.get_task_replay(user, task_id).await {
+        Ok(Some(replay)) if replay.task.status.is_terminal() => {
+            let task = crate::tasks::replay::from_record(replay.task, replay.chunks.as_deref(), user);
+            task.subscribe(socket.clone(), next);
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            tracing::warn!(error = %e, task_id, "could not read a followed task's record");
+            false
+        }
+    }
 }
 
 /// Emits one event, waiting while the socket's send buffer is full; false when it is gone.

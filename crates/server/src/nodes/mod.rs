@@ -7,6 +7,8 @@ pub mod cancel;
 pub mod liveness;
 pub mod log;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
@@ -17,6 +19,10 @@ pub const MIN_REDIS_MAJOR: u32 = 7;
 
 /// How long connecting to Redis may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a node checks that Redis answers (see [`Redis::is_answering`]).
+pub const PING_PERIOD: Duration = Duration::from_secs(1);
+/// How long a node waits for that check's answer.
+const PING_WAIT: Duration = Duration::from_secs(1);
 /// How long a command on the shared connection may wait for its answer (a loaded Redis answers
 /// a batch in milliseconds; past this the command fails and is retried).
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -47,6 +53,8 @@ pub enum NodesError {
 pub struct Redis {
     client: redis::Client,
     conn: ConnectionManager,
+    /// Redis answered this node's last check or write (see [`Redis::is_answering`]).
+    answering: Arc<AtomicBool>,
     /// This node's id, fresh at every start; tasks carry it so the reaper knows whose they are.
     pub node_id: Uuid,
 }
@@ -76,7 +84,7 @@ impl Redis {
         if major < MIN_REDIS_MAJOR {
             return Err(NodesError::TooOld(version));
         }
-        Ok(Redis { client, conn, node_id: Uuid::new_v4() })
+        Ok(Redis { client, conn, answering: Arc::new(AtomicBool::new(true)), node_id: Uuid::new_v4() })
     }
 
     /// The shared command connection (cheap to clone; reconnects by itself).
@@ -98,9 +106,33 @@ impl Redis {
         &self.client
     }
 
-    /// Checks Redis answers (for `/healthz`).
+    /// Checks Redis answers (for `/healthz`), and notes the answer.
     pub async fn ping(&self) -> redis::RedisResult<()> {
         let mut conn = self.conn();
-        redis::cmd("PING").query_async::<()>(&mut conn).await
+        let answer = match tokio::time::timeout(PING_WAIT, redis::cmd("PING").query_async::<()>(&mut conn)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "Redis did not answer PING in time"))),
+        };
+        self.note_answer(answer.is_ok());
+        answer
+    }
+
+    /// Whether Redis answered this node's last check or write: new tasks are refused with
+    /// `unavailable` while it does not (their events could reach no follower on another node),
+    /// and taken again as soon as it answers. Checked every [`PING_PERIOD`].
+    pub fn is_answering(&self) -> bool {
+        self.answering.load(Ordering::Acquire)
+    }
+
+    /// Records whether Redis just answered (a check, or the log writer's batch); a change is
+    /// logged once.
+    pub fn note_answer(&self, answered: bool) {
+        if self.answering.swap(answered, Ordering::AcqRel) != answered {
+            if answered {
+                tracing::info!("Redis answers again: taking new tasks");
+            } else {
+                tracing::warn!("Redis is not answering: new tasks are refused with `unavailable`");
+            }
+        }
     }
 }

@@ -71,6 +71,14 @@ async fn prepare(
     state: &AppState,
 ) -> Result<(TaskPlan, TaskSlot), TaskError> {
     state.drain.admit()?;
+    if let Some(redis) = &state.nodes
+        && !redis.is_answering()
+    {
+        return Err(TaskError::new(
+            TaskErrorCode::Unavailable,
+            "the shared task state (Redis) is not answering; try again shortly",
+        ));
+    }
     let env = Envelope::parse(data.ok())?;
     match (service, env.task_name.as_str()) {
         (Service::Chat, "direct_chat") | (Service::Prompt, "run_prompt") => {}

@@ -6,16 +6,13 @@
 
 use std::sync::Arc;
 
-use promptdeck_core::protocol::{
-    CancelAck, CancelTaskData, ResumeData, StreamEvent, TaskAck, TaskErrorCode, TaskStarted,
-};
+use promptdeck_core::protocol::{CancelAck, CancelTaskData, ResumeData, TaskAck, TaskErrorCode, TaskStarted};
 use promptdeck_store::{TaskReplay, User};
 use serde_json::Value;
 use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 
 use super::{refuse, send_ack, unknown_task};
 use crate::state::AppState;
-use crate::tasks::events::EventLog;
 use crate::tasks::hub::event_name;
 use crate::tasks::intake::task_data;
 use crate::tasks::plan::Envelope;
@@ -63,7 +60,7 @@ pub(super) async fn task_service(
                             run_id,
                         }),
                     );
-                    crate::nodes::log::follow(redis, task_id, event, socket, from(start));
+                    crate::nodes::log::follow(redis, state.store.clone(), user.id, task_id, event, socket, from(start));
                 }
                 Err(e) => refuse(ack, &e),
             }
@@ -123,36 +120,5 @@ async fn follow(state: &AppState, user: &User, task_id: &str) -> Result<Followin
     {
         return Ok(Following::Elsewhere { redis: redis.clone(), run_id: task.run_id });
     }
-    let tool_updates = match task.tool_updates {
-        Some(Value::Array(updates)) => updates,
-        _ => Vec::new(),
-    };
-    let log = EventLog::rebuild(task.response_text.unwrap_or_default(), chunks.as_deref(), &tool_updates);
-    let last = [
-        task.response_errors.and_then(|e| stored(&task.task_id, e, StreamEvent::Error)),
-        task.response_info.and_then(|i| stored(&task.task_id, i, StreamEvent::Info)),
-    ];
-    Ok(Following::Here(LiveTask::replay(
-        &task.task_id,
-        task.run_id,
-        user.id,
-        log,
-        last.into_iter().flatten(),
-    )))
-}
-
-/// A stored `error` or `info` body as its stream event; `None` (logged) for a body of another
-/// shape, which only the runner writes.
-fn stored<T: serde::de::DeserializeOwned>(
-    task_id: &str,
-    body: Value,
-    event: fn(T) -> StreamEvent,
-) -> Option<Value> {
-    match serde_json::from_value(body) {
-        Ok(body) => Some(event(body).to_json()),
-        Err(e) => {
-            tracing::warn!(error = %e, task_id, "a stored task event has an unknown shape; not replayed");
-            None
-        }
-    }
+    Ok(Following::Here(crate::tasks::replay::from_record(task, chunks.as_deref(), user.id)))
 }

@@ -60,6 +60,10 @@ impl From<StoreError> for TaskError {
             StoreError::RunTooLarge(why) => TaskError::new(TaskErrorCode::RunTooLarge, why.to_string()),
             StoreError::InvalidText(why) => TaskError::new(TaskErrorCode::InvalidText, why.to_string()),
             StoreError::Invalid(why) => TaskError::invalid(why.to_string()),
+            StoreError::Unavailable(why) => {
+                tracing::warn!(error = %why, "the database is not answering; a task is refused");
+                TaskError::new(TaskErrorCode::Unavailable, "the database is not answering; try again shortly")
+            }
             other => {
                 tracing::error!(error = %other, "store error while handling a task");
                 TaskError::new(TaskErrorCode::Internal, "internal server error")

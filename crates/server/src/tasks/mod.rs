@@ -11,6 +11,7 @@ pub mod hub;
 pub mod intake;
 pub mod limits;
 pub mod plan;
+pub mod replay;
 pub mod runner;
 pub mod starts;
 

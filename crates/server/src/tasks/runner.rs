@@ -225,6 +225,31 @@ fn fail(mut out: Outcome, err: TaskError) -> Outcome {
     out
 }
 
+/// How long a finished task's record is retried while the database does not answer (the
+/// answer stays resumable from memory meanwhile).
+const RECORD_RETRY_FOR: Duration = Duration::from_secs(60);
+
+/// Runs a store write, again and again while the database is not answering (with a growing
+/// pause, for at most [`RECORD_RETRY_FOR`]); any other error, or the last one, is returned.
+async fn retried<T, F, Fut>(mut write: F) -> promptdeck_store::StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = promptdeck_store::StoreResult<T>>,
+{
+    let deadline = Instant::now() + RECORD_RETRY_FOR;
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match write().await {
+            Err(promptdeck_store::StoreError::Unavailable(e)) if Instant::now() + pause < deadline => {
+                tracing::warn!(error = %e, "the database is not answering; recording again shortly");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// What `record` leaves for the end of the stream.
 struct Recorded {
     /// The final record is stored (so `resume` can rebuild the task from it).
@@ -263,7 +288,7 @@ async fn record(
         provider,
         response_chunks: Some(out.chunks),
     };
-    let stored = match state.store.finish_task(plan.user_id, &plan.task_id, &progress).await {
+    let stored = match retried(|| state.store.finish_task(plan.user_id, &plan.task_id, &progress)).await {
         Ok(()) => true,
         Err(e) => {
             tracing::error!(error = %e, task_id = plan.task_id, "could not record the finished task");
@@ -287,7 +312,9 @@ async fn record(
             }),
         });
     }
-    if let Err(e) = state.store.append_run_messages(plan.user_id, plan.run_id, messages, tokens, cost).await {
+    if let Err(e) =
+        retried(|| state.store.append_run_messages(plan.user_id, plan.run_id, messages.clone(), tokens, cost)).await
+    {
         tracing::error!(error = %e, run_id = %plan.run_id, "could not record the run's messages");
     }
     if let Some((ui_id, variables)) = &plan.custom_ui {
