@@ -1,7 +1,8 @@
-// Helpers for the several-node and drain tests: real `promptdeck` nodes on one PostgreSQL database and one
-// Redis database (a number of its own per test, emptied first), each its own process that a
-// test can stop with any signal. They run when PostgreSQL (`PROMPTDECK_TEST_POSTGRES`) and Redis
-// (`PROMPTDECK_TEST_REDIS`, e.g. redis://127.0.0.1:6379) are named; CI must name both.
+// Helpers for the several-node, drain and load balancer tests: real `promptdeck` nodes on one
+// PostgreSQL database and one Redis database (a number of its own per test, emptied first), each
+// its own process that a test can stop with any signal. They run when PostgreSQL
+// (`PROMPTDECK_TEST_POSTGRES`) and Redis (`PROMPTDECK_TEST_REDIS`, e.g. redis://127.0.0.1:6379)
+// are named; CI must name both.
 
 import { spawn } from "node:child_process";
 import net from "node:net";
