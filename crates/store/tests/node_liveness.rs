@@ -91,7 +91,7 @@ async fn a_dead_nodes_tasks_are_reaped_once_and_its_late_writes_change_nothing()
     assert_eq!(failed.status, TaskStatus::Failed);
     assert_eq!(failed.response_text.as_deref(), Some("from the log"));
     assert_eq!(failed.response_errors.unwrap()["code"], "node_lost");
-    assert_eq!(store.get_task(alice.id, &t2).await.unwrap().unwrap().status, TaskStatus::Pending);
+    assert_eq!(store.get_task(alice.id, &t2).await.unwrap().unwrap().status, TaskStatus::Streaming);
 
     // Node A was only slow: its late flush and final record change nothing.
     on_a.flush_task_text(alice.id, &t1, "zombie text", &[], None).await.unwrap();

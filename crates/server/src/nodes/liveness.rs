@@ -19,7 +19,10 @@ const REAP_BATCH: i64 = 100;
 
 /// The error a dead node's tasks end with.
 pub fn node_lost() -> TaskError {
-    TaskError::new(TaskErrorCode::NodeLost, "the server running this task stopped answering; the text so far is kept")
+    TaskError::new(
+        TaskErrorCode::NodeLost,
+        "the server running this task stopped answering; the text so far is kept",
+    )
 }
 
 /// Heartbeats for this node and reaps dead nodes' tasks, every fifth of `timeout`, and checks
@@ -92,8 +95,13 @@ async fn end_task(redis: &Redis, task: DeadTask) -> Option<Reaped> {
         }
     };
     if !ended
-        && let Err(e) =
-            log::end(&mut conn, &task.task_id, events.len(), vec![StreamEvent::Error(error.clone()).to_json()]).await
+        && let Err(e) = log::end(
+            &mut conn,
+            &task.task_id,
+            events.len(),
+            vec![StreamEvent::Error(error.clone()).to_json()],
+        )
+        .await
     {
         tracing::warn!(error = %e, task_id = task.task_id, "could not end a dead node's task log");
         return None;
@@ -103,5 +111,9 @@ async fn end_task(redis: &Redis, task: DeadTask) -> Option<Reaped> {
     } else {
         (events.text().to_owned(), Some(events.layout().to_vec()))
     };
-    Some(Reaped { response_text, response_chunks, response_errors: serde_json::to_value(&error).unwrap_or_default() })
+    Some(Reaped {
+        response_text,
+        response_chunks,
+        response_errors: serde_json::to_value(&error).unwrap_or_default(),
+    })
 }

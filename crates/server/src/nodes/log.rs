@@ -347,7 +347,15 @@ impl LogReader {
 /// lost Redis connection is opened again where the reader was, so no event is lost and indices
 /// stay exact. When the log cannot give the rest — it lacks events (Redis restarted empty) or
 /// stays quiet while the task's record says it has ended — the rest comes from that record.
-pub fn follow(redis: Redis, store: Store, user: Uuid, task_id: String, event: String, socket: SocketRef, from: usize) {
+pub fn follow(
+    redis: Redis,
+    store: Store,
+    user: Uuid,
+    task_id: String,
+    event: String,
+    socket: SocketRef,
+    from: usize,
+) {
     tokio::spawn(async move {
         let mut reader = LogReader::new(&task_id, from);
         while socket.connected() {
@@ -397,7 +405,13 @@ pub fn follow(redis: Redis, store: Store, user: Uuid, task_id: String, event: St
 
 /// When the task's record says it has ended, hands `socket` its events from `next` rebuilt from
 /// that record and says so; otherwise (still running, or the database not answering) false.
-async fn finish_from_record(store: &Store, user: Uuid, task_id: &str, socket: &SocketRef, next: usize) -> bool {
+async fn finish_from_record(
+    store: &Store,
+    user: Uuid,
+    task_id: &str,
+    socket: &SocketRef,
+    next: usize,
+) -> bool {
     match store.get_task_replay(user, task_id).await {
         Ok(Some(replay)) if replay.task.status.is_terminal() => {
             let task = crate::tasks::replay::from_record(replay.task, replay.chunks.as_deref(), user);

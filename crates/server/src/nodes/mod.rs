@@ -109,10 +109,13 @@ impl Redis {
     /// Checks Redis answers (for `/healthz`), and notes the answer.
     pub async fn ping(&self) -> redis::RedisResult<()> {
         let mut conn = self.conn();
-        let answer = match tokio::time::timeout(PING_WAIT, redis::cmd("PING").query_async::<()>(&mut conn)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(redis::RedisError::from((redis::ErrorKind::Io, "Redis did not answer PING in time"))),
-        };
+        let answer =
+            match tokio::time::timeout(PING_WAIT, redis::cmd("PING").query_async::<()>(&mut conn)).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    Err(redis::RedisError::from((redis::ErrorKind::Io, "Redis did not answer PING in time")))
+                }
+            };
         self.note_answer(answer.is_ok());
         answer
     }

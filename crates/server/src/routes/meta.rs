@@ -39,10 +39,12 @@ pub struct Health {
     pub database: &'static str,
     /// `ok` on a node of several (its Redis answers); absent on a single node.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub redis: Option<&'static str>,
     /// What is wrong when `status` is `unavailable`: `database`, `redis`, or `draining` (the
     /// node is stopping and takes no new tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub failed: Option<&'static str>,
 }
 

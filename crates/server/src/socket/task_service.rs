@@ -40,7 +40,9 @@ pub(super) async fn task_service(
         }
         "resume" => {
             let resumed = match task_data::<ResumeData>(env.task_data) {
-                Ok(data) => follow(&state, &user, &data.task_id).await.map(|task| (task, data.task_id, data.from)),
+                Ok(data) => {
+                    follow(&state, &user, &data.task_id).await.map(|task| (task, data.task_id, data.from))
+                }
                 Err(e) => Err(e),
             };
             let from = |from: Option<u64>| usize::try_from(from.unwrap_or(0)).unwrap_or(usize::MAX);
@@ -60,7 +62,15 @@ pub(super) async fn task_service(
                             run_id,
                         }),
                     );
-                    crate::nodes::log::follow(redis, state.store.clone(), user.id, task_id, event, socket, from(start));
+                    crate::nodes::log::follow(
+                        redis,
+                        state.store.clone(),
+                        user.id,
+                        task_id,
+                        event,
+                        socket,
+                        from(start),
+                    );
                 }
                 Err(e) => refuse(ack, &e),
             }

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use promptdeck_core::protocol::StreamEvent;
 use promptdeck_core::AiTask;
+use promptdeck_core::protocol::StreamEvent;
 use serde_json::Value;
 use uuid::Uuid;
 

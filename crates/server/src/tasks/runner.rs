@@ -313,7 +313,8 @@ async fn record(
         });
     }
     if let Err(e) =
-        retried(|| state.store.append_run_messages(plan.user_id, plan.run_id, messages.clone(), tokens, cost)).await
+        retried(|| state.store.append_run_messages(plan.user_id, plan.run_id, messages.clone(), tokens, cost))
+            .await
     {
         tracing::error!(error = %e, run_id = %plan.run_id, "could not record the run's messages");
     }
