@@ -22,11 +22,12 @@ use utoipa::openapi::OpenApi;
 use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
 use crate::config::{Config, HashCost};
+use crate::nodes::limits::{RedisRateLimiter, RedisTaskLimiter};
 use crate::nodes::log::{KEPT_AFTER_END, LogWriter};
 use crate::nodes::{NodesError, Redis};
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::{Drain, MemoryTaskLimiter, StartQueue, TaskHub};
+use crate::tasks::{Drain, MemoryTaskLimiter, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Entries kept in the compile cache.
@@ -81,8 +82,19 @@ impl Application {
         let listener = TcpListener::bind(config.addr).await?;
         let (config, sandbox) = crate::web::bind_sandbox(config, listener.local_addr()?).await?;
         let pages = PagePolicy::new(&sandbox.policy().origin, &sandbox.policy().frame_ancestors);
-        let auth = Arc::new(AuthGuard::new(&config.auth)?);
-        let task_limiter = Arc::new(MemoryTaskLimiter::new(&config.tasks));
+        // On a node of several, limits count across nodes in Redis; alone, in memory.
+        let (auth, task_limiter): (Arc<AuthGuard>, Arc<dyn TaskLimiter>) = match &redis {
+            Some(redis) => (
+                Arc::new(AuthGuard::with_limiter(
+                    &config.auth,
+                    Arc::new(RedisRateLimiter::new(redis.clone(), config.auth.auth_limiter_entries)),
+                )?),
+                Arc::new(RedisTaskLimiter::new(redis.clone(), &config.tasks, config.nodes.drain_timeout())),
+            ),
+            None => {
+                (Arc::new(AuthGuard::new(&config.auth)?), Arc::new(MemoryTaskLimiter::new(&config.tasks)))
+            }
+        };
         let hub = match &redis {
             Some(redis) => {
                 let live_for = config.tasks.max_task_duration().unwrap_or(MAX_LOG_LIFE) + KEPT_AFTER_END;

@@ -146,7 +146,7 @@ function raisedAuthLimits(args, keepDefaults) {
 }
 
 /** The `--flag value` pairs of `pairs` whose flag `args` does not set itself. */
-function unlessGiven(pairs, args) {
+export function unlessGiven(pairs, args) {
   const out = [];
   for (let i = 0; i < pairs.length; i += 2) {
     if (!args.includes(pairs[i])) out.push(pairs[i], pairs[i + 1]);

@@ -6,7 +6,7 @@
 
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { BIN, within, RAISED_AUTH_LIMITS, NO_TASK_CAPS, POSTGRES_URL } from "./helpers.mjs";
+import { BIN, within, RAISED_AUTH_LIMITS, NO_TASK_CAPS, POSTGRES_URL, unlessGiven } from "./helpers.mjs";
 
 /** The Redis server for the several-node cases (`PROMPTDECK_TEST_REDIS`), or "". */
 export const REDIS_URL = process.env.PROMPTDECK_TEST_REDIS ?? "";
@@ -48,14 +48,15 @@ const nodes = new Set();
 
 /**
  * Starts one node on `database` and `redis` (URLs; `redis` null for a single node) with `args`;
- * resolves to `{ url, output(), signal(sig), exited }` once it listens (`exited` resolves to
+ * resolves to `{ url, output(), signal(sig), exited }` once it listens (a flag in `args` wins over the
+ * raised auth limits and the task caps turned off) (`exited` resolves to
  * `{code, signal}`).
  */
 export async function startNode(database, redis, args = []) {
   const shared = redis ? ["--redis-url", redis] : [];
   const child = spawn(
     BIN,
-    ["serve", "--addr", "127.0.0.1:0", "--database", database, ...shared, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS, ...args],
+    ["serve", "--addr", "127.0.0.1:0", "--database", database, ...shared, ...unlessGiven(RAISED_AUTH_LIMITS, args), ...unlessGiven(NO_TASK_CAPS, args), ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   nodes.add(child);

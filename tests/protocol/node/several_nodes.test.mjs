@@ -12,6 +12,7 @@ import {
   startEcho,
   assertTaskAck,
   assertErrorAck,
+  directChat,
   echoChunks,
   words,
   getTask,
@@ -158,5 +159,52 @@ describe("several nodes", { skip: !severalNodesEnabled() }, () => {
     const task = await getTask(b.url, user, ack.task_id);
     assert.equal(task.body.status, "completed");
     assert.equal(task.body.response_text, full);
+  });
+
+  test("task caps and sign-in limits count across nodes, not per node", async () => {
+    const [a, b] = await cluster(8, 2, [
+      "--max-concurrent-tasks", "2",
+      "--task-starts-per-minute", "1",
+      "--task-start-burst", "3",
+      "--auth-account-attempts", "3",
+    ]);
+    const user = await signup(a.url);
+    const long = words(400, "c");
+    const onA = await connect(a.url, user.token);
+    const onB = await connect(b.url, user.token);
+    const first = await startEcho(onA, long, { echo_delay_ms: 50 });
+    await startEcho(onB, long, { echo_delay_ms: 50 });
+    // Two running (one per node): a third is refused on either node, and not counted as a start.
+    assertErrorAck(assert, (await submit(onA, "chat_service", directChat("third"))).ack, "too_many_tasks");
+
+    // A slot comes back when its task ends, wherever it ran.
+    assert.equal((await cancel(onB, first.ack.task_id)).ack.ok, true);
+    await first.stream.done();
+    let third;
+    for (let i = 0; i < 50 && !third?.stream; i++) {
+      third = await submit(onB, "chat_service", directChat(long, { echo_delay_ms: 50 }));
+      if (!third.stream) {
+        assertErrorAck(assert, third.ack, "too_many_tasks");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assert.ok(third.stream, "a start is allowed again once a slot came back");
+    assert.equal((await cancel(onA, third.ack.task_id)).ack.ok, true);
+    await third.stream.done();
+
+    // Three starts were the whole burst, across both nodes: the fourth is rate limited.
+    const fourth = await submit(onA, "chat_service", directChat("fourth"));
+    assertErrorAck(assert, fourth.ack, "rate_limited");
+    assert.ok(fourth.ack.error.retry_after_secs >= 1, JSON.stringify(fourth.ack));
+
+    // Failed sign-ins for one account are counted together: 3 per window across both nodes
+    // (a per-node count would let all four through).
+    const statuses = [];
+    for (const node of [a, b, a, b]) {
+      const answer = await api(node.url, null, "POST", "/api/auth/login", { email: user.email, password: "wrong password!" });
+      statuses.push(answer.status);
+    }
+    assert.equal(statuses[0], 401, JSON.stringify(statuses));
+    assert.equal(statuses[3], 429, `the fourth failed sign-in is refused: ${JSON.stringify(statuses)}`);
   });
 });

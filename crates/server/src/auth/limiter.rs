@@ -21,6 +21,11 @@ impl LimitKey {
         key.copy_from_slice(&digest[..16]);
         LimitKey(key)
     }
+
+    /// The digest, for a limiter that keeps its keys elsewhere (Redis).
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
 }
 
 /// A rate: `burst` attempts at once, then one more every `interval`.

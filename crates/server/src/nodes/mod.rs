@@ -1,9 +1,11 @@
 //! Several nodes behind one load balancer, on one PostgreSQL database and one Redis: the Redis
 //! connection (`connect`), each task's event log as a Redis Stream (`log`), the cancel channel
-//! (`cancel`), and node liveness with the reaper of dead nodes' tasks (`liveness`). A single node
+//! (`cancel`), node liveness with the reaper of dead nodes' tasks (`liveness`), and the rate
+//! limits and task caps every node counts together (`limits`). A single node
 //! (no `--redis-url`) uses none of this.
 
 pub mod cancel;
+pub mod limits;
 pub mod liveness;
 pub mod log;
 

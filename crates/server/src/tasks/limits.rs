@@ -29,6 +29,8 @@ pub enum Refusal {
         /// The limit.
         limit: u32,
     },
+    /// The shared counters (Redis, on a node of several) could not be reached.
+    Unavailable,
 }
 
 impl From<Refusal> for TaskError {
@@ -48,6 +50,10 @@ impl From<Refusal> for TaskError {
                 TaskErrorCode::TooManyTasks,
                 format!("you already have {limit} tasks running; wait for one to end or cancel one"),
             ),
+            Refusal::Unavailable => TaskError::new(
+                TaskErrorCode::Unavailable,
+                "the shared task counters (Redis) are not answering; try again shortly",
+            ),
         }
     }
 }
@@ -57,11 +63,13 @@ impl From<Refusal> for TaskError {
 #[async_trait::async_trait]
 pub trait TaskLimiter: Send + Sync + Debug {
     /// Counts a start by `user` (through the custom UI `ui`, when given) and takes one of the
-    /// user's running-task slots; refuses without counting anything when a limit is reached.
-    async fn admit(&self, user: Uuid, ui: Option<Uuid>) -> Result<(), Refusal>;
+    /// user's running-task slots, named by the id returned; refuses without counting anything
+    /// when a limit is reached.
+    async fn admit(&self, user: Uuid, ui: Option<Uuid>) -> Result<Uuid, Refusal>;
 
-    /// Gives back a running-task slot taken by `admit` (the task ended, or never started).
-    fn release(&self, user: Uuid);
+    /// Gives back the running-task slot `slot` taken by `admit` (the task ended, or never
+    /// started).
+    fn release(&self, user: Uuid, slot: Uuid);
 }
 
 /// A running-task slot: given back when dropped, however the task ends.
@@ -69,11 +77,12 @@ pub trait TaskLimiter: Send + Sync + Debug {
 pub struct TaskSlot {
     limiter: Arc<dyn TaskLimiter>,
     user: Uuid,
+    slot: Uuid,
 }
 
 impl Drop for TaskSlot {
     fn drop(&mut self) {
-        self.limiter.release(self.user);
+        self.limiter.release(self.user, self.slot);
     }
 }
 
@@ -83,8 +92,8 @@ pub async fn admit(
     user: Uuid,
     ui: Option<Uuid>,
 ) -> Result<TaskSlot, TaskError> {
-    limiter.admit(user, ui).await?;
-    Ok(TaskSlot { limiter: limiter.clone(), user })
+    let slot = limiter.admit(user, ui).await?;
+    Ok(TaskSlot { limiter: limiter.clone(), user, slot })
 }
 
 /// A rate: `burst` starts at once, then one more every `interval`; `None`: no limit.
@@ -98,6 +107,16 @@ impl Rate {
     /// `per_minute` starts a minute after a burst of `burst`; 0 per minute turns the limit off.
     pub fn per_minute(per_minute: u32, burst: u32) -> Option<Rate> {
         (per_minute > 0).then(|| Rate { burst: burst.max(1), interval: Duration::from_secs(60) / per_minute })
+    }
+
+    /// Starts allowed back to back.
+    pub fn burst(&self) -> u32 {
+        self.burst
+    }
+
+    /// Time for one start to be allowed again.
+    pub fn interval(&self) -> Duration {
+        self.interval
     }
 
     fn allowance(&self) -> Duration {
@@ -208,11 +227,12 @@ fn make_room(starts: &mut HashMap<Key, Instant>, capacity: usize, now: Instant) 
 
 #[async_trait::async_trait]
 impl TaskLimiter for MemoryTaskLimiter {
-    async fn admit(&self, user: Uuid, ui: Option<Uuid>) -> Result<(), Refusal> {
-        self.admit_at(user, ui, Instant::now())
+    async fn admit(&self, user: Uuid, ui: Option<Uuid>) -> Result<Uuid, Refusal> {
+        // Slots of one node are counted per user; their ids do not matter.
+        self.admit_at(user, ui, Instant::now()).map(|()| Uuid::nil())
     }
 
-    fn release(&self, user: Uuid) {
+    fn release(&self, user: Uuid, _slot: Uuid) {
         let mut state = self.lock();
         if let Some(n) = state.running.get_mut(&user) {
             *n = n.saturating_sub(1);
@@ -262,11 +282,11 @@ mod tests {
         assert_eq!(limiter.admit_at(user, None, t0), Ok(()));
         assert_eq!(limiter.admit_at(user, None, t0), Ok(()));
         assert_eq!(limiter.admit_at(user, None, t0), Err(Refusal::TooManyTasks { limit: 2 }));
-        limiter.release(user);
+        limiter.release(user, Uuid::nil());
         assert_eq!(limiter.admit_at(user, None, t0), Ok(()));
-        limiter.release(user);
-        limiter.release(user);
-        limiter.release(user);
+        limiter.release(user, Uuid::nil());
+        limiter.release(user, Uuid::nil());
+        limiter.release(user, Uuid::nil());
         assert!(limiter.lock().running.is_empty(), "a user with nothing running holds no entry");
     }
 
