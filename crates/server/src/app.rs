@@ -85,10 +85,13 @@ impl Application {
         // On a node of several, limits count across nodes in Redis; alone, in memory.
         let (auth, task_limiter): (Arc<AuthGuard>, Arc<dyn TaskLimiter>) = match &redis {
             Some(redis) => (
-                Arc::new(AuthGuard::with_limiter(
-                    &config.auth,
-                    Arc::new(RedisRateLimiter::new(redis.clone(), config.auth.auth_limiter_entries)),
-                )?),
+                Arc::new(
+                    AuthGuard::with_limiter(
+                        &config.auth,
+                        Arc::new(RedisRateLimiter::new(redis.clone(), config.auth.auth_limiter_entries)),
+                    )?
+                    .on_nodes(redis.clone()),
+                ),
                 Arc::new(RedisTaskLimiter::new(redis.clone(), &config.tasks, config.nodes.drain_timeout())),
             ),
             None => {
@@ -120,6 +123,9 @@ impl Application {
             config: Arc::new(config),
         };
         let router = router(state.clone());
+        if let (Some(redis), Some(io)) = (&state.nodes, state.auth.sockets()) {
+            crate::nodes::sessions::listen(redis.clone(), io).await?;
+        }
         Ok(Application { listener, router, state, sandbox })
     }
 

@@ -20,6 +20,7 @@ import {
   freshDatabase,
   within,
   api,
+  PASSWORD,
 } from "./helpers.mjs";
 import { severalNodesEnabled, freshRedis, startNode, killAllNodes } from "./nodes.mjs";
 
@@ -206,5 +207,22 @@ describe("several nodes", { skip: !severalNodesEnabled() }, () => {
     }
     assert.equal(statuses[0], 401, JSON.stringify(statuses));
     assert.equal(statuses[3], 429, `the fourth failed sign-in is refused: ${JSON.stringify(statuses)}`);
+  });
+
+  test("signing out on node A disconnects that session's sockets on node B; other sessions stay", async () => {
+    const [a, b] = await cluster(7);
+    const user = await signup(a.url);
+    const other = await api(a.url, null, "POST", "/api/auth/login", { email: user.email, password: PASSWORD });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    const onB = await connect(b.url, user.token);
+    const bystander = await connect(b.url, other.body.token);
+    const gone = new Promise((resolve) => onB.once("disconnect", resolve));
+
+    assert.equal((await api(a.url, user.token, "POST", "/api/auth/logout")).status, 204);
+    const reason = await within(10_000, gone, "the signed-out session's socket on node B stayed connected");
+    assert.equal(reason, "io server disconnect");
+    assert.equal(bystander.connected, true, "the account's other session keeps its socket");
+    const { stream } = await startEcho(bystander, "still here");
+    await stream.done();
   });
 });

@@ -13,6 +13,7 @@ use super::hasher::{HashError, HashPool};
 use super::limiter::{LimitKey, MemoryLimiter, RateLimiter, Rule};
 use crate::config::AuthLimits;
 use crate::error::ApiError;
+use crate::nodes::Redis;
 
 /// What an attempt is counted as, per account (email).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct AuthGuard {
     ip_rule: Rule,
     account_rule: Rule,
     sockets: OnceLock<SocketIo>,
+    /// The shared Redis on a node of several: revoked sessions are announced to every node.
+    nodes: Option<Redis>,
 }
 
 impl AuthGuard {
@@ -62,7 +65,20 @@ impl AuthGuard {
                 Duration::from_secs(limits.auth_account_window_secs),
             ),
             sockets: OnceLock::new(),
+            nodes: None,
         })
+    }
+
+    /// The guard of a node of several: a revoked session's sockets are disconnected on every
+    /// node, not only this one.
+    pub fn on_nodes(mut self, redis: Redis) -> AuthGuard {
+        self.nodes = Some(redis);
+        self
+    }
+
+    /// The Socket.IO handle, once attached.
+    pub fn sockets(&self) -> Option<SocketIo> {
+        self.sockets.get().cloned()
     }
 
     /// Counts a sign-up or login attempt from `client`; 429 when its address has none left.
@@ -98,12 +114,18 @@ impl AuthGuard {
         let _ = self.sockets.set(io);
     }
 
-    /// Disconnects the sockets that connected with session `id` (after it was revoked).
+    /// Disconnects the sockets that connected with session `id` (after it was revoked), here and
+    /// on every other node.
     pub async fn disconnect_session(&self, id: Uuid) {
         if let Some(io) = self.sockets.get()
             && let Err(e) = io.to(session_room(id)).disconnect().await
         {
             tracing::warn!(error = %e, session = %id, "could not disconnect a revoked session's sockets");
+        }
+        if let Some(redis) = &self.nodes
+            && let Err(e) = crate::nodes::sessions::publish(redis, id).await
+        {
+            tracing::warn!(error = %e, session = %id, "could not tell the other nodes of a revoked session");
         }
     }
 }

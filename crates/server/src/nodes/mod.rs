@@ -1,13 +1,16 @@
 //! Several nodes behind one load balancer, on one PostgreSQL database and one Redis: the Redis
 //! connection (`connect`), each task's event log as a Redis Stream (`log`), the cancel channel
 //! (`cancel`), node liveness with the reaper of dead nodes' tasks (`liveness`), and the rate
-//! limits and task caps every node counts together (`limits`). A single node
+//! limits and task caps every node counts together (`limits`), and revoked sessions' sockets
+//! disconnected on every node (`sessions`, over `pubsub`). A single node
 //! (no `--redis-url`) uses none of this.
 
 pub mod cancel;
 pub mod limits;
 pub mod liveness;
 pub mod log;
+pub mod pubsub;
+pub mod sessions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
