@@ -10,7 +10,11 @@ use serde_json::Value;
 use crate::fake_upstream::{FakeUpstream, Reply, Step};
 use crate::wire::{Anthropic, OpenAi, Wire};
 
+/// The idle timeout of the cases about stalls: short, so they end quickly.
 const IDLE: Duration = Duration::from_millis(200);
+/// The idle timeout of every other case: long enough that a busy machine pausing the test's
+/// upstream for a moment is never taken for a stall.
+const PATIENT: Duration = Duration::from_secs(10);
 
 pub fn request() -> ChatRequest {
     ChatRequest {
@@ -43,8 +47,16 @@ async fn run<W: Wire>(
     wire: W,
     reply: Reply,
 ) -> (FakeUpstream, Result<(Vec<StreamEvent>, Option<LlmError>), LlmError>) {
+    run_with_idle(wire, reply, PATIENT).await
+}
+
+async fn run_with_idle<W: Wire>(
+    wire: W,
+    reply: Reply,
+    idle: Duration,
+) -> (FakeUpstream, Result<(Vec<StreamEvent>, Option<LlmError>), LlmError>) {
     let upstream = FakeUpstream::start(reply).await;
-    let provider = wire.provider(&upstream.base, IDLE);
+    let provider = wire.provider(&upstream.base, idle);
     let result = match provider.stream(request()).await {
         Ok(stream) => Ok(drain(stream).await),
         Err(e) => Err(e),
@@ -181,7 +193,7 @@ pub async fn times_out_when_the_stream_stalls<W: Wire>(wire: W) {
     steps.push(Step::Send(wire.text("before the stall")));
     steps.push(Step::Hang);
     let started = std::time::Instant::now();
-    let (_upstream, result) = run(wire, Reply::sse(steps)).await;
+    let (_upstream, result) = run_with_idle(wire, Reply::sse(steps), IDLE).await;
     let (events, error) = result.unwrap();
     assert_eq!(texts(&events), ["before the stall"]);
     let error = error.unwrap();
@@ -226,7 +238,7 @@ pub async fn times_out_when_the_whole_answer_takes_too_long<W: Wire>(wire: W) {
 pub async fn times_out_when_headers_never_come<W: Wire>(wire: W) {
     let mut reply = Reply::events(wire.answer(&["late"], 1, 1));
     reply.header_delay = Some(Duration::from_secs(5));
-    let (_upstream, result) = run(wire, reply).await;
+    let (_upstream, result) = run_with_idle(wire, reply, IDLE).await;
     let error = result.err().unwrap();
     assert!(matches!(error, LlmError::UpstreamTimeout { phase: TimeoutPhase::Idle, .. }), "{error:?}");
 }
