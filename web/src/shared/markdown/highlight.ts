@@ -19,3 +19,23 @@ export function rehypeHighlight(options?: Options): Transform {
   if (!transform) made.set(key, (transform = rehypeHighlightPlugin(options)));
   return transform;
 }
+
+/**
+ * Compiles the grammars of `languages` (highlight.js compiles one the first time it highlights
+ * with it), each in a task of its own, so that the first render highlighting them does not.
+ */
+export async function warmLanguages(options: Options, languages: string[]): Promise<void> {
+  const transform = rehypeHighlight(options);
+  for (const lang of languages) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const code = { type: "element", tagName: "code", properties: { className: [`language-${lang}`] }, children: [{ type: "text", value: " " }] };
+    const tree = { type: "root", children: [{ type: "element", tagName: "pre", properties: {}, children: [code] }] };
+    const file = { message: () => undefined };
+    try {
+      transform(tree as unknown as Parameters<Transform>[0], file as unknown as Parameters<Transform>[1]);
+    } catch {
+      // An unknown language: the render ignores it too.
+    }
+  }
+}
+
