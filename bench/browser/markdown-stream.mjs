@@ -7,8 +7,11 @@
 //
 // Prints, per run and as medians: the stream's own time (first to last chunk arriving in the
 // frame), the last chunk's delay (arrived → on screen), the total against the stream's ideal
-// time (chunks × delay), and the longest task. Needs target/debug/promptdeck (or
-// PROMPTDECK_BIN) and the browser tests' dependencies (tests/browser: npm ci).
+// time (chunks × delay), and the longest task. BENCH_DEBUG=1 adds each long task's start and
+// length, and each long animation frame in the frame with the scripts it ran (by entry point) and
+// its rendering time; BENCH_PROFILE=1 the frame's functions with the most self time. Needs
+// target/debug/promptdeck (or PROMPTDECK_BIN) and the browser tests' dependencies
+// (tests/browser: npm ci).
 import { launchBrowser, startServer } from "../../tests/browser/harness.mjs";
 
 const arg = (name, fallback) => {
