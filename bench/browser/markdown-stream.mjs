@@ -7,8 +7,11 @@
 //
 // Prints, per run and as medians: the stream's own time (first to last chunk arriving in the
 // frame), the last chunk's delay (arrived → on screen), the total against the stream's ideal
-// time (chunks × delay), and the longest task. Needs target/debug/promptdeck (or
-// PROMPTDECK_BIN) and the browser tests' dependencies (tests/browser: npm ci).
+// time (chunks × delay), and the longest task. BENCH_DEBUG=1 adds each long task's start and
+// length, and each long animation frame in the frame with the scripts it ran (by entry point) and
+// its rendering time; BENCH_PROFILE=1 the frame's functions with the most self time. Needs
+// target/debug/promptdeck (or PROMPTDECK_BIN) and the browser tests' dependencies
+// (tests/browser: npm ci).
 import { launchBrowser, startServer } from "../../tests/browser/harness.mjs";
 
 const arg = (name, fallback) => {
@@ -63,6 +66,20 @@ async function post(base, path, body, token) {
 function instrumentFrame() {
   const m = (window.__bench = { arrivals: [], shownAt: null, longTasks: [], longTaskStarts: [] });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => m.longTasks.push(e.duration) && m.longTaskStarts.push(e.startTime))).observe({ type: "longtask", buffered: false });
+  // What the long frames ran (BENCH_DEBUG): their scripts by entry point, and their rendering.
+  m.frames = [];
+  new PerformanceObserver((list) =>
+    list.getEntries().forEach((e) =>
+      m.frames.push({
+        start: e.startTime,
+        duration: e.duration,
+        blocking: e.blockingDuration,
+        render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+        layout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+        scripts: e.scripts.map((s) => ({ invoker: s.invoker, source: `${s.sourceFunctionName} ${s.sourceURL.split("/").pop()}:${s.sourceCharPosition}`, duration: s.duration, forced: s.forcedStyleAndLayoutDuration })),
+      }),
+    ),
+  ).observe({ type: "long-animation-frame", buffered: false });
   addEventListener("message", (e) => {
     if (e.data?.method === "task/event" && typeof e.data.params?.event === "string") m.arrivals.push(performance.now());
   });
@@ -152,6 +169,10 @@ try {
     results.push(result);
     if (process.env.BENCH_DEBUG) {
       console.log(f.longTasks.map((d, i) => `${(f.longTaskStarts[i] - first).toFixed(0)}+${d.toFixed(0)}`).join(" "));
+      for (const fr of f.frames.filter((x) => x.blocking > 0)) {
+        console.log(`  long frame at ${(fr.start - first).toFixed(0)} ms: ${fr.duration.toFixed(0)} ms (blocking ${fr.blocking.toFixed(0)}, rendering ${fr.render.toFixed(0)}, style and layout ${fr.layout.toFixed(0)})`);
+        for (const sc of fr.scripts) console.log(`    ${sc.duration.toFixed(0).padStart(4)} ms ${sc.invoker} → ${sc.source}${sc.forced ? ` (forced layout ${sc.forced.toFixed(0)} ms)` : ""}`);
+      }
     }
     console.log(
       `run ${r + 1}: ${result.chunks} chunks arrived over ${ms(result.stream)} (ideal ${ms((CHUNKS - 1) * DELAY)}); ` +

@@ -62,10 +62,12 @@ export async function startServer(args = []) {
   };
 }
 
+/** Chromium with the flags the tests need; `CHROMIUM_ARGS` (space-separated) adds more, e.g. for a benchmark's comparison. */
 export async function launchBrowser() {
+  const extra = (process.env.CHROMIUM_ARGS ?? "").split(" ").filter(Boolean);
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", ...extra],
   });
 }
 

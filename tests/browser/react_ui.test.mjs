@@ -56,6 +56,53 @@ test("the seed's Pattern 2 component streams the echo answer chunk by chunk in t
   await page.close();
 });
 
+test("the frame loads while the UI's data is on its way, then shows that UI; the data comes in parallel requests", async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const session = await signUpInBrowser(page, server.app);
+  const api = apiClient(server.app, session.token);
+  const prompt = await api("POST", "/api/prompts", { name: "Early frame", messages: [{ role: "user", content: "x" }], settings: { model_id: "echo" } });
+  const component = `export default function Early({ promptData, greeting }) {
+  return <p data-testid="early">{greeting} from {promptData.name}</p>;
+}`;
+  const ui = await api("POST", "/api/custom-uis", { prompt_id: prompt.id, name: "Early", component_code: component, execution_mode: "manual", default_props: { greeting: "Hello" } });
+
+  // The UI's data is held back for a while: the frame must not wait for it to start loading.
+  const HOLD_MS = 1500;
+  const asked = [];
+  await page.route((url) => url.pathname.startsWith(`/api/custom-uis/${ui.id}`), async (route) => {
+    asked.push(Date.now());
+    await new Promise((r) => setTimeout(r, HOLD_MS));
+    await route.continue();
+  });
+  await page.goto(`${server.app}/ui/${ui.id}`);
+  const frameEl = page.locator("iframe.ui-frame");
+  await frameEl.waitFor({ state: "attached" });
+  const frame = await (await frameEl.elementHandle()).contentFrame();
+  // The frame's runtime has started (its worker too) while the three requests are still held.
+  await frame.waitForFunction(() => document.querySelector("#root") !== null && document.readyState === "complete");
+  assert.equal(asked.length, 3, "the UI, its compiled form and its saved state are asked for at once");
+  assert.ok(Math.max(...asked) - Math.min(...asked) < HOLD_MS / 2, "the three requests went out together");
+  assert.equal(await page.frameLocator("iframe.ui-frame").getByTestId("early").count(), 0, "nothing is shown before the data arrives");
+
+  // Then the frame gets this UI and shows it, in the same document.
+  const early = page.frameLocator("iframe.ui-frame").getByTestId("early");
+  await early.waitFor();
+  assert.equal(await early.textContent(), "Hello from Early frame");
+  const timing = await page.evaluate(() => {
+    const frame = performance.getEntriesByType("resource").find((e) => e.initiatorType === "iframe");
+    const data = performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/custom-uis/"));
+    return { frameStart: frame?.startTime ?? null, firstData: Math.min(...data.map((e) => e.responseEnd)) };
+  });
+  assert.ok(timing.frameStart !== null && timing.frameStart < timing.firstData - HOLD_MS / 2, `the frame started before the data came (${JSON.stringify(timing)})`);
+  assert.equal(await page.getByRole("heading", { name: "Early" }).count(), 1);
+  assert.equal(await page.locator(".ui-quarantined").count(), 0, "the frame loaded one document");
+  assert.equal(await frameEl.getAttribute("title"), "Early");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the app serves index.html for app routes and JSON 404 under /api", async () => {
   const res = await fetch(`${server.app}/prompts/whatever`);
   assert.equal(res.status, 200);

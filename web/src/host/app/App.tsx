@@ -35,7 +35,11 @@ export function App() {
     return <AuthPage key={pathname} mode={pathname === "/signup" ? "signup" : "login"} next={next} />;
   }
   if (!session) {
-    queueMicrotask(() => navigate(`/login?next=${encodeURIComponent(pathname + search)}`, true));
+    // Only a page still shown without a session goes to the login page: by the time this runs,
+    // the app may have navigated on its own (signing out goes to /login).
+    queueMicrotask(() => {
+      if (!getSession() && window.location.pathname === pathname) navigate(`/login?next=${encodeURIComponent(pathname + search)}`, true);
+    });
     return null;
   }
 

@@ -51,11 +51,29 @@ function loadMath(): Promise<Loaded> {
   );
   return mathPlugins;
 }
-function loadHighlight(): Promise<Loaded> {
-  highlightPlugins ??= import("./highlight").then((m) => ({
-    remark: [],
-    rehype: [[m.rehypeHighlight, { detect: false, ignoreMissing: true }] as unknown as Plugin],
-  }));
+const HIGHLIGHT_OPTIONS = { detect: false, ignoreMissing: true };
+
+/** The languages of the first few code fences of `text`. */
+function fenceLanguages(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/(?:^|\n) {0,3}(?:```|~~~)[ \t]*([\w+#.-]{1,32})/g)) {
+    if (m[1]) found.add(m[1].toLowerCase());
+    if (found.size >= 4) break;
+  }
+  return [...found];
+}
+
+/** Highlighting, set up for `text`'s languages. */
+function loadHighlight(text: string): Promise<Loaded> {
+  highlightPlugins ??= import("./highlight").then(async (m) => {
+    // Setting the highlighter up (registering highlight.js's common grammars, compiling the
+    // grammars the answer uses) takes tasks of its own rather than the first render that
+    // highlights, which would otherwise be one long task.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    m.rehypeHighlight(HIGHLIGHT_OPTIONS);
+    await m.warmLanguages(HIGHLIGHT_OPTIONS, fenceLanguages(text));
+    return { remark: [], rehype: [[m.rehypeHighlight, HIGHLIGHT_OPTIONS] as unknown as Plugin] };
+  });
   return highlightPlugins;
 }
 
@@ -89,14 +107,17 @@ function useOptionalPlugins(text: string): Plugins {
   const math = useMemo(() => needsMath(text), [text]);
   const code = useMemo(() => needsHighlight(text), [text]);
   const [loaded, setLoaded] = useState<{ math?: Loaded; code?: Loaded }>({});
+  // The text when highlighting is first needed (its code fences name the grammars to prepare).
+  const [codeText, setCodeText] = useState<string | null>(null);
+  if (code && codeText === null) setCodeText(text);
   useEffect(() => {
     let live = true;
     if (math && !loaded.math) void loadMath().then((m) => live && setLoaded((l) => ({ ...l, math: m })));
-    if (code && !loaded.code) loadHighlight().then((c) => live && setLoaded((l) => ({ ...l, code: c })), () => undefined);
+    if (codeText !== null && !loaded.code) loadHighlight(codeText).then((c) => live && setLoaded((l) => ({ ...l, code: c })), () => undefined);
     return () => {
       live = false;
     };
-  }, [math, code, loaded.math, loaded.code]);
+  }, [math, codeText, loaded.math, loaded.code]);
   const pending = math && !loaded.math;
   const base = useMemo(() => pluginSet(undefined, undefined), []);
   const withMath = useMemo(() => pluginSet(loaded.math, undefined), [loaded.math]);

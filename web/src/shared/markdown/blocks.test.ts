@@ -130,4 +130,22 @@ describe("BlockSplitter", () => {
     // Each parse covers the last block and what follows it, never the finished paragraphs.
     expect(Math.max(...parsed)).toBeLessThan(300);
   });
+
+  it("goes back to an older version and forward again without parsing from the start", () => {
+    // Concurrent rendering may render an older text between two newer ones.
+    const splitter = new BlockSplitter();
+    const head = Array.from({ length: 200 }, (_, i) => `Paragraph ${i}.`).join("\n\n");
+    const older = `${head}\n\nTail one`;
+    const newer = `${older} two three`;
+    splitter.split(older);
+    splitter.split(newer);
+    parsed.length = 0;
+    expect(splitter.split(older)).toEqual(splitBlocks(older));
+    expect(splitter.split(newer)).toEqual(splitBlocks(newer));
+    expect(splitter.split(`${newer} four`)).toEqual(splitBlocks(`${newer} four`));
+    // splitBlocks parses whole texts: only its three parses are long.
+    expect(parsed.filter((n) => n > 300)).toHaveLength(3);
+    expect(parsed.filter((n) => n <= 300).length).toBeLessThanOrEqual(1);
+  });
 });
+

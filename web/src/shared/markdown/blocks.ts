@@ -33,6 +33,18 @@ interface Span {
   end: number;
 }
 
+/** The parser's options for each syntax, made once: GFM's extensions cost as much to set up as a short block to parse. */
+const parserOptions = new WeakMap<BlockSyntax, Parameters<typeof fromMarkdown>[1]>();
+
+function optionsFor(syntax: BlockSyntax): Parameters<typeof fromMarkdown>[1] {
+  let options = parserOptions.get(syntax);
+  if (!options) {
+    options = { extensions: [gfm(), ...syntax.micromark], mdastExtensions: [gfmFromMarkdown(), ...syntax.mdast] };
+    parserOptions.set(syntax, options);
+  }
+  return options;
+}
+
 /** The offset where the line holding `offset` starts. */
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
@@ -43,10 +55,7 @@ function lineStart(text: string, offset: number): number {
  * end), or null when a block reaches others (definitions, footnotes).
  */
 function spans(text: string, syntax: BlockSyntax): Span[] | null {
-  const tree: Root = fromMarkdown(text, {
-    extensions: [gfm(), ...syntax.micromark],
-    mdastExtensions: [gfmFromMarkdown(), ...syntax.mdast],
-  });
+  const tree: Root = fromMarkdown(text, optionsFor(syntax));
   const out: Span[] = [];
   for (const node of tree.children as RootContent[]) {
     if (GLOBAL.has(node.type)) return null;
@@ -65,31 +74,43 @@ export function splitBlocks(text: string, syntax: BlockSyntax = BASE_SYNTAX): st
   return found.map((s) => text.slice(s.start, s.end));
 }
 
+/** One version of a text as split. */
+interface Version {
+  text: string;
+  syntax: BlockSyntax;
+  found: Span[];
+  /** Once a block reaches others, the text stays one block until it is replaced. */
+  whole: boolean;
+}
+
+/**
+ * How many recent versions are kept: a render that is interrupted or runs beside another (React's
+ * concurrent rendering) may ask for an older version than the last one split, and then for the
+ * newer one again; each continues from the longest version it extends.
+ */
+const KEPT = 4;
+
 /** Splits successive versions of a growing text, parsing again only from its last block. */
 export class BlockSplitter {
-  private text = "";
-  private syntax: BlockSyntax | null = null;
-  private found: Span[] = [];
-  /** Once a block reaches others, the text stays one block until it is replaced. */
-  private whole = false;
+  private versions: Version[] = [];
 
   /** The blocks of `text`, as their markdown source. */
   split(text: string, syntax: BlockSyntax = BASE_SYNTAX): string[] {
-    const grows = syntax === this.syntax && text.startsWith(this.text);
-    if (!grows) {
-      this.found = [];
-      this.whole = false;
+    let from: Version | undefined;
+    for (const v of this.versions) {
+      if (v.syntax === syntax && text.startsWith(v.text) && (!from || v.text.length > from.text.length)) from = v;
     }
-    this.text = text;
-    this.syntax = syntax;
-    if (!this.whole) {
-      const last = this.found.at(-1);
-      const from = last?.start ?? 0;
-      const tail = spans(text.slice(from), syntax);
-      if (tail) this.found = [...this.found.slice(0, -1), ...tail.map((s) => ({ start: s.start + from, end: s.end + from }))];
-      else this.whole = true;
+    let found = from?.found ?? [];
+    let whole = from?.whole ?? false;
+    if (!whole && from?.text !== text) {
+      const last = found.at(-1);
+      const start = last?.start ?? 0;
+      const tail = spans(text.slice(start), syntax);
+      if (tail) found = [...found.slice(0, -1), ...tail.map((s) => ({ start: s.start + start, end: s.end + start }))];
+      else whole = true;
     }
-    if (this.whole) return text.trim() ? [text] : [];
-    return this.found.map((s) => text.slice(s.start, s.end));
+    this.versions = [{ text, syntax, found, whole }, ...this.versions.filter((v) => v.text !== text || v.syntax !== syntax)].slice(0, KEPT);
+    if (whole) return text.trim() ? [text] : [];
+    return found.map((s) => text.slice(s.start, s.end));
   }
 }

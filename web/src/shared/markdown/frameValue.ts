@@ -1,7 +1,9 @@
 // Follows a fast-changing value at most about once per animation frame: a streamed answer changes
 // with every chunk (a fast model sends 1,000 or more a second), the screen only 60 times a second.
-// A value that changes less often than that shows at once.
-import { useEffect, useRef, useState } from "react";
+// A value that changes less often than that shows at once. The update is a transition: React
+// renders it in slices of a few milliseconds, yielding to the page in between, so a frame's
+// worth of markdown (or KaTeX or highlighting arriving for many blocks) never makes one long task.
+import { startTransition, useEffect, useRef, useState } from "react";
 
 /** One frame at 60 Hz. */
 const FRAME_MS = 16;
@@ -28,7 +30,8 @@ export function useFrameValue<T>(value: T): T {
       }
       due.current = null;
       lastShown.current = performance.now();
-      setShown(latest.current);
+      const next = latest.current;
+      startTransition(() => setShown(next));
     };
     due.current =
       performance.now() - lastShown.current >= FRAME_MS

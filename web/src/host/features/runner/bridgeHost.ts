@@ -31,10 +31,13 @@ import { FrameRelay } from "./frameRelay";
 
 export interface BridgeOptions {
   frame: HTMLIFrameElement;
-  init: InitResult;
+  /**
+   * What the frame starts from. The frame may be loaded before it has arrived (its runtime and
+   * worker boot while the host fetches the UI): its `initialize`, and any request before it, is
+   * answered once it has.
+   */
+  init: InitResult | Promise<InitResult>;
   userId: string;
-  /** The prompt's model: the only one a UI's `direct_chat` may use. */
-  modelId: string | undefined;
   onResize: (height: number) => void;
   onRun: (run: { taskId: string; runId: string }) => void;
   confirmLink: (url: string) => Promise<boolean>;
@@ -65,7 +68,8 @@ export class BridgeHost {
   private readonly runs = new Set<string>();
   /** Tasks registered with `createTask` before their submit (the seed's order), by task id. */
   private readonly registered = new Map<string, { runId: string; body: JsonObject }>();
-  private state: JsonObject;
+  private readonly init: Promise<InitResult>;
+  private state: JsonObject = {};
   /** The frame's document asked for its init; the runtime asks once per document. */
   private initialized = false;
   private readonly listener = (e: MessageEvent) => this.receive(e);
@@ -74,7 +78,9 @@ export class BridgeHost {
 
   constructor(options: BridgeOptions) {
     this.o = options;
-    this.state = { ...options.init.state };
+    this.init = Promise.resolve(options.init);
+    // A failed load is the page's to show; the frame's initialize is answered with it.
+    this.init.then((init) => (this.state = { ...init.state }), () => undefined);
     // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
     // the message goes to this frame's window only.
     this.relay = new FrameRelay((message) => this.o.frame.contentWindow?.postMessage(message, "*"));
@@ -165,14 +171,19 @@ export class BridgeHost {
   }
 
   private async handle(method: string, params: JsonObject): Promise<Json> {
-    const { init } = this.o;
+    if (method === FrameMethods.initialize) {
+      // Checked at once, before the UI has arrived: a second document is stopped either way.
+      if (this.initialized) {
+        this.o.onNewDocument?.();
+        throw new Refusal(ErrorCodes.denied, "the frame is already initialised");
+      }
+      this.initialized = true;
+    }
+    const init = await this.init;
+    // The prompt's model: the only one a UI's `direct_chat` may use.
+    const modelId = init.prompt.settings.model_id;
     switch (method) {
       case FrameMethods.initialize:
-        if (this.initialized) {
-          this.o.onNewDocument?.();
-          throw new Refusal(ErrorCodes.denied, "the frame is already initialised");
-        }
-        this.initialized = true;
         return init as unknown as Json;
       case FrameMethods.run: {
         const p = valid(checkRun(params));
@@ -193,8 +204,8 @@ export class BridgeHost {
       }
       case FrameMethods.chatSubmit: {
         const p = valid(checkChatSubmit(params));
-        if (p.chatConfig.model_id !== this.o.modelId) {
-          throw new Refusal(ErrorCodes.denied, `model_not_allowed: this UI may use only ${this.o.modelId ?? "its prompt's model"}`);
+        if (p.chatConfig.model_id !== modelId) {
+          throw new Refusal(ErrorCodes.denied, `model_not_allowed: this UI may use only ${modelId}`);
         }
         if (p.runId !== undefined && !this.runs.has(p.runId)) throw new Refusal(ErrorCodes.denied, "runId is not a run of this UI");
         const registered = p.taskId ? this.registered.get(p.taskId) : undefined;

@@ -37,13 +37,16 @@ async function loadInit(ui: CustomUiWithPrompt, search: string): Promise<InitRes
  */
 const ONCE = { staleTime: Infinity, gcTime: 0, retry: false } as const;
 
-/** `/ui/{id}`: the UI with its prompt, and what its frame starts from (`?var.` values read once). */
+/**
+ * `/ui/{id}`: the UI with its prompt, and what its frame starts from (`?var.` values read once).
+ * The three requests go out together: the compiled form and the saved state need only the id.
+ */
 export function useRunnerUi(id: string, search: string) {
   return useQuery({
     queryKey: queryKeys.runnerInit(id, "runner", search),
     queryFn: async () => {
-      const ui = await api<CustomUiWithPrompt>("GET", at(id));
-      return { ui, init: await loadInit(ui, search) };
+      const [ui, compiled, state] = await Promise.all([api<CustomUiWithPrompt>("GET", at(id)), apiText(`${at(id)}/compiled`), loadState(id)]);
+      return { ui, init: buildInit(ui, compiled, state, search) };
     },
     ...ONCE,
   });

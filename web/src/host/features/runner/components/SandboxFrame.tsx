@@ -15,19 +15,23 @@ const QUARANTINE_NOTICE =
  * `allow-same-origin`), talking to the host through `BridgeHost` only. It is shown inline (sized
  * to its content), full screen or as a modal over the page, as the frame asks; Escape and the
  * host's close control bring it back inline. A frame that loads a second document is removed and
- * reported (navigation quarantine).
+ * reported (navigation quarantine). `init` may still be loading: the frame's document, its
+ * runtime and its worker load meanwhile, and the frame gets the UI when it arrives.
  */
 export function SandboxFrame({
   init,
+  uiId,
+  name,
   userId,
-  modelId,
   fill,
   onBridge,
   onRun,
 }: {
-  init: InitResult;
+  init: InitResult | Promise<InitResult>;
+  uiId: string;
+  /** The UI's name (the frame's title), once known. */
+  name: string | undefined;
   userId: string;
-  modelId: string | undefined;
   fill: boolean;
   onBridge?: (b: BridgeHost | null) => void;
   onRun: (r: { taskId: string; runId: string }) => void;
@@ -61,13 +65,12 @@ export function SandboxFrame({
       // The frame goes away with its document: nothing more from it runs on this page.
       el.src = "about:blank";
       setStopped(QUARANTINE_NOTICE);
-      reportNavigation(init.ui.id, detail).catch((e: unknown) => console.warn("promptdeck: the navigation report failed:", e));
+      reportNavigation(uiId, detail).catch((e: unknown) => console.warn("promptdeck: the navigation report failed:", e));
     };
     const bridge = new BridgeHost({
       frame: el,
       init,
       userId,
-      modelId,
       // Only an inline frame is sized to its content: covering the page, its document is as tall as
       // the window, which says nothing of the height it needs back in the page.
       onResize: (h) => {
@@ -98,7 +101,7 @@ export function SandboxFrame({
       bridgeRef.current = null;
       onBridgeRef.current?.(null);
     };
-  }, [init, userId, modelId, changeMode]);
+  }, [init, uiId, userId, changeMode]);
 
   // Escape on the page (the frame asks for inline itself on Escape inside it) leaves full screen and modal.
   useEffect(() => {
@@ -117,13 +120,13 @@ export function SandboxFrame({
     <div className={`ui-frame-slot display-${mode}`} style={{ height: inlineHeight }}>
       {mode === "fullscreen" && (
         <div className="ui-frame-bar">
-          <span>{init.ui.name}</span>
+          <span>{name}</span>
         </div>
       )}
       <iframe
         ref={frame}
         className="ui-frame"
-        title={init.ui.name}
+        title={name ?? "Custom UI"}
         src={`${sandboxOrigin()}/frame`}
         sandbox="allow-scripts"
         referrerPolicy="no-referrer"

@@ -9,5 +9,5 @@ export function UiPreview({ ui, session }: { ui: CustomUiWithPrompt; session: Se
   const { data: init, error } = usePreviewInit(ui);
   if (error) return <p role="alert" className="error">{errorText(error)}</p>;
   if (!init) return <p aria-busy="true" className="muted">Loading the preview…</p>;
-  return <SandboxFrame init={init} userId={session.user.id} modelId={ui.prompt.settings.model_id} fill={false} onRun={() => undefined} />;
+  return <SandboxFrame init={init} uiId={ui.id} name={ui.name} userId={session.user.id} fill={false} onRun={() => undefined} />;
 }

@@ -23,53 +23,110 @@ function layoutOf(config: JsonObject | null | undefined): { layout: Layout; widt
   return { layout, width };
 }
 
-/** `/ui/{id}`: runs a custom UI in the sandbox with the runner its execution mode asks for. */
+/** A promise settled from outside: the frame's init, before the UI's data has arrived. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A failed load shows on the page; the frame's initialize is answered with it.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * `/ui/{id}`: runs a custom UI in the sandbox with the runner its execution mode asks for. The
+ * sandbox frame is created at once, while the UI's data loads: its document, runtime and worker
+ * boot meanwhile, and its `initialize` is answered when the data arrives. The frame keeps its place
+ * in the page from then on (a new element would load its document again).
+ */
 export function UiRunnerPage({ id, session, search }: { id: string; session: Session; search: string }) {
   // The page's search is read once, when the UI loads.
   const [firstSearch] = useState(search);
   const { data, error } = useRunnerUi(id, firstSearch);
+  const [init] = useState(() => deferred<InitResult>());
+  useEffect(() => {
+    if (data) init.resolve(data.init);
+    else if (error) init.reject(error);
+  }, [data, error, init]);
   const [lastRunId, setLastRunId] = useState<string | null>(null);
-
-  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
-  if (!data) return <main className="page"><p>Loading…</p></main>;
-  return <Runner ui={data.ui} init={data.init} session={session} search={firstSearch} lastRunId={lastRunId} setLastRunId={setLastRunId} />;
-}
-
-function Runner({
-  ui,
-  init,
-  session,
-  search,
-  lastRunId,
-  setLastRunId,
-}: {
-  ui: CustomUiWithPrompt;
-  init: InitResult;
-  session: Session;
-  search: string;
-  lastRunId: string | null;
-  setLastRunId: (id: string) => void;
-}) {
   const bridge = useRef<BridgeHost | null>(null);
-  const isReact = ui.component_type === "react";
-  const flags = modeFlags(ui.execution_mode, ui.auto_submit, ui.show_variables);
-  const chrome = isReact && !flags.bare;
-  const [values, setValues] = useState(() => initialVariables(ui.prompt, search));
-  const [message, setMessage] = useState("");
-  const [turns, setTurns] = useState(0);
+  const ui = data?.ui;
+  const { layout, width } = layoutOf(asObject(ui?.layout_config));
+  const onBridge = useCallback((b: BridgeHost | null) => (bridge.current = b), []);
   const forward = useCallback((taskId: string, runId: string, e: Parameters<BridgeHost["forward"]>[1]) => {
     bridge.current?.forward(taskId, e);
     void runId;
   }, []);
+  const hostRun = useCallback((taskId: string, runId: string) => bridge.current?.hostRun(taskId, runId), []);
+
+  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
+  return (
+    <main className={`runner layout-${layout}`} style={width ? { ["--runner-width" as string]: width } : undefined} aria-busy={ui ? undefined : true}>
+      <header className="runner-head">
+        <h1>{ui ? ui.name : "Loading…"}</h1>
+        {ui && (
+          <span className="muted">
+            {ui.prompt.name} · {ui.component_type} · {ui.execution_mode}
+          </span>
+        )}
+        {lastRunId && (
+          <Link className="run-link" href={`/runs/${lastRunId}`}>
+            View recorded run
+          </Link>
+        )}
+      </header>
+      <div className="runner-body">
+        {/* The frame comes first in the page; the sidebar layout shows it on the right (styles.css). */}
+        <div className="runner-side">
+          <SandboxFrame init={init.promise} uiId={id} name={ui?.name} userId={session.user.id} fill={layout === "full-screen"} onBridge={onBridge} onRun={(r) => setLastRunId(r.runId)} />
+        </div>
+        {ui && (layout === "sidebar" || hasPanel(ui)) && (
+          <div className="runner-main">
+            <RunnerPanel ui={ui} search={firstSearch} forward={forward} hostRun={hostRun} setLastRunId={setLastRunId} />
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}
+
+/** Whether the host shows its runner beside the frame: React UIs, unless their mode leaves everything to them. */
+function hasPanel(ui: CustomUiWithPrompt): boolean {
+  return ui.component_type === "react" && !modeFlags(ui.execution_mode, ui.auto_submit, ui.show_variables).bare;
+}
+
+/** The host's runner around a React UI (variables, a message box, the answer), as its execution mode asks. */
+function RunnerPanel({
+  ui,
+  search,
+  forward,
+  hostRun,
+  setLastRunId,
+}: {
+  ui: CustomUiWithPrompt;
+  search: string;
+  /** Passes a host run's events on to the frame. */
+  forward: (taskId: string, runId: string, e: Parameters<BridgeHost["forward"]>[1]) => void;
+  /** Tells the frame the runner started a run. */
+  hostRun: (taskId: string, runId: string) => void;
+  setLastRunId: (id: string) => void;
+}) {
+  const flags = modeFlags(ui.execution_mode, ui.auto_submit, ui.show_variables);
+  const chrome = hasPanel(ui);
+  const [values, setValues] = useState(() => initialVariables(ui.prompt, search));
+  const [message, setMessage] = useState("");
+  const [turns, setTurns] = useState(0);
   const host = useHostRun(ui.prompt.id, ui.id, forward);
-  const { layout, width } = layoutOf(asObject(ui.layout_config));
 
   useEffect(() => {
     if (host.runId) setLastRunId(host.runId);
   }, [host.runId, setLastRunId]);
   useEffect(() => {
-    if (host.taskId && host.runId) bridge.current?.hostRun(host.taskId, host.runId);
-  }, [host.taskId, host.runId]);
+    if (host.taskId && host.runId) hostRun(host.taskId, host.runId);
+  }, [host.taskId, host.runId, hostRun]);
 
   const start = useCallback(
     (userInput?: string) => {
@@ -90,7 +147,8 @@ function Runner({
   const busy = host.status === "running";
   const inputAllowed = flags.acceptsInput && !(flags.oneShot && turns > 0);
 
-  const panel = chrome && (
+  if (!chrome) return null;
+  return (
     <section className="runner-panel stack" aria-label="Runner">
       {flags.showVariables && (ui.prompt.variableDefaults?.length ?? 0) > 0 && (
         <VariableFields variables={ui.prompt.variableDefaults ?? []} values={values} onChange={(n, v) => setValues((s) => ({ ...s, [n]: v }))} disabled={busy} />
@@ -117,36 +175,5 @@ function Runner({
         </div>
       )}
     </section>
-  );
-
-  return (
-    <main className={`runner layout-${layout}`} style={width ? { ["--runner-width" as string]: width } : undefined}>
-      <header className="runner-head">
-        <h1>{ui.name}</h1>
-        <span className="muted">
-          {ui.prompt.name} · {ui.component_type} · {ui.execution_mode}
-        </span>
-        {lastRunId && (
-          <Link className="run-link" href={`/runs/${lastRunId}`}>
-            View recorded run
-          </Link>
-        )}
-      </header>
-      <div className="runner-body">
-        {layout === "sidebar" ? (
-          <>
-            <div className="runner-main">{panel}</div>
-            <aside className="runner-side">
-              <SandboxFrame init={init} userId={session.user.id} modelId={ui.prompt.settings.model_id} fill={false} onBridge={(b) => (bridge.current = b)} onRun={(r) => setLastRunId(r.runId)} />
-            </aside>
-          </>
-        ) : (
-          <>
-            <SandboxFrame init={init} userId={session.user.id} modelId={ui.prompt.settings.model_id} fill={layout === "full-screen"} onBridge={(b) => (bridge.current = b)} onRun={(r) => setLastRunId(r.runId)} />
-            {panel}
-          </>
-        )}
-      </div>
-    </main>
   );
 }
