@@ -11,8 +11,8 @@
 // --redis redis://127.0.0.1:6379, --redis-db 9 (FLUSHDB first), --words 100, --delay 10,
 // --ramp-ms 1000 (starts spread evenly over it), --procs 1 (client processes of `streams`),
 // --client raw|sio (the minimal client of rawsocket.mjs, or socket.io-client 4.8.4),
-// --probe-every 10 (with two nodes, every 10th stream is also read straight from Redis: see
-// worker.mjs; 0: none), --resume-words 500, --resume-gap-ms 5, --timeout 120 (s), --label, --note.
+// --probe-every 0 (N: with two nodes, every Nth stream is also read straight from Redis, see
+// worker.mjs), --resume-words 500, --resume-gap-ms 5, --timeout 120 (s), --label, --note.
 
 import { spawn, fork, execFileSync } from "node:child_process";
 import { readFileSync, appendFileSync, mkdirSync } from "node:fs";
@@ -40,7 +40,7 @@ function options(argv) {
     delay: 10,
     rampMs: 1000,
     procs: 1,
-    probeEvery: 10,
+    probeEvery: 0,
     client: "raw",
     resumes: 200,
     resumeWords: 500,
@@ -546,7 +546,7 @@ async function main() {
     mkdirSync(dirname(resolve(opt.json)), { recursive: true });
     appendFileSync(opt.json, JSON.stringify(line) + "\n");
   }
-  const setup = opt.nodes > 1 ? `${opt.nodes} nodes` : "1 node";
+  const setup = (opt.nodes > 1 ? `${opt.nodes} nodes` : "1 node") + (opt.nodes > 1 && opt.probeEvery > 0 && opt.scenario === "streams" ? " probed" : "");
   if (opt.scenario === "resume") {
     for (const r of result.rows) {
       console.log(

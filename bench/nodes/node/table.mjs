@@ -12,7 +12,7 @@ const runs = process.argv
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? "-" : Number(x).toFixed(d));
 const q4 = (d, k = 1) => `${f(d.p50, k)} / ${f(d.p95, k)} / ${f(d.p99, k)} / ${f(d.max, k)}`;
 const q2 = (d, k = 1) => `${f(d.p50, k)} / ${f(d.p99, k)}`;
-const setup = (r) => (r.nodes > 1 ? `${r.nodes} nodes (A → B)` : "1 node");
+const setup = (r) => (r.nodes > 1 ? `${r.nodes} nodes (A → B)${r.probeEvery > 0 ? ", probed" : ""}` : "1 node");
 const load = (r) => `${f(r.load[0], 2)}–${f(r.load[1], 2)}`;
 const table = (head, rows) => {
   if (!rows.length) return;
@@ -54,7 +54,8 @@ if (probedRuns.length) {
   );
 }
 
-const cluster = streams.filter((r) => r.redis);
+// The probes add readers to Redis: their runs give the split above, not the work figures.
+const cluster = streams.filter((r) => r.redis && !(r.probeEvery > 0));
 if (cluster.length) {
   console.log("### Redis work (`INFO commandstats`, `INFO cpu`; the benchmark's own INFO / CLIENT LIST left out)\n");
   const per = (r, name) => f((r.redis.commands[name]?.calls ?? 0) / r.chunks, 2);
@@ -89,7 +90,7 @@ if (streams.length) {
   const single = new Map(streams.filter((r) => r.nodes === 1).map((r) => [r.streams, r]));
   table(
     ["setup", "streams", "chunks", "node A (producer)", "node B (follower)", "nodes together", "Redis CPU", "all server-side", "vs 1 node", "client", "RSS peak MB"],
-    streams.map((r) => {
+    streams.filter((r) => !(r.probeEvery > 0)).map((r) => {
       const nodes = r.cpuPerChunkUs.reduce((a, b) => a + b, 0);
       const redis = r.redis ? r.redis.perChunk.cpuUsec : 0;
       const base = single.get(r.streams);
