@@ -87,14 +87,20 @@ if (cluster.length) {
 
 if (streams.length) {
   console.log("### CPU per produced chunk (µs; `utime+stime` of `/proc/PID/stat`, whole window; each chunk goes to 2 sockets)\n");
-  const single = new Map(streams.filter((r) => r.nodes === 1).map((r) => [r.streams, r]));
+  // Each two-node run against the last single-node run of its stream count before it (its repeat).
+  const single = new Map();
+  const base = new Map();
+  for (const r of streams) {
+    if (r.nodes === 1) single.set(r.streams, r);
+    else base.set(r, single.get(r.streams));
+  }
   table(
     ["setup", "streams", "chunks", "node A (producer)", "node B (follower)", "nodes together", "Redis CPU", "all server-side", "vs 1 node", "client", "RSS peak MB"],
     streams.filter((r) => !(r.probeEvery > 0)).map((r) => {
       const nodes = r.cpuPerChunkUs.reduce((a, b) => a + b, 0);
       const redis = r.redis ? r.redis.perChunk.cpuUsec : 0;
-      const base = single.get(r.streams);
-      const baseTotal = base ? base.cpuPerChunkUs.reduce((a, b) => a + b, 0) : null;
+      const one = base.get(r);
+      const baseTotal = one ? one.cpuPerChunkUs.reduce((a, b) => a + b, 0) : null;
       return [
         setup(r),
         r.streams,
