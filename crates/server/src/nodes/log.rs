@@ -4,9 +4,10 @@
 //! One stream entry is one batch of events: its id is `0-N` with `N` the index of its first
 //! event plus one, and its field `e` the events as a JSON array (a text chunk as a string, an
 //! object event as itself). The producing node's [`LogWriter`] appends everything new of every
-//! live task every [`BATCH_WINDOW`] in one pipeline, so Redis work per chunk is amortised. A
-//! reader from index `from` finds the batch holding it (`XREVRANGE … COUNT 1`), then reads on
-//! (`XRANGE`, then `XREAD BLOCK`) until `{end:true}`. Explicit ids also stop a node that was
+//! live task in one pipeline as soon as it has something and no write in flight (group commit:
+//! what arrives during a write goes in the next, so batches grow with load and a lone chunk is
+//! never held back). A reader from index `from` finds the batch holding it (`XREVRANGE … COUNT
+//! 1`), then reads on with `XREAD BLOCK` (one round trip per read) until `{end:true}`. Explicit ids also stop a node that was
 //! declared dead: once the reaper has ended a log, the dead node's late batches are refused.
 
 use std::collections::HashSet;
@@ -26,9 +27,6 @@ use super::Redis;
 use crate::tasks::events::EventLog;
 use crate::tasks::hub::LiveTask;
 
-/// How long the writer gathers appended events before it writes them: chunks due together
-/// (one burst, or many streams paced alike) go to Redis in one round trip.
-pub const BATCH_WINDOW: Duration = Duration::from_millis(2);
 /// How long a task's log stays readable after its end (`resume` on any node).
 pub const KEPT_AFTER_END: Duration = Duration::from_secs(3600);
 /// How long `XREAD` blocks before a follower checks its socket is still there.
@@ -85,7 +83,8 @@ impl LogWriter {
     }
 }
 
-/// The writer's loop: gather for [`BATCH_WINDOW`], write one pipeline, repeat. A batch Redis
+/// The writer's loop: take what has been appended, write it in one pipeline, repeat (what is
+/// appended during a write goes in the next). A batch Redis
 /// could not take for want of a connection is retried (its events stay in memory); one Redis
 /// refuses (the log was ended by a reaper) is dropped.
 async fn write_batches(
@@ -103,7 +102,10 @@ async fn write_batches(
                 Some(task) => tasks.push(task),
                 None => return,
             }
-            tokio::time::sleep(BATCH_WINDOW).await;
+            // Let what is due in this same moment be appended too, then write at once: while a
+            // write is in flight, what arrives waits for the next one, so batches grow with load
+            // and a lone chunk is never held back.
+            tokio::task::yield_now().await;
         }
         // Tasks by address: one hand-over per batch, but a retried task may be handed over again.
         let mut seen: HashSet<usize> = tasks.iter().map(|t| Arc::as_ptr(t) as usize).collect();
@@ -283,34 +285,25 @@ impl LogReader {
                         .query_async(conn)
                         .await?
                 }
+                // What follows the last entry read: at once when the log has more (a backlog or
+                // new events), else as soon as some arrive, or quiet after a while. One round
+                // trip per read, never a range read before it.
                 Some(last) => {
-                    let more: Vec<Entry> = redis::cmd("XRANGE")
-                        .arg(&self.key)
-                        .arg(format!("({last}"))
-                        .arg("+")
+                    let read: Option<Vec<(String, Vec<Entry>)>> = redis::cmd("XREAD")
                         .arg("COUNT")
                         .arg(READ_COUNT)
+                        .arg("BLOCK")
+                        .arg(READ_BLOCK.as_millis() as u64)
+                        .arg("STREAMS")
+                        .arg(&self.key)
+                        .arg(last)
                         .query_async(conn)
                         .await?;
-                    if more.is_empty() {
-                        let read: Option<Vec<(String, Vec<Entry>)>> = redis::cmd("XREAD")
-                            .arg("COUNT")
-                            .arg(READ_COUNT)
-                            .arg("BLOCK")
-                            .arg(READ_BLOCK.as_millis() as u64)
-                            .arg("STREAMS")
-                            .arg(&self.key)
-                            .arg(last)
-                            .query_async(conn)
-                            .await?;
-                        let read: Vec<Entry> = read.into_iter().flatten().flat_map(|(_, e)| e).collect();
-                        if read.is_empty() {
-                            return Ok(Read::Quiet);
-                        }
-                        read
-                    } else {
-                        more
+                    let read: Vec<Entry> = read.into_iter().flatten().flat_map(|(_, e)| e).collect();
+                    if read.is_empty() {
+                        return Ok(Read::Quiet);
                     }
+                    read
                 }
             };
             self.take(entries);
