@@ -37,7 +37,7 @@ import {
   sleep,
   api,
 } from "./helpers.mjs";
-import { severalNodesEnabled, freshRedis, startNode, killAllNodes } from "./nodes.mjs";
+import { severalNodesEnabled, freshRedis, startNode, killAllNodes, freePort } from "./nodes.mjs";
 
 const HAPROXY = process.env.HAPROXY ?? "/usr/sbin/haproxy";
 /** This test's Redis database (several_nodes.test.mjs uses 11 to 15). */
@@ -59,18 +59,6 @@ function haproxyPresent() {
   if (process.env.CI) throw new Error(`CI must run the load balancer test: no HAProxy at ${HAPROXY} (apt-get install haproxy)`);
   console.log(`# load balancer test skipped: no HAProxy at ${HAPROXY} (apt-get install haproxy, or set HAPROXY)`);
   return false;
-}
-
-/** A TCP port nothing listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function haproxyConfig({ port, adminSocket, servers }) {

@@ -6,7 +6,7 @@
 
 import { spawn } from "node:child_process";
 import net from "node:net";
-import { BIN, within, RAISED_AUTH_LIMITS, NO_TASK_CAPS, POSTGRES_URL, unlessGiven } from "./helpers.mjs";
+import { BIN, within, RAISED_AUTH_LIMITS, NO_TASK_CAPS, POSTGRES_URL, unlessGiven, api, sleep } from "./helpers.mjs";
 
 /** The Redis server for the several-node cases (`PROMPTDECK_TEST_REDIS`), or "". */
 export const REDIS_URL = process.env.PROMPTDECK_TEST_REDIS ?? "";
@@ -84,4 +84,28 @@ export async function startNode(database, redis, args = []) {
 export function killAllNodes() {
   for (const child of nodes) child.kill("SIGKILL");
   nodes.clear();
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `GET /healthz` on `url` until its status is `status` (at most `ms`); resolves to the body. */
+export async function healthBecomes(url, status, ms = 20_000) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < ms) {
+    last = await api(url, null, "GET", "/healthz");
+    if (last.status === status) return last.body;
+    await sleep(100);
+  }
+  throw new Error(`/healthz stayed ${last?.status} ${JSON.stringify(last?.body)}; wanted ${status}`);
 }

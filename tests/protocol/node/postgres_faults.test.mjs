@@ -21,10 +21,8 @@ import {
   waitForTask,
   freshDatabase,
   within,
-  sleep,
-  api,
 } from "./helpers.mjs";
-import { severalNodesEnabled, freshRedis, startNode, killAllNodes } from "./nodes.mjs";
+import { severalNodesEnabled, freshRedis, startNode, killAllNodes, healthBecomes } from "./nodes.mjs";
 
 const resume = (socket, taskData) => submit(socket, "task_service", { taskName: "resume", taskData });
 
@@ -64,17 +62,6 @@ function proxyTo(target) {
   return { open, shut, port: () => port };
 }
 
-/** Polls `GET /healthz` on `url` until its status is `status`; resolves to the body. */
-async function healthBecomes(url, status, ms = 20_000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < ms) {
-    last = await api(url, null, "GET", "/healthz");
-    if (last.status === status) return last.body;
-    await sleep(100);
-  }
-  throw new Error(`/healthz stayed ${last?.status} ${JSON.stringify(last?.body)}; wanted ${status}`);
-}
 
 describe("several nodes when PostgreSQL goes away", { skip: !severalNodesEnabled() }, () => {
   const databases = [];

@@ -23,23 +23,11 @@ import {
   freshDatabase,
   within,
   sleep,
-  api,
 } from "./helpers.mjs";
-import { severalNodesEnabled, startNode, killAllNodes } from "./nodes.mjs";
+import { severalNodesEnabled, startNode, killAllNodes, freePort, healthBecomes } from "./nodes.mjs";
 
 const resume = (socket, taskData) => submit(socket, "task_service", { taskName: "resume", taskData });
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether a Redis on `port` answers PING. */
 function redisAnswers(port) {
@@ -67,17 +55,6 @@ async function startRedis(port) {
   return { kill: async () => (child.kill("SIGKILL"), await exited) };
 }
 
-/** Polls `GET /healthz` on `url` until its status is `status`; resolves to the body. */
-async function healthBecomes(url, status, ms = 15_000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < ms) {
-    last = await api(url, null, "GET", "/healthz");
-    if (last.status === status) return last.body;
-    await sleep(100);
-  }
-  throw new Error(`/healthz stayed ${last?.status} ${JSON.stringify(last?.body)}; wanted ${status}`);
-}
 
 describe("several nodes when Redis goes away", { skip: !severalNodesEnabled() }, () => {
   const databases = [];
