@@ -256,10 +256,13 @@ test("a ts code block is highlighted; highlight.js and KaTeX load only for answe
 
   requests.length = 0;
   await echo(f, `Code:\n\n\`\`\`ts\n${CODE}\n\`\`\``);
+  // The stream has ended; the answer's last render is a transition and may land a frame later.
   const keyword = f.locator(".pd-markdown pre code.hljs .hljs-keyword").first();
   await keyword.waitFor();
   assert.equal(await keyword.textContent(), "const");
+  await f.locator(".pd-markdown pre code .hljs-title").first().waitFor({ timeout: 10_000 });
   assert.ok(await f.locator(".pd-markdown pre code .hljs-title").count() > 0, "the function name is highlighted");
+  await f.locator(".pd-markdown pre code .hljs-string").first().waitFor({ timeout: 10_000 });
   assert.ok(await f.locator(".pd-markdown pre code .hljs-string").count() > 0, "the string is highlighted");
   assert.equal((await f.locator(".pd-markdown pre code").textContent()).trimEnd(), CODE, "highlighting keeps the code text");
   const forCode = [...requests];
