@@ -1,6 +1,7 @@
 // Sign up, create a prompt, attach the seed's Pattern 2 component verbatim, run it and watch
 // the echo answer stream into the sandboxed frame chunk by chunk.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
 import { apiClient, launchBrowser, seedPattern2, signUpInBrowser, startServer, watchText } from "./harness.mjs";
 
@@ -116,7 +117,15 @@ test("the sandbox origin sends the CSP and serves only the runtime, its assets a
   const res = await fetch(`${server.sandbox}/frame`);
   assert.equal(res.status, 200);
   const csp = res.headers.get("content-security-policy");
-  assert.match(csp, /^default-src 'none'; script-src http:\/\/127\.0\.0\.1:\d+;/);
+  // Scripts from the sandbox origin, and inline only the document's own early worker start,
+  // by the hash of its exact text.
+  const early = (await res.text()).match(/<script id="pd-early-worker">([^<]*)<\/script>/);
+  assert.ok(early, "the runtime document starts its worker early");
+  const hash = createHash("sha256").update(early[1]).digest("base64");
+  assert.match(csp, new RegExp(`^default-src 'none'; script-src http://127\\.0\\.0\\.1:\\d+ 'sha256-${hash.replace(/[+/]/g, "\\$&")}';`));
+  assert.equal(csp.match(/'sha256-/g).length, 1, csp);
+  const asset = await fetch(`${server.sandbox}/favicon.ico`);
+  assert.doesNotMatch(asset.headers.get("content-security-policy") ?? "", /sha256/);
   assert.match(csp, /connect-src 'none'/);
   assert.match(csp, /form-action 'none'/);
   assert.match(csp, new RegExp(`frame-ancestors ${server.app.replace(/[.]/g, "\\.")}`));

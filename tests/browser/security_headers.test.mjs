@@ -140,7 +140,9 @@ test("every main page loads under its policy without a violation, and the sandbo
   assert.ok(sandboxDocs.length >= 2, `sandbox documents seen: ${sandboxDocs.length}`);
   for (const r of sandboxDocs) {
     const h = r.headers();
-    assert.match(h["content-security-policy"], /^default-src 'none'; script-src http:\/\/127\.0\.0\.1:\d+;.*connect-src 'none'/);
+    // Scripts from the sandbox origin, plus the one inline script that starts the component's
+    // worker early, by its hash.
+    assert.match(h["content-security-policy"], /^default-src 'none'; script-src http:\/\/127\.0\.0\.1:\d+ 'sha256-[A-Za-z0-9+/]{43}=';.*connect-src 'none'/);
     assert.equal(h["x-content-type-options"], "nosniff");
     assert.equal(h["referrer-policy"], "no-referrer");
   }
@@ -171,11 +173,17 @@ test("every main page loads under its policy without a violation, and the sandbo
   await page.goto(`${server.app}/ui/${ui.id}`);
   const sandboxFrame = await (await page.locator("iframe.ui-frame").elementHandle()).contentFrame();
   await page.frameLocator("iframe.ui-frame").getByTestId("hello").waitFor();
+  // The runtime took over the worker the document's early script started.
+  assert.equal(await sandboxFrame.evaluate(() => typeof window.__pdWorker), "undefined");
   await sandboxFrame.evaluate(() => document.head.append(Object.assign(document.createElement("style"), { textContent: "p{}" })));
+  // Only the early script's hash is allowed: any other inline script is refused.
+  await sandboxFrame.evaluate(() => document.head.append(Object.assign(document.createElement("script"), { textContent: "window.__inline = 1" })));
   await page.waitForTimeout(300);
+  assert.equal(await sandboxFrame.evaluate(() => window.__inline), undefined, "another inline script ran in the frame");
   const caught = violations.map((v) => `${v.directive} ${new URL(v.frame).origin}`);
   assert.ok(caught.includes(`style-src-elem ${server.app}`), JSON.stringify(violations));
   assert.ok(caught.some((c) => c.startsWith("style-src-elem ") && !c.endsWith(server.app)), JSON.stringify(violations));
+  assert.ok(caught.some((c) => c.startsWith("script-src-elem ") && !c.endsWith(server.app)), JSON.stringify(violations));
   violations.length = 0;
   refusals.length = 0;
 });

@@ -47,14 +47,37 @@ pub struct SandboxPolicy {
 impl SandboxPolicy {
     /// The Content-Security-Policy of every sandbox answer.
     pub fn csp(&self) -> String {
+        self.csp_allowing(None)
+    }
+
+    /// The policy, also allowing the one inline script whose `'sha256-…'` source is given (the
+    /// runtime document's early worker start; see [`early_script_hash`]).
+    pub fn csp_allowing(&self, inline_script: Option<&str>) -> String {
         let o = &self.origin;
+        let inline = inline_script.map(|h| format!(" {h}")).unwrap_or_default();
         format!(
-            "default-src 'none'; script-src {o}; style-src {o}; img-src {o} data: blob:; font-src {o} data:; \
+            "default-src 'none'; script-src {o}{inline}; style-src {o}; img-src {o} data: blob:; font-src {o} data:; \
              connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; \
              worker-src blob:; manifest-src 'none'; frame-ancestors {}",
             self.frame_ancestors.join(" ")
         )
     }
+}
+
+/// The opening tag of the runtime document's one inline script: it starts the component's
+/// worker while the frame's own scripts still load (the web build writes it into sandbox.html).
+const EARLY_SCRIPT: &str = "<script id=\"pd-early-worker\">";
+
+/// The CSP source (`'sha256-…'`) allowing the runtime document's early worker script, if the
+/// document has one: only that exact script text may run inline.
+pub fn early_script_hash(document: &[u8]) -> Option<String> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let text = std::str::from_utf8(document).ok()?;
+    let start = text.find(EARLY_SCRIPT)? + EARLY_SCRIPT.len();
+    let len = text[start..].find("</script>")?;
+    let digest = sha2::Sha256::digest(&text.as_bytes()[start..start + len]);
+    Some(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)))
 }
 
 /// Binds the sandbox listener next to the app listener bound at `app_addr` and records the
@@ -148,6 +171,10 @@ pub fn router(state: SandboxState) -> Router {
 }
 
 fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> HeaderMap {
+    headers_with_csp(&policy.csp(), mime, cache)
+}
+
+fn headers_with_csp(csp: &str, mime: &'static str, cache: HeaderValue) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(CONTENT_TYPE, HeaderValue::from_static(mime));
     h.insert(CACHE_CONTROL, cache);
@@ -158,7 +185,7 @@ fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> He
         HeaderName::from_static("cross-origin-resource-policy"),
         HeaderValue::from_static("cross-origin"),
     );
-    if let Ok(v) = HeaderValue::from_str(&policy.csp()) {
+    if let Ok(v) = HeaderValue::from_str(csp) {
         h.insert(CONTENT_SECURITY_POLICY, v);
     }
     h
@@ -167,7 +194,8 @@ fn headers(policy: &SandboxPolicy, mime: &'static str, cache: HeaderValue) -> He
 async fn document(State(SandboxState { policy, .. }): State<SandboxState>) -> Response {
     match super::assets::file("sandbox.html") {
         Some((body, mime)) => {
-            (headers(&policy, mime, HeaderValue::from_static("no-cache")), body).into_response()
+            let csp = policy.csp_allowing(early_script_hash(&body).as_deref());
+            (headers_with_csp(&csp, mime, HeaderValue::from_static("no-cache")), body).into_response()
         }
         None => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -244,6 +272,21 @@ mod tests {
         assert!(csp.contains("form-action 'none'"));
         assert!(csp.contains("worker-src blob:;"), "workers only from the runtime's own blobs");
         assert!(csp.ends_with("frame-ancestors http://127.0.0.1:8"));
+    }
+
+    #[test]
+    fn the_early_worker_script_is_allowed_by_its_hash_alone() {
+        let doc = br#"<head><script id="pd-early-worker">start()</script></head><script>evil()</script>"#;
+        // sha256("start()"), base64.
+        let hash = early_script_hash(doc).unwrap_or_default();
+        assert_eq!(hash, "'sha256-DIm7WJS6ZKDYe5qFLPy+h4JFI9Bol5QmYC57mt3Fb00='");
+        let p = SandboxPolicy { origin: "http://127.0.0.1:9".into(), frame_ancestors: vec![] };
+        assert!(
+            p.csp_allowing(Some(&hash))
+                .starts_with(&format!("default-src 'none'; script-src http://127.0.0.1:9 {hash};"))
+        );
+        assert_eq!(early_script_hash(b"<script>evil()</script>"), None);
+        assert_eq!(early_script_hash(br#"<script id="pd-early-worker">unclosed"#), None);
     }
 
     #[test]

@@ -21,11 +21,26 @@ export interface WorkerHost {
   fromHost(data: unknown): boolean;
 }
 
+/** What the document's early script (vite.config.ts `earlyWorker`) leaves for the runtime. */
+interface EarlyWorker {
+  __pdWorker?: Worker;
+  __pdWorkerError?: string;
+}
+
 /**
  * Starts the component worker, which loads its script (React, the SDK) while the frame asks the
- * host for the UI; a frame whose UI is not a React one terminates it.
+ * host for the UI; a frame whose UI is not a React one terminates it. The built document starts
+ * it from its head already (before this script has loaded): that one is taken over.
  */
 export function bootWorker(): Worker {
+  const early = window as unknown as EarlyWorker;
+  const started = early.__pdWorker;
+  if (started) {
+    delete early.__pdWorker;
+    if (early.__pdWorkerError) bootFailures.set(started, early.__pdWorkerError);
+    started.onerror = (e) => bootFailures.set(started, e.message || "the component's worker failed to start");
+    return started;
+  }
   const script = new URL(workerUrl, location.href).href;
   const boot = new Blob([`importScripts(${JSON.stringify(script)});`], { type: "text/javascript" });
   const worker = new Worker(URL.createObjectURL(boot), { name: "promptdeck-component" });
