@@ -18,6 +18,7 @@ use std::time::Duration;
 use promptdeck_store::Store;
 use redis::aio::ConnectionLike;
 use serde_json::Value;
+use socketioxide::encoded::EventEncoder;
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
 use tokio::sync::mpsc;
@@ -351,6 +352,7 @@ pub fn follow(
 ) {
     tokio::spawn(async move {
         let mut reader = LogReader::new(&task_id, from);
+        let mut encoder = EventEncoder::new("/", &event);
         while socket.connected() {
             let mut conn = match redis.dedicated().await {
                 Ok(conn) => conn,
@@ -366,7 +368,7 @@ pub fn follow(
             loop {
                 match reader.next(&mut conn).await {
                     Ok(Read::Event(value)) => {
-                        if !send(&socket, &event, &value).await {
+                        if !send(&socket, &mut encoder, &value).await {
                             return;
                         }
                     }
@@ -420,14 +422,17 @@ async fn finish_from_record(
 }
 
 /// Emits one event, waiting while the socket's send buffer is full; false when it is gone.
-async fn send(socket: &SocketRef, event: &str, value: &Value) -> bool {
+async fn send(socket: &SocketRef, encoder: &mut EventEncoder, value: &Value) -> bool {
+    let packet = match value {
+        Value::String(text) => encoder.encode_str(text),
+        other => match encoder.encode(other) {
+            Ok(packet) => packet,
+            Err(_) => return false,
+        },
+    };
     let mut backoff = Duration::from_millis(1);
     loop {
-        let sent = match value {
-            Value::String(text) => socket.emit(event, text),
-            other => socket.emit(event, other),
-        };
-        match sent {
+        match socket.emit_encoded(&packet) {
             Ok(()) => return true,
             Err(SendError::Socket(SocketError::InternalChannelFull)) => {
                 tokio::time::sleep(backoff).await;

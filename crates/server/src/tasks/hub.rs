@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use promptdeck_core::protocol::{StreamEvent, TaskStarted};
 use serde_json::Value;
+use socketioxide::encoded::{EncodedEvent, EventEncoder};
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
 use tokio_util::sync::CancellationToken;
@@ -41,7 +42,7 @@ struct Subscriber {
     skip: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Buffer {
     log: EventLog,
     done: bool,
@@ -50,15 +51,34 @@ struct Buffer {
     driving: bool,
     /// Where the shared log's copy ends (events before it are written there).
     mirrored: Cursor,
+    /// Encodes the task's events into packets (its event name escaped once, one reused buffer).
+    encoder: EventEncoder,
+    /// The newest packet encoded and its event's index: the subscribers that are caught up all
+    /// get that same packet, encoded once.
+    encoded: Option<(usize, EncodedEvent)>,
 }
 
 impl Buffer {
+    /// An empty buffer for the stream emitted on `event`.
+    fn new(event: &str, log: EventLog, done: bool) -> Buffer {
+        Buffer {
+            log,
+            done,
+            subscribers: Vec::new(),
+            driving: false,
+            mirrored: Cursor::default(),
+            encoder: EventEncoder::new("/", event),
+            encoded: None,
+        }
+    }
+
     /// Emits what each subscriber has not had yet, stopping at a full send buffer; forgets
     /// subscribers whose socket closed or that have had the whole finished stream. The final
     /// `{end:true}` of a finished stream is never skipped, so a `resume` from past the end
-    /// still ends. Returns whether a subscriber is blocked.
-    fn deliver(&mut self, event: &str) -> bool {
-        let Buffer { log, subscribers, done, .. } = self;
+    /// still ends. Each event is encoded once for all the subscribers it reaches together.
+    /// Returns whether a subscriber is blocked.
+    fn deliver(&mut self) -> bool {
+        let Buffer { log, subscribers, done, encoder, encoded, .. } = self;
         let total = log.len();
         let mut any_blocked = false;
         subscribers.retain_mut(|sub| {
@@ -69,11 +89,22 @@ impl Buffer {
                     sub.at = next;
                     continue;
                 }
-                let sent = match item {
-                    Event::Text(t) => sub.socket.emit(event, t),
-                    Event::Object(v) => sub.socket.emit(event, v),
+                let packet = match encoded {
+                    Some((index, packet)) if *index == sub.at.index => packet,
+                    _ => {
+                        let packet = match item {
+                            Event::Text(t) => encoder.encode_str(t),
+                            // A JSON value always serializes; were it not to, the socket would
+                            // be left out like a closed one (the client can `resume`).
+                            Event::Object(v) => match encoder.encode(v) {
+                                Ok(packet) => packet,
+                                Err(_) => return false,
+                            },
+                        };
+                        &mut encoded.insert((sub.at.index, packet)).1
+                    }
                 };
-                match sent {
+                match sub.socket.emit_encoded(packet) {
                     Ok(()) => sub.at = next,
                     Err(SendError::Socket(SocketError::InternalChannelFull)) => {
                         any_blocked = true;
@@ -128,16 +159,18 @@ impl LiveTask {
         task_id: &str,
         run_id: Uuid,
         user_id: Uuid,
-        buffer: Buffer,
+        log: EventLog,
+        done: bool,
         mirror: Option<Arc<LogWriter>>,
     ) -> LiveTask {
+        let event = event_name(task_id);
         LiveTask {
             task_id: task_id.to_owned(),
             run_id,
             user_id,
-            event: event_name(task_id),
+            buffer: Mutex::new(Buffer::new(&event, log, done)),
+            event,
             cancel: CancellationToken::new(),
-            buffer: Mutex::new(buffer),
             mirror,
             unmirrored: AtomicBool::new(false),
         }
@@ -189,8 +222,7 @@ impl LiveTask {
         }
         log.push_object(StreamEvent::end());
         log.shrink();
-        let buffer = Buffer { log, done: true, ..Buffer::default() };
-        Arc::new(LiveTask::new(task_id, run_id, user_id, buffer, None))
+        Arc::new(LiveTask::new(task_id, run_id, user_id, log, true, None))
     }
 
     /// The ack of a submit or `resume` of this task: the event its stream comes on.
@@ -246,7 +278,7 @@ impl LiveTask {
 
     /// Delivers under the lock and, when a subscriber is blocked, makes sure a driver retries.
     fn deliver(self: &Arc<Self>, mut buf: MutexGuard<'_, Buffer>) {
-        if buf.deliver(&self.event) && !buf.driving {
+        if buf.deliver() && !buf.driving {
             buf.driving = true;
             tokio::spawn(self.clone().drive());
         }
@@ -259,7 +291,7 @@ impl LiveTask {
         loop {
             tokio::time::sleep(backoff).await;
             let mut buf = self.lock();
-            if !buf.deliver(&self.event) {
+            if !buf.deliver() {
                 buf.driving = false;
                 return;
             }
@@ -315,7 +347,14 @@ impl TaskHub {
         if tasks.contains_key(task_id) {
             return None;
         }
-        let task = Arc::new(LiveTask::new(task_id, run_id, user_id, Buffer::default(), self.mirror.clone()));
+        let task = Arc::new(LiveTask::new(
+            task_id,
+            run_id,
+            user_id,
+            EventLog::default(),
+            false,
+            self.mirror.clone(),
+        ));
         tasks.insert(task_id.to_owned(), task.clone());
         Some(task)
     }
@@ -369,5 +408,43 @@ impl TaskHub {
                 hub.lock().remove(&task_id);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Socket.IO EVENT packet in the main namespace, as the protocol writes it.
+    fn packet(event: &str, data: &Value) -> String {
+        format!("2[{},{}]", Value::from(event), data)
+    }
+
+    #[test]
+    fn events_are_encoded_as_socket_io_event_packets() {
+        let event = event_name("7d0c0a5e-\"quoted\"-\u{1F600}");
+        let mut buf = Buffer::new(&event, EventLog::default(), false);
+        for data in [
+            Value::from("chunk with \"quotes\", \\ and \n\u{2028}"),
+            Value::from(""),
+            serde_json::json!({"end": true}),
+            serde_json::json!({"info": {"cost": 0.5, "list": [1, null, "x"]}}),
+        ] {
+            let encoded = match &data {
+                Value::String(text) => buf.encoder.encode_str(text),
+                other => buf.encoder.encode(other).unwrap_or_else(|e| panic!("{e}")),
+            };
+            assert_eq!(encoded.as_str(), packet(&event, &data));
+        }
+    }
+
+    #[test]
+    fn packets_outlive_the_encoders_buffer() {
+        let mut buf = Buffer::new("e", EventLog::default(), false);
+        let first = buf.encoder.encode_str("first");
+        let big = "x".repeat(5000);
+        let many: Vec<_> = (0..20).map(|_| buf.encoder.encode_str(&big)).collect();
+        assert_eq!(first.as_str(), r#"2["e","first"]"#);
+        assert!(many.iter().all(|p| p.as_str() == packet("e", &Value::from(big.as_str()))));
     }
 }
