@@ -132,6 +132,9 @@ const summary = {
   p99_over_ideal_pct: ideal ? (100 * (pct(total, 99) - ideal)) / ideal : null,
   server_cpu_s: serverCpu,
   server_cpu_us_per_chunk: chunks ? (serverCpu * 1e6) / chunks : null,
+  // Everything the server spent per stream (start, records, chunks): the per-task cost when
+  // answers are short.
+  server_cpu_us_per_task: complete ? (serverCpu * 1e6) / complete : null,
   server_cpu_pct_of_core: (100 * serverCpu) / wall,
   server_rss_peak_mb: rssPeak,
   client_cpu_s: clientCpu,

@@ -38,17 +38,17 @@ if (median) {
 }
 
 console.log(
-  "| scenario | server | complete | chunks/s | ttft p50 / p99 ms | stream p50 / p99 ms | ideal ms | p99 vs ideal | from 1st chunk p99 (ideal) ms | server CPU µs/chunk | server % core | RSS peak MB | client µs/chunk | load avg (1 min) |" +
+  "| scenario | server | complete | chunks/s | ttft p50 / p99 ms | stream p50 / p99 ms | ideal ms | p99 vs ideal | from 1st chunk p99 (ideal) ms | server CPU µs/chunk | µs/task | server % core | RSS peak MB | client µs/chunk | load avg (1 min) |" +
     (median ? " runs |" : ""),
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (median ? "---|" : ""));
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (median ? "---|" : ""));
 for (const r of out) {
   console.log(
     `| ${scen(r)} ${r.streams}×${r.words} @${r.delay}ms | ${r.label}${r.client === "raw" ? "" : ` (${r.client})`} | ${r.complete}/${r.streams}${r.error_count ? ` (${r.error_count} err)` : ""} | ` +
       `${f(r.chunks_per_s, 0)} | ${f(r.ttft_p50_ms)} / ${f(r.ttft_p99_ms)} | ${f(r.stream_p50_ms)} / ${f(r.stream_p99_ms)} | ` +
       `${r.ideal_ms || "-"} | ${r.ideal_ms ? (r.p99_over_ideal_pct >= 0 ? "+" : "") + f(r.p99_over_ideal_pct, 1) + " %" : "-"} | ` +
       `${r.ideal_ms ? `${f(r.from_first_p99_ms)} (${r.from_first_ideal_ms})` : "-"} | ` +
-      `${f(r.server_cpu_us_per_chunk, 2)} | ${f(r.server_cpu_pct_of_core, 0)} | ${f(r.server_rss_peak_mb, 0)} | ${f(r.client_cpu_us_per_chunk, 2)} | ${median ? r.loadavg_before : r.loadavg_before.split(" ")[0]} |` +
+      `${f(r.server_cpu_us_per_chunk, 2)} | ${f(r.server_cpu_us_per_task, 0)} | ${f(r.server_cpu_pct_of_core, 0)} | ${f(r.server_rss_peak_mb, 0)} | ${f(r.client_cpu_us_per_chunk, 2)} | ${median ? r.loadavg_before : r.loadavg_before.split(" ")[0]} |` +
       (median ? ` ${r.runs} |` : ""),
   );
 }
