@@ -245,16 +245,23 @@ impl Store {
         tokens: i64,
         cost: f64,
     ) -> StoreResult<AiRun> {
-        check_totals(tokens, cost)?;
-        for message in &messages {
-            message.check_storable().map_err(StoreError::InvalidText)?;
-            message.metadata.as_ref().map_or(Ok(()), |m| m.check()).map_err(StoreError::Invalid)?;
-        }
+        check_append(&messages, tokens, cost)?;
         let now = Utc::now();
         let row =
             in_write_tx!(self, user, |tx| append_to_run!(self, tx, user, id, messages, tokens, cost, 0, now));
         row.try_into()
     }
+}
+
+/// The checks of an append that need no database: figures finite and non-negative, text
+/// storable, each message's metadata within bounds.
+pub(crate) fn check_append(messages: &[NewRunMessage], tokens: i64, cost: f64) -> StoreResult<()> {
+    check_totals(tokens, cost)?;
+    for message in messages {
+        message.check_storable().map_err(StoreError::InvalidText)?;
+        message.metadata.as_ref().map_or(Ok(()), |m| m.check()).map_err(StoreError::Invalid)?;
+    }
+    Ok(())
 }
 
 /// What an append adds to a run's totals is finite and non-negative, so totals never go

@@ -107,6 +107,46 @@ macro_rules! insert_task {
     }};
 }
 
+/// Writes a task's final state (`$p`, a [`TaskProgress`]) inside `$tx`: the one statement both
+/// [`Store::finish_task`] and the batched finishes run.
+macro_rules! finish_row {
+    ($tx:ident, $user:expr, $task_id:expr, $p:expr, $now:expr) => {{
+        let (p, now): (&$crate::tasks::TaskProgress, chrono::DateTime<chrono::Utc>) = ($p, $now);
+        let total = match (p.tokens_input, p.tokens_output) {
+            (None, None) => None,
+            (i, o) => Some(i.unwrap_or(0) + o.unwrap_or(0)),
+        };
+        sqlx::query(
+            "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
+             response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
+             cost = $12, time_to_first_token = $13, total_time = $14, provider = COALESCE($15, provider), \
+             response_chunks = $17, response_complete = true, completed_at = $16, updated_at = $16 \
+             WHERE task_id = $1 AND user_id = $2 AND epoch = 0",
+        )
+        .bind($task_id)
+        .bind($user)
+        .bind(p.status.as_str())
+        .bind(&p.response_text)
+        .bind(p.response_data.as_ref().map(sqlx::types::Json))
+        .bind(p.response_info.as_ref().map(sqlx::types::Json))
+        .bind(p.response_errors.as_ref().map(sqlx::types::Json))
+        .bind(p.tool_updates.as_ref().map(sqlx::types::Json))
+        .bind(p.tokens_input)
+        .bind(p.tokens_output)
+        .bind(total)
+        .bind(p.cost)
+        .bind(p.time_to_first_token)
+        .bind(p.total_time)
+        .bind(&p.provider)
+        .bind(now)
+        .bind(&p.response_chunks)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+pub(crate) use finish_row;
+
 impl Store {
     /// Creates a `pending` task in the caller's run and counts it in the run. A task_id that
     /// is already used is a conflict; a run that is not the caller's is not found.
@@ -282,38 +322,7 @@ impl Store {
     /// Writes a task's final state once.
     pub async fn finish_task(&self, user: Uuid, task_id: &str, p: &TaskProgress) -> StoreResult<()> {
         let now = Utc::now();
-        let total = match (p.tokens_input, p.tokens_output) {
-            (None, None) => None,
-            (i, o) => Some(i.unwrap_or(0) + o.unwrap_or(0)),
-        };
-        in_write_tx!(self, user, |tx| {
-            sqlx::query(
-                "UPDATE ai_tasks SET status = $3, response_text = $4, response_data = $5, response_info = $6, \
-                 response_errors = $7, tool_updates = $8, tokens_input = $9, tokens_output = $10, tokens_total = $11, \
-                 cost = $12, time_to_first_token = $13, total_time = $14, provider = COALESCE($15, provider), \
-                 response_chunks = $17, response_complete = true, completed_at = $16, updated_at = $16 \
-                 WHERE task_id = $1 AND user_id = $2 AND epoch = 0",
-            )
-            .bind(task_id)
-            .bind(user)
-            .bind(p.status.as_str())
-            .bind(&p.response_text)
-            .bind(p.response_data.as_ref().map(Json))
-            .bind(p.response_info.as_ref().map(Json))
-            .bind(p.response_errors.as_ref().map(Json))
-            .bind(p.tool_updates.as_ref().map(Json))
-            .bind(p.tokens_input)
-            .bind(p.tokens_output)
-            .bind(total)
-            .bind(p.cost)
-            .bind(p.time_to_first_token)
-            .bind(p.total_time)
-            .bind(&p.provider)
-            .bind(now)
-            .bind(&p.response_chunks)
-            .execute(&mut *tx)
-            .await?;
-        });
+        in_write_tx!(self, user, |tx| finish_row!(tx, user, task_id, p, now));
         Ok(())
     }
 

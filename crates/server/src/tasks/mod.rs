@@ -1,11 +1,14 @@
 //! The task runner: a planned task (model request plus what to record) is admitted under the
 //! user's caps, recorded (run, task row, user turn) before its ack, streamed from its provider
 //! into a [`hub::LiveTask`] log, fanned out to subscribed sockets, and recorded in the store
-//! with a constant number of writes plus a partial-text flush about once a second.
+//! with a constant number of writes plus a partial-text flush about once a second; starts and
+//! finishes that happen together share a transaction ([`StartQueue`], [`FinishQueue`]).
 
+pub mod batch;
 pub mod drain;
 pub mod error;
 pub mod events;
+pub mod finishes;
 pub mod history;
 pub mod hub;
 pub mod intake;
@@ -17,6 +20,7 @@ pub mod starts;
 
 pub use drain::Drain;
 pub use error::TaskError;
+pub use finishes::FinishQueue;
 pub use hub::{LiveTask, TaskHub};
 pub use limits::{MemoryTaskLimiter, TaskLimiter};
 pub use plan::TaskPlan;

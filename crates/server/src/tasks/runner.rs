@@ -13,7 +13,7 @@ use promptdeck_core::protocol::{StreamEvent as Event, TaskInfo};
 use promptdeck_core::text::{make_json_storable, storable};
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
 use promptdeck_llm::{ChatRequest, StreamEvent};
-use promptdeck_store::TaskProgress;
+use promptdeck_store::{StoreError, TaskFinish, TaskProgress};
 use serde_json::Value;
 
 use crate::state::AppState;
@@ -229,35 +229,16 @@ fn fail(mut out: Outcome, err: TaskError) -> Outcome {
 /// answer stays resumable from memory meanwhile).
 const RECORD_RETRY_FOR: Duration = Duration::from_secs(60);
 
-/// Runs a store write, again and again while the database is not answering (with a growing
-/// pause, for at most [`RECORD_RETRY_FOR`]); any other error, or the last one, is returned.
-async fn retried<T, F, Fut>(mut write: F) -> promptdeck_store::StoreResult<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = promptdeck_store::StoreResult<T>>,
-{
-    let deadline = Instant::now() + RECORD_RETRY_FOR;
-    let mut pause = Duration::from_millis(250);
-    loop {
-        match write().await {
-            Err(promptdeck_store::StoreError::Unavailable(e)) if Instant::now() + pause < deadline => {
-                tracing::warn!(error = %e, "the database is not answering; recording again shortly");
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(5));
-            }
-            other => return other,
-        }
-    }
-}
-
 /// What `record` leaves for the end of the stream.
 struct Recorded {
     /// The final record is stored (so `resume` can rebuild the task from it).
     stored: bool,
 }
 
-/// Writes the task's final record (with its chunk boundaries), the answer into the run with
-/// the run's totals (the user's turn was recorded before the ack), and the UI usage row.
+/// Writes the task's final record (with its chunk boundaries) and the answer into the run with
+/// the run's totals (the user's turn was recorded before the ack) — through the finish queue,
+/// in one transaction with the other tasks ending now, again and again while the database is
+/// not answering (for at most [`RECORD_RETRY_FOR`]) — then the UI usage row.
 async fn record(
     state: &AppState,
     plan: &TaskPlan,
@@ -270,6 +251,24 @@ async fn record(
     let (input, output) = out.usage.unzip();
     let error = out.error.as_ref().and_then(|e| serde_json::to_value(e.body()).ok());
     let status = out.status();
+    let tokens = input.unwrap_or(0) + output.unwrap_or(0);
+    let mut messages = Vec::with_capacity(1);
+    if !out.text.is_empty() || out.error.is_none() {
+        messages.push(NewRunMessage {
+            role: MessageRole::Assistant,
+            // The final row keeps its own copy (below): the run and the task each store the text.
+            content: out.text.clone(),
+            task_id: Some(plan.task_id.clone()),
+            timestamp: None,
+            metadata: Some(RunMessageMetadata {
+                tokens: Some(tokens),
+                cost: Some(cost),
+                time_to_first_token: out.ttft_ms,
+                total_time: Some(total_ms),
+                extra: Default::default(),
+            }),
+        });
+    }
     let progress = TaskProgress {
         status,
         response_text: out.text,
@@ -288,36 +287,42 @@ async fn record(
         provider,
         response_chunks: Some(out.chunks),
     };
-    let stored = match retried(|| state.store.finish_task(plan.user_id, &plan.task_id, &progress)).await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::error!(error = %e, task_id = plan.task_id, "could not record the finished task");
-            false
+    let mut finish = TaskFinish {
+        user: plan.user_id,
+        task_id: plan.task_id.clone(),
+        progress,
+        run_id: plan.run_id,
+        messages,
+        tokens,
+        cost,
+    };
+    let deadline = Instant::now() + RECORD_RETRY_FOR;
+    let mut pause = Duration::from_millis(250);
+    let stored = loop {
+        match state.task_finishes.record(finish).await {
+            None => {
+                tracing::error!(task_id = plan.task_id, "the recorder of finished tasks is gone");
+                break false;
+            }
+            Some((_, Ok(done))) => {
+                if let Err(e) = done.run {
+                    tracing::error!(error = %e, run_id = %plan.run_id, "could not record the run's messages");
+                }
+                break true;
+            }
+            Some((back, Err(e))) => {
+                if matches!(*e, StoreError::Unavailable(_)) && Instant::now() + pause < deadline {
+                    tracing::warn!(error = %e, "the database is not answering; recording again shortly");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                    finish = back;
+                    continue;
+                }
+                tracing::error!(error = %e, task_id = plan.task_id, "could not record the finished task");
+                break false;
+            }
         }
     };
-    let tokens = input.unwrap_or(0) + output.unwrap_or(0);
-    let mut messages = Vec::with_capacity(1);
-    if !progress.response_text.is_empty() || out.error.is_none() {
-        messages.push(NewRunMessage {
-            role: MessageRole::Assistant,
-            content: progress.response_text,
-            task_id: Some(plan.task_id.clone()),
-            timestamp: None,
-            metadata: Some(RunMessageMetadata {
-                tokens: Some(tokens),
-                cost: Some(cost),
-                time_to_first_token: out.ttft_ms,
-                total_time: Some(total_ms),
-                extra: Default::default(),
-            }),
-        });
-    }
-    if let Err(e) =
-        retried(|| state.store.append_run_messages(plan.user_id, plan.run_id, messages.clone(), tokens, cost))
-            .await
-    {
-        tracing::error!(error = %e, run_id = %plan.run_id, "could not record the run's messages");
-    }
     if let Some((ui_id, variables)) = &plan.custom_ui {
         let usage = NewUsage {
             run_id: Some(plan.run_id),

@@ -8,6 +8,8 @@
 use promptdeck_core::protocol::TaskErrorCode;
 use promptdeck_store::{Store, TaskRun, TaskStart};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::tasks::batch::next_batch;
 use uuid::Uuid;
 
 use crate::tasks::TaskError;
@@ -55,15 +57,7 @@ impl StartQueue {
 /// transaction, answers each start, and goes again.
 async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while pending.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        // Let the starts being planned right now (a burst arrives as many ready handlers) join
-        // this transaction: one turn of the scheduler, microseconds when nothing else is ready.
-        tokio::task::yield_now().await;
-        while batch.len() < MAX_BATCH
-            && let Ok(p) = pending.try_recv()
-        {
-            batch.push(p);
-        }
+    while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let starts: Vec<(Uuid, &TaskStart)> = batch.iter().map(|p| (p.user, &p.start)).collect();
         let results = store.start_new_tasks(&starts).await;
         drop(starts);

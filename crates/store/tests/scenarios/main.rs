@@ -7,6 +7,7 @@
 mod helpers;
 mod prompts;
 mod runs;
+mod task_finishes;
 mod task_starts;
 mod uis;
 mod usage;

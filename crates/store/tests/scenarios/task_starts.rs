@@ -10,7 +10,7 @@ use crate::helpers::{Backend, both_backends, test_store};
 
 both_backends!(a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone);
 
-fn start(text: &str, task_id: &str) -> TaskStart {
+pub(crate) fn start(text: &str, task_id: &str) -> TaskStart {
     TaskStart {
         run_id: Uuid::new_v4(),
         run: TaskRun::New(NewRun { name: Some(text.into()), ..NewRun::default() }),
