@@ -91,25 +91,29 @@ impl Store {
             return Ok(Vec::new());
         }
         let now = Utc::now();
-        let mut out = Vec::with_capacity(finishes.len());
+        // Runs are locked in one order (by id) by every batch, so two nodes' batches that
+        // finish tasks of the same runs wait for each other instead of deadlocking.
+        let mut order: Vec<usize> = (0..finishes.len()).collect();
+        order.sort_by_key(|&i| finishes[i].run_id);
+        let mut out: Vec<Option<TaskFinished>> = (0..finishes.len()).map(|_| None).collect();
         match &self.backend {
             Backend::Sqlite { write, .. } => {
                 let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
-                for f in finishes {
-                    out.push(write_finish!(self, tx, f, now));
+                for &i in &order {
+                    out[i] = Some(write_finish!(self, tx, &finishes[i], now));
                 }
                 tx.commit().await?;
             }
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                for f in finishes {
+                for &i in &order {
                     // Row-level security sees each finish's own user.
-                    crate::pool::set_claims(&mut tx, f.user).await?;
-                    out.push(write_finish!(self, tx, f, now));
+                    crate::pool::set_claims(&mut tx, finishes[i].user).await?;
+                    out[i] = Some(write_finish!(self, tx, &finishes[i], now));
                 }
                 tx.commit().await?;
             }
         }
-        Ok(out)
+        Ok(out.into_iter().flatten().collect())
     }
 }
