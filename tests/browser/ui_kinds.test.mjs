@@ -185,7 +185,8 @@ test("every official template opens and runs", async () => {
     for (let i = 0; i < (await inputs.count()); i++) await inputs.nth(i).fill(`value ${i}`);
     await buttons.filter({ hasNotText: /Stop/ }).first().click();
     // The echo model answers with the prompt's text or the user's message.
-    const answer = f.locator(".pd-markdown").filter({ hasText: /Echo|value \d/ }).first();
+    // The answer streams word by word: wait for more than its first word.
+    const answer = f.locator(".pd-markdown").filter({ hasText: /Echo \S+|value \d/ }).first();
     await answer.waitFor({ state: "attached", timeout: 15_000 });
     assert.match((await answer.textContent()).trim(), /^(Echo \S+|value \d)/, `${t.name} showed an answer`);
     assert.equal(await f.getByRole("alert").count(), 0, `${t.name} shows no error`);
