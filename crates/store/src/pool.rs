@@ -130,6 +130,24 @@ pub(crate) async fn set_claims(
     Ok(())
 }
 
+/// Says who the caller is for the statements that follow in a transaction: on PostgreSQL the
+/// claims row-level security reads; nothing on SQLite.
+pub(crate) trait Claims {
+    async fn claim(&mut self, user: Uuid) -> StoreResult<()>;
+}
+
+impl Claims for sqlx::Transaction<'_, sqlx::Sqlite> {
+    async fn claim(&mut self, _user: Uuid) -> StoreResult<()> {
+        Ok(())
+    }
+}
+
+impl Claims for sqlx::Transaction<'_, sqlx::Postgres> {
+    async fn claim(&mut self, user: Uuid) -> StoreResult<()> {
+        set_claims(self, user).await
+    }
+}
+
 impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://…` and applies the
     /// migrations of that database.

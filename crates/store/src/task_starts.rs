@@ -13,7 +13,7 @@ use sqlx::QueryBuilder;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::pool::Backend;
+use crate::pool::{Backend, Claims};
 use crate::runs::{RUN_COLUMNS, stamped};
 use crate::tasks::{TaskRun, TaskStart};
 use crate::{Store, StoreError, StoreResult};
@@ -21,24 +21,6 @@ use crate::{Store, StoreError, StoreResult};
 /// Most starts written by one multi-row statement (21 values each: far below SQLite's and
 /// PostgreSQL's limits on bound values).
 const ROWS_PER_STATEMENT: usize = 200;
-
-/// Says who the caller is for the statements that follow in a transaction: on PostgreSQL the
-/// claims row-level security reads; nothing on SQLite.
-trait Claims {
-    async fn claim(&mut self, user: Uuid) -> StoreResult<()>;
-}
-
-impl Claims for sqlx::Transaction<'_, sqlx::Sqlite> {
-    async fn claim(&mut self, _user: Uuid) -> StoreResult<()> {
-        Ok(())
-    }
-}
-
-impl Claims for sqlx::Transaction<'_, sqlx::Postgres> {
-    async fn claim(&mut self, user: Uuid) -> StoreResult<()> {
-        crate::pool::set_claims(self, user).await
-    }
-}
 
 /// Writes one user's starts (each with its new run) inside `$tx`; evaluates to the task ids
 /// that were taken, whose runs it removes again.

@@ -145,8 +145,6 @@ macro_rules! finish_row {
     }};
 }
 
-pub(crate) use finish_row;
-
 impl Store {
     /// Creates a `pending` task in the caller's run and counts it in the run. A task_id that
     /// is already used is a conflict; a run that is not the caller's is not found.

@@ -102,3 +102,80 @@ async fn finished_tasks_are_recorded_together_and_a_refused_answer_stays_alone(b
     let run = store.get_run(alice.id, starts[0].1.run_id).await.unwrap().unwrap();
     assert_eq!(run.messages.len(), 2);
 }
+
+both_backends!(a_large_batch_over_many_runs_and_several_finishes_of_one_run_are_each_recorded);
+
+/// More finishes than one statement carries (the store writes 200 rows per statement), from
+/// two users, with three finishes of one run in the batch — the middle one too large — and a
+/// failed task whose figures are all unknown (NULLs in the multi-row statement).
+async fn a_large_batch_over_many_runs_and_several_finishes_of_one_run_are_each_recorded(backend: Backend) {
+    let store = test_store(backend).await;
+    let (alice, bob) = (new_user(&store).await, new_user(&store).await);
+    let starts: Vec<(Uuid, TaskStart)> = (0..450)
+        .map(|i| {
+            let user = if i % 3 == 0 { bob.id } else { alice.id };
+            (user, start(&format!("question {i}"), &Uuid::new_v4().to_string()))
+        })
+        .collect();
+    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|(u, s)| (*u, s)).collect();
+    assert!(store.start_new_tasks(&refs).await.unwrap().iter().all(Result::is_ok));
+
+    let mut finishes: Vec<TaskFinish> =
+        starts.iter().enumerate().map(|(i, (user, s))| finish(*user, s, &format!("answer {i}"))).collect();
+    // Task 1 fails with nothing known about it.
+    finishes[1].progress = TaskProgress { status: TaskStatus::Failed, ..TaskProgress::default() };
+    finishes[1].messages.clear();
+    finishes[1].tokens = 0;
+    finishes[1].cost = 0.0;
+    // Two more answers for alice's run of task 2 (as a conversation's later turns would be):
+    // one past the run's caps, refused alone, then one that fits.
+    let run = starts[2].1.run_id;
+    let too_big = "y".repeat(RunCaps::default().max_bytes);
+    finishes.push(TaskFinish { run_id: run, ..finish(alice.id, &starts[2].1, &too_big) });
+    finishes.push(TaskFinish { run_id: run, ..finish(alice.id, &starts[2].1, "a later answer") });
+    let outcomes = store.finish_tasks(&finishes).await.unwrap();
+    assert_eq!(outcomes.len(), finishes.len());
+    for (i, outcome) in outcomes.iter().enumerate() {
+        match i {
+            450 => assert!(matches!(outcome.run, Err(StoreError::RunTooLarge(_))), "{:?}", outcome.run),
+            _ => assert!(outcome.run.is_ok(), "finish {i}: {:?}", outcome.run),
+        }
+    }
+
+    for (i, (user, s)) in starts.iter().enumerate() {
+        let task_id = s.task.task_id.as_deref().unwrap();
+        let task = store.get_task(*user, task_id).await.unwrap().expect("the task row");
+        let run = store.get_run(*user, s.run_id).await.unwrap().expect("the run");
+        match i {
+            1 => {
+                assert_eq!(task.status, TaskStatus::Failed);
+                assert_eq!(task.tokens_total, None);
+                assert_eq!(
+                    task.provider.as_deref(),
+                    Some("echo"),
+                    "an unknown provider keeps the recorded one"
+                );
+                assert_eq!(run.messages.len(), 1);
+                assert_eq!(run.total_tokens, 0);
+            }
+            2 => {
+                // The last of the three finishes wrote the task row; the run got the first and
+                // the third answers, in order, and their totals only.
+                assert_eq!(task.response_text.as_deref(), Some("a later answer"));
+                let contents: Vec<&str> = run.messages.iter().map(|m| m.content.as_str()).collect();
+                assert_eq!(contents, ["question 2", "answer 2", "a later answer"]);
+                assert_eq!(run.message_count, 3);
+                assert_eq!(run.total_tokens, 10);
+                assert!((run.total_cost - 1.0).abs() < 1e-9);
+            }
+            _ => {
+                assert_eq!(task.status, TaskStatus::Completed, "task {i}");
+                assert_eq!(task.response_text.as_deref(), Some(format!("answer {i}").as_str()));
+                assert_eq!(task.tokens_total, Some(5));
+                let contents: Vec<&str> = run.messages.iter().map(|m| m.content.as_str()).collect();
+                assert_eq!(contents, [format!("question {i}"), format!("answer {i}")]);
+                assert_eq!(run.total_tokens, 5, "run {i}");
+            }
+        }
+    }
+}
