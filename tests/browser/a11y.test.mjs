@@ -63,6 +63,22 @@ test("the main pages have no serious or critical accessibility violations", asyn
   await audit("/account", () => page.getByTestId("session-row").first().waitFor());
   await audit(`/ui/${ui.id}`, () => page.locator("iframe.ui-frame").waitFor());
   await audit(`/uis/${ui.id}/edit`, () => page.getByRole("heading").first().waitFor());
+  // The gallery with its Share panel open, a shared link's page, and the notice of a revoked link.
+  await page.goto(`${server.app}/gallery`);
+  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByRole("button", { name: "Link to version 1" }).click();
+  await page.getByLabel("Pinned link").waitFor();
+  await page.addScriptTag({ path: axePath });
+  const panel = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+  });
+  assert.deepEqual(panel, [], `the Share panel: ${JSON.stringify(panel)}`);
+  const link = await api("POST", `/api/custom-uis/${ui.id}/share-links`, { pinned: false });
+  await audit(link.url, () => page.locator("iframe.ui-frame").waitFor());
+  await api("DELETE", `/api/share-links/${link.slug}`);
+  await audit(link.url, () => page.getByTestId("share-notice").waitFor());
 });
 
 test("the sign-in and sign-up pages have no serious or critical accessibility violations", async () => {

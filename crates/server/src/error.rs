@@ -28,6 +28,9 @@ pub enum ApiError {
     /// Clashes with something that exists.
     #[error("{0}")]
     Conflict(String),
+    /// Existed, and is no more (a revoked link, an unpublished version); says which.
+    #[error("{0}")]
+    Gone(String),
     /// A text holds a character the databases cannot store (NUL); names where.
     #[error("{0}")]
     InvalidText(String),
@@ -101,6 +104,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Gone(_) => (StatusCode::GONE, "gone"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -144,6 +148,7 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::CapReached(cap) => ApiError::Conflict(cap),
             StoreError::Invalid(e) => ApiError::Validation(e.to_string()),
             StoreError::InvalidText(e) => ApiError::InvalidText(e.to_string()),
             StoreError::RunTooLarge(e) => ApiError::RunTooLarge(e.to_string()),

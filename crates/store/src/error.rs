@@ -21,6 +21,9 @@ pub enum StoreError {
     /// Appending would take a run past its caps (messages or bytes): start a new run.
     #[error("{0}")]
     RunTooLarge(promptdeck_core::RunTooLarge),
+    /// A per-owner cap is reached (say, share links per UI); names the cap.
+    #[error("{0}")]
+    CapReached(String),
     /// A stored value does not parse back into its domain type.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

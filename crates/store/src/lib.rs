@@ -10,6 +10,7 @@ mod prompts;
 mod quarantine;
 mod rows;
 mod runs;
+mod share_links;
 mod task_finishes;
 mod task_starts;
 mod tasks;

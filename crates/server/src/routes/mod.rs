@@ -7,6 +7,7 @@ pub mod meta;
 pub mod navigation_reports;
 pub mod prompts;
 pub mod runs;
+pub mod share_links;
 pub mod templates;
 
 use utoipa::OpenApi;
@@ -43,6 +44,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(custom_uis::router())
         .merge(navigation_reports::router())
         .merge(runs::router())
+        .merge(share_links::router())
         .merge(templates::router())
         .merge(meta::router())
 }

@@ -29,6 +29,7 @@ mod run_records;
 mod runs;
 mod security_headers;
 mod sessions;
+mod share_links;
 mod socket;
 mod summaries;
 mod templates;

@@ -10,6 +10,7 @@ import { UiPreview } from "../features/runner/components/UiPreview";
 import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
+import { SharePage } from "../features/runner/components/SharePage";
 import { Link, match, navigate, useLocation } from "../lib/router";
 import { signOut } from "../lib/signOut";
 import { getSession, onSessionChange } from "../lib/session";
@@ -49,6 +50,7 @@ export function App() {
   else if ((params = match("/prompts/:id/run", pathname))) page = <DefaultRunner id={params.id ?? ""} search={search} />;
   else if ((params = match("/prompts/:id", pathname))) page = <PromptPage key={params.id} id={params.id ?? ""} />;
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
+  else if ((params = match("/s/:slug", pathname))) page = <SharePage key={params.slug} slug={params.slug ?? ""} session={session} search={search} />;
   else if (pathname === "/gallery") page = <GalleryPage />;
   else if (pathname === "/runs") page = <RunsPage />;
   else if (pathname === "/account") page = <AccountPage user={session.user} />;

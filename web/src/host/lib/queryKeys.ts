@@ -14,6 +14,8 @@ export const queryKeys = {
   gallery: (scope: string, q: string, sort: string) => ["custom-uis", "gallery", scope, q, sort] as const,
   validation: (input: unknown) => ["validation", input] as const,
   templates: (filter: Record<string, string>) => ["templates", filter] as const,
+  shareLinks: (uiId: string) => ["custom-uis", uiId, "share-links"] as const,
+  sharedUi: (slug: string) => ["share-link", slug] as const,
   runs: ["runs"] as const,
   runList: (filter: unknown) => ["runs", "list", filter] as const,
   run: (id: string) => ["runs", id] as const,

@@ -11,6 +11,8 @@ export type {
   PromptCustomUi,
   PromptsData,
   SessionSummary,
+  SharedUi,
+  ShareLink,
   RunMessage,
   RunPatch,
   RunSummary,

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { errorText, pagedItems } from "../../../lib/query";
 import { Link, navigate, useLocation } from "../../../lib/router";
+import { getSession } from "../../../lib/session";
+import { SharePanel } from "./SharePanel";
 import type { CustomUiSummary } from "../../../lib/types";
 import { useGallery, useRateUi, useRemix, type Scope, type Sort } from "../api/gallery";
 
@@ -134,6 +136,8 @@ function GalleryCard({ ui }: { ui: CustomUiSummary }) {
   const [rating, setRating] = useState(0);
   const [feedback, setFeedback] = useState("");
   const [open, setOpen] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const mine = getSession()?.user.id === ui.user_id;
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const rateUi = useRateUi();
@@ -164,11 +168,12 @@ function GalleryCard({ ui }: { ui: CustomUiSummary }) {
   };
 
   return (
-    <li className="card stack gallery-card" aria-labelledby={`${id}-name`}>
+    <li className="card stack gallery-card" aria-labelledby={`${id}-name`} data-ui-id={ui.id}>
       <div className="row center">
         <h2 id={`${id}-name`} className="grow">{ui.name}</h2>
         {ui.is_featured && <span className="badge ok">featured</span>}
         <span className="badge">{ui.component_type}</span>
+        {ui.version > 1 && <span className="badge" title={`Version ${ui.version}`}>v{ui.version}</span>}
       </div>
       {ui.description && <p className="muted clamp">{ui.description}</p>}
       <div className="row center muted">
@@ -179,7 +184,9 @@ function GalleryCard({ ui }: { ui: CustomUiSummary }) {
         <Link className="button" href={`/ui/${ui.id}`}>Open</Link>
         <button type="button" className="secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)}>Rate</button>
         <button type="button" className="secondary" disabled={busy} onClick={() => void doRemix()}>Remix</button>
+        {mine && <button type="button" className="secondary" aria-expanded={sharing} onClick={() => setSharing((s) => !s)}>Share</button>}
       </div>
+      {mine && sharing && <SharePanel uiId={ui.id} version={ui.version} />}
       {open && (
         <form className="stack" aria-label={`Rate ${ui.name}`} onSubmit={submit}>
           <fieldset className="stars-input">
