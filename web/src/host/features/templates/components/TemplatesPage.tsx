@@ -111,7 +111,7 @@ function TemplateCard({ template: t, prompts, renderPreview }: { template: Custo
         </section>
       )}
       <div className="row center">
-        <label className="inline">Attach to
+        <label className="inline attach">Attach to
           <select value={target} onChange={(e) => setTarget(e.target.value)}>
             <option value="">a new prompt</option>
             {prompts.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
