@@ -101,6 +101,7 @@ impl ChatRequest {
             tools,
             extra,
             max_answer_bytes: None,
+            api_key: None,
         }
     }
 }

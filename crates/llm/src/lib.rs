@@ -20,4 +20,4 @@ pub use providers::HttpSettings;
 pub use providers::anthropic::AnthropicProvider;
 pub use providers::echo::EchoProvider;
 pub use providers::openai::OpenAiProvider;
-pub use types::{ChatMessage, ChatRequest, ChatStream, StreamEvent};
+pub use types::{ChatMessage, ChatRequest, ChatStream, RequestKey, StreamEvent};

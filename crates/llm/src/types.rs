@@ -50,6 +50,32 @@ pub struct ChatRequest {
     /// caller cuts the stream there and drops it; a provider that can stop generating sooner
     /// does (echo produces at most one character more, so the caller sees the answer go over).
     pub max_answer_bytes: Option<usize>,
+    /// The payer's own API key for this provider, used instead of the configured one.
+    pub api_key: Option<RequestKey>,
+}
+
+/// An API key that comes with one request (a user's own key for a provider), used instead of
+/// the provider's configured key. It exists so that a key never reaches a log: its `Debug`
+/// shows only that there is one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RequestKey(String);
+
+impl RequestKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        RequestKey(key.into())
+    }
+
+    /// The key itself, for the request's header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for RequestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestKey(redacted)")
+    }
 }
 
 /// One event of a streamed answer.

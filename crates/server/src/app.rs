@@ -119,6 +119,10 @@ impl Application {
             hub,
             drain: Arc::new(Drain::default()),
             nodes: redis,
+            provider_keys: config
+                .key_encryption_key
+                .as_ref()
+                .map(|k| Arc::new(crate::provider_keys::KeyCipher::new(k))),
             modules: Arc::new(ModuleStore::new(config.web.module_cache_bytes)),
             pages: Arc::new(pages),
             config: Arc::new(config),

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod nodes;
+pub mod provider_keys;
 pub mod routes;
 pub mod serve;
 pub mod socket;

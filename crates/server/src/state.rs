@@ -46,4 +46,6 @@ pub struct AppState {
     pub drain: Arc<Drain>,
     /// The shared Redis, on a node of several (`--redis-url`).
     pub nodes: Option<Redis>,
+    /// Seals and opens users' own provider keys; `None` without `PROMPTDECK_KEY_ENCRYPTION_KEY`.
+    pub provider_keys: Option<Arc<crate::provider_keys::KeyCipher>>,
 }

@@ -53,6 +53,8 @@ pub fn write(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
         CustomUiUsage,
         CustomUiRating,
         ShareLink,
+        ProviderKeyInfo,
+        ProviderKeyInput,
         NewShareLink,
         SharedUi,
         RatingInput,

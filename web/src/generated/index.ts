@@ -48,6 +48,8 @@ export type * from "./PromptSettings";
 export type * from "./PromptVariable";
 export type * from "./PromptView";
 export type * from "./PromptsData";
+export type * from "./ProviderKeyInfo";
+export type * from "./ProviderKeyInput";
 export type * from "./PublicUser";
 export type * from "./RatingInput";
 export type * from "./ResizeParams";

@@ -143,10 +143,7 @@ impl Provider for AnthropicProvider {
     async fn stream(&self, req: ChatRequest) -> Result<ChatStream, LlmError> {
         let mut headers = HeaderMap::new();
         headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
-        if let Some(key) = self.upstream.settings.api_key.as_deref().filter(|k| !k.is_empty()) {
-            let value = HeaderValue::from_str(key).map_err(|_| {
-                LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name()))
-            })?;
+        if let Some(value) = self.upstream.key_header(&req, str::to_owned)? {
             headers.insert("x-api-key", value);
         }
         let body = serde_json::to_vec(&self.body(&req))

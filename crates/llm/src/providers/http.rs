@@ -61,6 +61,20 @@ pub(crate) struct Upstream {
 }
 
 impl Upstream {
+    /// The key header value for `req`: the request's own key (its payer's) before the configured
+    /// one, formatted by `format` (`Bearer {key}` or the bare key); `None` without a key.
+    pub(crate) fn key_header(
+        &self,
+        req: &crate::ChatRequest,
+        format: impl FnOnce(&str) -> String,
+    ) -> Result<Option<reqwest::header::HeaderValue>, LlmError> {
+        let key = req.api_key.as_ref().map(crate::RequestKey::expose).or(self.settings.api_key.as_deref());
+        let Some(key) = key.filter(|k| !k.is_empty()) else { return Ok(None) };
+        reqwest::header::HeaderValue::from_str(&format(key)).map(Some).map_err(|_| {
+            LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name))
+        })
+    }
+
     /// Builds the client. Installs rustls' ring crypto provider as the process default when no
     /// other was installed, since reqwest is built without one.
     pub(crate) fn new(name: &str, settings: HttpSettings) -> Result<Self, LlmError> {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 use eventsource_stream::Event;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
@@ -99,10 +99,7 @@ impl Provider for OpenAiProvider {
 
     async fn stream(&self, req: ChatRequest) -> Result<ChatStream, LlmError> {
         let mut headers = HeaderMap::new();
-        if let Some(key) = self.upstream.settings.api_key.as_deref().filter(|k| !k.is_empty()) {
-            let value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                LlmError::config(format!("provider `{}`: the API key is not a valid header", self.name()))
-            })?;
+        if let Some(value) = self.upstream.key_header(&req, |k| format!("Bearer {k}"))? {
             headers.insert(AUTHORIZATION, value);
         }
         let body = serde_json::to_vec(&self.body(&req))

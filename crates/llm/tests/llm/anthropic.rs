@@ -4,12 +4,25 @@
 use std::time::Duration;
 
 use promptdeck_core::MessageRole;
-use promptdeck_llm::{AnthropicProvider, ChatMessage, HttpSettings, Provider, StreamEvent};
+use promptdeck_llm::{AnthropicProvider, ChatMessage, HttpSettings, Provider, RequestKey, StreamEvent};
 use serde_json::json;
 
 use crate::fake_upstream::{FakeUpstream, Reply};
 use crate::suite::{drain, request};
 use crate::wire::{Anthropic, Wire};
+
+#[tokio::test]
+async fn a_key_given_with_the_request_is_sent_instead_of_the_configured_one() {
+    let upstream = FakeUpstream::start(Reply::events(Anthropic.answer(&["hi"], 1, 1))).await;
+    let provider =
+        AnthropicProvider::new("anthropic", HttpSettings::new(&upstream.base, Some("sk-operator".into())))
+            .unwrap();
+    let mut req = request();
+    req.api_key = Some(RequestKey::new("sk-viewer"));
+    let (_, error) = drain(provider.stream(req).await.unwrap()).await;
+    assert_eq!(error, None);
+    assert_eq!(upstream.request().headers["x-api-key"], "sk-viewer");
+}
 
 #[tokio::test]
 async fn sends_system_messages_at_the_top_and_a_default_max_tokens() {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use promptdeck_llm::{HttpSettings, OpenAiProvider, Provider, StreamEvent};
+use promptdeck_llm::{HttpSettings, OpenAiProvider, Provider, RequestKey, StreamEvent};
 use serde_json::json;
 
 use crate::fake_upstream::{FakeUpstream, Reply};
@@ -59,6 +59,21 @@ async fn sends_a_streaming_chat_completion_request() {
             "repetition_penalty": 1.1,
         })
     );
+}
+
+#[tokio::test]
+async fn a_key_given_with_the_request_is_sent_instead_of_the_configured_one() {
+    let upstream = FakeUpstream::start(Reply::events(OpenAi.answer(&["hi"], 1, 1))).await;
+    let provider = OpenAiProvider::new(
+        "local",
+        HttpSettings::new(format!("{}/v1/", upstream.base), Some("sk-operator".into())),
+    )
+    .unwrap();
+    let mut req = request();
+    req.api_key = Some(RequestKey::new("sk-viewer"));
+    assert!(!format!("{req:?}").contains("sk-viewer"), "the key never shows in Debug");
+    send(provider, &upstream, req).await;
+    assert_eq!(upstream.request().headers["authorization"], "Bearer sk-viewer");
 }
 
 #[tokio::test]

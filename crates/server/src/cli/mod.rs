@@ -75,6 +75,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .init();
     let mut config = args.into_config();
     config.jwt_secret = std::env::var("PROMPTDECK_JWT_SECRET").ok().filter(|s| !s.is_empty());
+    if let Some(hex) = std::env::var("PROMPTDECK_KEY_ENCRYPTION_KEY").ok().filter(|s| !s.is_empty()) {
+        config.key_encryption_key = Some(
+            promptdeck_server::provider_keys::KeyEncryptionKey::from_hex(&hex).map_err(anyhow::Error::msg)?,
+        );
+    }
     let app = Application::build(config).await.context("starting the server")?;
     let addr = app.local_addr()?;
     // Tests and scripts read this exact line to learn the port.

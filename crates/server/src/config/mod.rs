@@ -39,6 +39,9 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Secret for HS256 JWTs whose `sub` is a user id (Supabase style), when set.
     pub jwt_secret: Option<String>,
+    /// The key that encrypts users' own provider keys (`PROMPTDECK_KEY_ENCRYPTION_KEY`); without
+    /// it no user keys are stored and every run uses the operator's keys.
+    pub key_encryption_key: Option<crate::provider_keys::KeyEncryptionKey>,
     /// TOML model catalogue, when set.
     pub models_file: Option<PathBuf>,
     /// Address of the sandbox listener (custom UI documents); `None`: the app's port + 1, or a
@@ -76,6 +79,7 @@ impl Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             jwt_secret: None,
+            key_encryption_key: None,
             models_file: None,
             sandbox_addr: None,
             sandbox_origin: None,

@@ -6,6 +6,7 @@ pub mod custom_uis;
 pub mod meta;
 pub mod navigation_reports;
 pub mod prompts;
+pub mod provider_keys;
 pub mod runs;
 pub mod share_links;
 pub mod templates;
@@ -41,6 +42,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(prompts::router())
+        .merge(provider_keys::router())
         .merge(custom_uis::router())
         .merge(navigation_reports::router())
         .merge(runs::router())

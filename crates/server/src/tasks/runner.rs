@@ -96,6 +96,7 @@ async fn stream(
     };
     tokio::pin!(deadline);
     request.max_answer_bytes = max_answer;
+    request.api_key = payer_key(state, plan).await;
     let upstream = tokio::select! {
         biased;
         _ = live.cancel.cancelled() => return stopped(state, out),
@@ -159,6 +160,28 @@ async fn stream(
             }
         }
     }
+}
+
+/// The key of the user who pays for the task (today the user who runs it) for the model's
+/// provider, when they stored one: it is used before the operator's. A key that cannot be read
+/// (the database is away, another server key) leaves the operator's key in use, with a warning
+/// that names the user and provider, never the key.
+async fn payer_key(state: &AppState, plan: &TaskPlan) -> Option<promptdeck_llm::RequestKey> {
+    let cipher = state.provider_keys.as_ref()?;
+    let provider =
+        state.catalogue.get(&plan.model_id).map(|m| m.provider.as_str()).filter(|p| *p != "echo")?;
+    let sealed = match state.store.provider_key(plan.user_id, provider).await {
+        Ok(sealed) => sealed?,
+        Err(e) => {
+            tracing::warn!(error = %e, user = %plan.user_id, provider, "could not read the user's provider key");
+            return None;
+        }
+    };
+    let key = cipher.open(plan.user_id, provider, &sealed);
+    if key.is_none() {
+        tracing::warn!(user = %plan.user_id, provider, "the user's provider key does not decrypt with this server's key");
+    }
+    key.map(promptdeck_llm::RequestKey::new)
 }
 
 /// Writes the text so far and its chunk boundaries in the background (never awaited on the

@@ -40,6 +40,8 @@ pub struct Options {
     pub max_body_bytes: Option<u64>,
     /// `PROMPTDECK_JWT_SECRET`.
     pub jwt_secret: Option<String>,
+    /// `PROMPTDECK_KEY_ENCRYPTION_KEY` (64 hex digits).
+    pub key_encryption_key: Option<String>,
     /// `--module-cache-bytes N`.
     pub module_cache_bytes: Option<u64>,
     /// Keep the server's default sign-up and login limits. Off by default: scenarios sign up
@@ -243,6 +245,9 @@ fn in_process_config(url: &str, options: &Options) -> Config {
     let args = ServeArgs::from_arg_matches(&matches).unwrap_or_else(|e| panic!("serve flags: {e}"));
     let mut config = args.into_config();
     config.jwt_secret = options.jwt_secret.clone();
+    config.key_encryption_key = options.key_encryption_key.as_deref().map(|hex| {
+        promptdeck_server::provider_keys::KeyEncryptionKey::from_hex(hex).unwrap_or_else(|e| panic!("{e}"))
+    });
     if !options.standard_hashing {
         config.auth.hash_cost = HashCost::InsecureForTests;
     }
@@ -341,6 +346,9 @@ async fn start_binary(url: String, database: Option<TestDatabase>, options: &Opt
     }
     if let Some(secret) = &options.jwt_secret {
         command.env("PROMPTDECK_JWT_SECRET", secret);
+    }
+    if let Some(key) = &options.key_encryption_key {
+        command.env("PROMPTDECK_KEY_ENCRYPTION_KEY", key);
     }
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
     let mut child = command.spawn().expect("start the promptdeck binary");

@@ -23,6 +23,7 @@ mod modules;
 mod navigation_reports;
 mod openapi_document;
 mod prompts;
+mod provider_keys;
 mod publishing;
 mod ratings;
 mod run_records;

@@ -20,6 +20,7 @@ export const queryKeys = {
   runList: (filter: unknown) => ["runs", "list", filter] as const,
   run: (id: string) => ["runs", id] as const,
   sessions: ["sessions"] as const,
+  providerKeys: ["provider-keys"] as const,
   /** What a custom UI's frame starts from: loaded once per visit, never refetched under it. */
   runnerInit: (uiId: string, version: string, search: string) => ["runner-init", uiId, version, search] as const,
 };

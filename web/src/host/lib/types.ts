@@ -10,6 +10,7 @@ export type {
   Page,
   PromptCustomUi,
   PromptsData,
+  ProviderKeyInfo,
   SessionSummary,
   SharedUi,
   ShareLink,

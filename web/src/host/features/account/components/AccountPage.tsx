@@ -4,6 +4,7 @@ import { navigate } from "../../../lib/router";
 import type { SessionUser } from "../../../lib/session";
 import { signOut } from "../../../lib/signOut";
 import { useRevokeSession, useSessions, type SessionSummary } from "../api/sessions";
+import { ProviderKeys } from "./ProviderKeys";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "–");
 
@@ -59,6 +60,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
           </table>
         </div>
       )}
+      <ProviderKeys />
     </main>
   );
 }
