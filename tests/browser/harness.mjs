@@ -23,12 +23,15 @@ const RAISED_AUTH_LIMITS = [
 /** The per-user task caps off (0 = no limit): the tests run one UI many times per viewer. */
 const NO_TASK_CAPS = ["--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"];
 
-/** Starts the server (with `args` added); resolves with its app and sandbox URLs once both lines are printed. */
-export async function startServer(args = []) {
+/**
+ * Starts the server on a fresh SQLite database (with `args` added, and the environment variables
+ * in `env`); resolves with its app and sandbox URLs once both lines are printed.
+ */
+export async function startServer(args = [], env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "promptdeck-browser-"));
   const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--database", `sqlite://${join(dir, "db.sqlite")}`, ...RAISED_AUTH_LIMITS, ...NO_TASK_CAPS, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn", ...env },
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
