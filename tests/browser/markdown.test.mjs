@@ -264,7 +264,10 @@ test("a ts code block is highlighted; highlight.js and KaTeX load only for answe
   assert.ok(await f.locator(".pd-markdown pre code .hljs-title").count() > 0, "the function name is highlighted");
   await f.locator(".pd-markdown pre code .hljs-string").first().waitFor({ timeout: 10_000 });
   assert.ok(await f.locator(".pd-markdown pre code .hljs-string").count() > 0, "the string is highlighted");
-  assert.equal((await f.locator(".pd-markdown pre code").textContent()).trimEnd(), CODE, "highlighting keeps the code text");
+  // The last chunks may render a frame after the highlighted first ones: wait (bounded) for the whole block.
+  const block = f.locator(".pd-markdown pre code");
+  for (const until = Date.now() + 10_000; (await block.textContent()).trimEnd() !== CODE && Date.now() < until; ) await p.waitForTimeout(50);
+  assert.equal((await block.textContent()).trimEnd(), CODE, "highlighting keeps the code text");
   const forCode = [...requests];
   assert.ok(forCode.some((u) => u.endsWith(".js")), `the highlighter was loaded for code: ${JSON.stringify(forCode)}`);
 
