@@ -2,6 +2,7 @@
 //! cost maths. Nothing in this crate does I/O, so every other crate can depend on it.
 
 pub mod bridge;
+pub mod budget;
 pub mod custom_ui;
 pub mod enums;
 pub mod error;
@@ -14,9 +15,11 @@ pub mod run;
 pub mod share_link;
 pub mod template;
 pub mod text;
+pub mod usage_report;
 pub mod validation;
 pub mod variables;
 
+pub use budget::*;
 pub use custom_ui::*;
 pub use enums::*;
 pub use error::CoreError;
@@ -28,5 +31,6 @@ pub use run::*;
 pub use share_link::*;
 pub use template::*;
 pub use text::UnstorableText;
+pub use usage_report::*;
 pub use validation::*;
 pub use variables::{ResolvedPrompt, resolve, resolve_prompt};

@@ -67,6 +67,8 @@ pub enum TaskErrorCode {
     RateLimited,
     /// Too many tasks running at once.
     TooManyTasks,
+    /// The payer's budget, or a cap the custom UI's owner set, is spent until `resets_at`.
+    QuotaExceeded,
     /// The prompt, custom UI, run or task is missing or not the caller's.
     NotFound,
     /// `cancel_task` on a task that has ended.
@@ -121,10 +123,14 @@ pub struct TaskErrorBody {
     pub code: TaskErrorCode,
     /// For a person.
     pub message: String,
-    /// For `rate_limited`: seconds until a start can succeed again.
+    /// For `rate_limited` and `quota_exceeded`: seconds until a start can succeed again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub retry_after_secs: Option<u64>,
+    /// For `quota_exceeded`: when the spent budget starts again from zero (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub resets_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `taskData` of `chat_service`/`direct_chat`.
@@ -337,6 +343,7 @@ mod tests {
             code: TaskErrorCode::AnswerTooLarge,
             message: "m".into(),
             retry_after_secs: None,
+            resets_at: None,
         };
         assert_eq!(serde_json::to_value(&body).unwrap(), json!({"code": "answer_too_large", "message": "m"}));
         let code: TaskErrorCode = serde_json::from_value(json!("upstream_timeout")).unwrap();
@@ -373,6 +380,7 @@ mod tests {
             code: TaskErrorCode::RateLimited,
             message: "slow down".into(),
             retry_after_secs: Some(3),
+            resets_at: None,
         }));
         assert_eq!(
             serde_json::to_value(&refused).unwrap(),

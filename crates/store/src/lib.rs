@@ -2,6 +2,7 @@
 //! one migrations folder per database. The backend is picked once from the URL; every operation
 //! runs the same SQL on either pool inside a transaction that knows the calling user.
 
+mod budgets;
 mod error;
 mod modules;
 mod nodes;
@@ -19,17 +20,20 @@ mod templates;
 mod ui_state;
 mod uis;
 mod usage;
+mod usage_report;
 mod users;
 
+pub use budgets::ChargeRules;
 pub use error::StoreError;
 pub use nodes::{DeadTask, Reaped};
 pub use pool::Store;
 pub use provider_keys::SealedKey;
 pub use runs::RunFilter;
 pub use task_finishes::{TaskFinish, TaskFinished};
-pub use tasks::{TaskProgress, TaskReplay, TaskRun, TaskStart};
+pub use tasks::{TaskCharge, TaskProgress, TaskReplay, TaskRun, TaskStart};
 pub use templates::TemplateSeed;
 pub use uis::{UiFilter, UiScope, UiSort};
+pub use usage_report::UsageScope;
 pub use users::{SessionInfo, TokenOwner, User};
 
 /// Result of a store operation.

@@ -57,7 +57,8 @@ macro_rules! write_starts {
         runs.build().execute(&mut *$tx).await?;
         let mut tasks = QueryBuilder::new(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
-             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id) ",
+             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id, \
+             payer_id, custom_ui_id) ",
         );
         tasks.push_values(starts, |mut row, (start, _)| {
             let task = &start.task;
@@ -76,7 +77,9 @@ macro_rules! write_starts {
                 .push_bind("streaming")
                 .push_bind(now)
                 .push_bind(now)
-                .push_bind($node);
+                .push_bind($node)
+                .push_bind(start.charge.payer.unwrap_or(user))
+                .push_bind(start.charge.custom_ui);
         });
         tasks.push(" ON CONFLICT (task_id) DO NOTHING RETURNING task_id");
         let written: HashSet<String> = tasks.build_query_scalar::<String>().fetch_all(&mut *$tx).await?.into_iter().collect();

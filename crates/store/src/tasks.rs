@@ -75,18 +75,33 @@ pub struct TaskStart {
     pub messages: Vec<NewRunMessage>,
     /// What an existing run must still have room for after the user's turn: the answer.
     pub answer_room: RunRoom,
+    /// Who pays for it and through which custom UI it runs.
+    pub charge: TaskCharge,
+}
+
+/// Who a task is charged to and through which custom UI it ran: recorded with the task so that
+/// budgets and usage figures are sums over its rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskCharge {
+    /// Whose budget pays; `None`: the user who runs it.
+    pub payer: Option<Uuid>,
+    /// The custom UI it runs through.
+    pub custom_ui: Option<Uuid>,
 }
 
 /// Inserts a task row with `$status` inside the write transaction `$tx` (the run's
 /// `task_count` is the caller's business); evaluates to the new row. A taken `task_id` is a
 /// unique violation, i.e. `StoreError::Conflict`.
 macro_rules! insert_task {
-    ($tx:ident, $user:expr, $run_id:expr, $task_id:expr, $input:expr, $status:expr, $now:expr, $node:expr) => {{
+    ($tx:ident, $user:expr, $run_id:expr, $task_id:expr, $input:expr, $status:expr, $now:expr, $node:expr, $charge:expr) => {{
         let sql = format!(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
-             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12, $14) RETURNING {TASK_COLUMNS}"
+             request_data, response_complete, response_metadata, status, created_at, updated_at, node_id, \
+             payer_id, custom_ui_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12, $14, $15, $16) \
+             RETURNING {TASK_COLUMNS}"
         );
+        let charge: $crate::tasks::TaskCharge = $charge;
         sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
             .bind(Uuid::new_v4())
             .bind($run_id)
@@ -102,6 +117,8 @@ macro_rules! insert_task {
             .bind($now)
             .bind($status)
             .bind($node)
+            .bind(charge.payer.unwrap_or($user))
+            .bind(charge.custom_ui)
             .fetch_one(&mut *$tx)
             .await?
     }};
@@ -164,7 +181,17 @@ impl Store {
             if bumped == 0 {
                 return Err(StoreError::NotFound("run"));
             }
-            insert_task!(tx, user, run_id, &task_id, input, "pending", now, None::<Uuid>)
+            insert_task!(
+                tx,
+                user,
+                run_id,
+                &task_id,
+                input,
+                "pending",
+                now,
+                None::<Uuid>,
+                TaskCharge::default()
+            )
         });
         row.try_into()
     }
@@ -196,7 +223,6 @@ impl Store {
             match &start.run {
                 TaskRun::New(run) => {
                     insert_run!(tx, user, *run_id, run, stamped(messages(), now).collect(), 1, now);
-                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now, self.node_id);
                 }
                 TaskRun::Existing => {
                     append_to_run!(
@@ -211,13 +237,12 @@ impl Store {
                         now,
                         start.answer_room
                     );
-                    insert_task!(tx, user, *run_id, task_id, task, "streaming", now, self.node_id);
                 }
                 TaskRun::Registered => {
                     let claimed = sqlx::query(
                         "UPDATE ai_tasks SET status = 'streaming', service = $4, task_name = $5, model_id = $6, \
-                         provider = $7, request_data = $8, updated_at = $9, node_id = $10 \
-                         WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
+                         provider = $7, request_data = $8, updated_at = $9, node_id = $10, payer_id = $11, \
+                         custom_ui_id = $12 WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
                     )
                     .bind(task_id)
                     .bind(user)
@@ -229,6 +254,8 @@ impl Store {
                     .bind(Json(&task.request_data))
                     .bind(now)
                     .bind(self.node_id)
+                    .bind(start.charge.payer.unwrap_or(user))
+                    .bind(start.charge.custom_ui)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -250,6 +277,10 @@ impl Store {
                         );
                     }
                 }
+            }
+            if !matches!(start.run, TaskRun::Registered) {
+                let charge = start.charge;
+                insert_task!(tx, user, *run_id, task_id, task, "streaming", now, self.node_id, charge);
             }
         });
         Ok(())

@@ -14,6 +14,10 @@ code: TaskErrorCode,
  */
 message: string, 
 /**
- * For `rate_limited`: seconds until a start can succeed again.
+ * For `rate_limited` and `quota_exceeded`: seconds until a start can succeed again.
  */
-retry_after_secs?: number, };
+retry_after_secs?: number, 
+/**
+ * For `quota_exceeded`: when the spent budget starts again from zero (RFC 3339, UTC).
+ */
+resets_at?: string, };

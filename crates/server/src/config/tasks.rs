@@ -46,12 +46,31 @@ pub struct TaskLimits {
     /// Task starts through one custom UI a viewer may make back to back.
     #[arg(long, env = "PROMPTDECK_UI_TASK_START_BURST", default_value_t = DEFAULT_UI_TASK_START_BURST)]
     pub ui_task_start_burst: u32,
+    /// Most cost, in US dollars, charged to one user in one UTC day (their runs and the runs of
+    /// UIs they pay for); over it a task start is refused with `quota_exceeded`. 0: no cap.
+    #[arg(long, env = "PROMPTDECK_USER_DAILY_COST_LIMIT", default_value_t = 0.0)]
+    pub user_daily_cost_limit: f64,
+    /// Most cost, in US dollars, charged to one user in one UTC calendar month. 0: no cap.
+    #[arg(long, env = "PROMPTDECK_USER_MONTHLY_COST_LIMIT", default_value_t = 0.0)]
+    pub user_monthly_cost_limit: f64,
 }
 
 impl TaskLimits {
     /// The longest a task may run; `None` when the cap is off (0).
     pub fn max_task_duration(&self) -> Option<Duration> {
         (self.max_task_seconds > 0).then(|| Duration::from_secs(self.max_task_seconds))
+    }
+
+    /// The operator's cost cap per user and UTC day; `None` when off (0 or not a positive number).
+    pub fn daily_cost_limit(&self) -> Option<f64> {
+        (self.user_daily_cost_limit.is_finite() && self.user_daily_cost_limit > 0.0)
+            .then_some(self.user_daily_cost_limit)
+    }
+
+    /// The operator's cost cap per user and UTC month; `None` when off.
+    pub fn monthly_cost_limit(&self) -> Option<f64> {
+        (self.user_monthly_cost_limit.is_finite() && self.user_monthly_cost_limit > 0.0)
+            .then_some(self.user_monthly_cost_limit)
     }
 
     /// The largest answer of a task; `None` when the cap is off (0).
@@ -70,6 +89,8 @@ impl Default for TaskLimits {
             max_concurrent_tasks: DEFAULT_MAX_CONCURRENT_TASKS,
             ui_task_starts_per_minute: DEFAULT_UI_TASK_STARTS_PER_MINUTE,
             ui_task_start_burst: DEFAULT_UI_TASK_START_BURST,
+            user_daily_cost_limit: 0.0,
+            user_monthly_cost_limit: 0.0,
         }
     }
 }

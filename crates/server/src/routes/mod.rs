@@ -2,6 +2,7 @@
 //! answer; the OpenAPI document is assembled from their annotations.
 
 pub mod auth;
+pub mod budgets;
 pub mod custom_uis;
 pub mod meta;
 pub mod navigation_reports;
@@ -9,6 +10,7 @@ pub mod prompts;
 pub mod provider_keys;
 pub mod runs;
 pub mod share_links;
+pub mod stats;
 pub mod templates;
 
 use utoipa::OpenApi;
@@ -47,6 +49,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(navigation_reports::router())
         .merge(runs::router())
         .merge(share_links::router())
+        .merge(budgets::router())
+        .merge(stats::router())
         .merge(templates::router())
         .merge(meta::router())
 }

@@ -1,9 +1,10 @@
 //! `chat_service` and `prompt_service`: a task request is checked (shape, unstorable text),
-//! admitted under the user's caps, planned, and recorded — run, task row with its unique task
+//! admitted under the user's caps, planned, charged to its payer within budget, and recorded — run, task row with its unique task
 //! id, the user's turn, in one transaction (shared by a burst of starts, see `tasks::starts`) —
 //! before the ack; only then does it stream. So a task is never acked without its record, and
 //! a crash mid-task leaves the user's turn in the run.
 
+use chrono::Utc;
 use promptdeck_core::protocol::{TaskAck, TaskErrorCode};
 use promptdeck_store::User;
 use serde_json::Value;
@@ -12,6 +13,7 @@ use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 
 use super::{refuse, send_ack, unknown_task};
 use crate::state::AppState;
+use crate::tasks::budget;
 use crate::tasks::limits::{TaskSlot, admit};
 use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
 use crate::tasks::{TaskError, TaskPlan, runner};
@@ -86,10 +88,13 @@ async fn prepare(
         (Service::Prompt, other) => return Err(unknown_task("prompt_service", other)),
     }
     let slot = admit(&state.task_limiter, user.id, env.custom_ui_id()).await?;
-    let (plan, start) = match service {
+    let (mut plan, mut start) = match service {
         Service::Chat => plan_direct_chat(state, user.id, env).await?,
         Service::Prompt => plan_run_prompt(state, user.id, env).await?,
     };
+    let ui = plan.custom_ui.as_ref().map(|(id, _)| *id);
+    start.charge = budget::charge(state, user.id, ui, Utc::now()).await?;
+    plan.payer_id = start.charge.payer.unwrap_or(user.id);
     state.task_starts.record(user.id, start).await?;
     Ok((plan, slot))
 }

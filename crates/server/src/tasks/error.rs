@@ -13,19 +13,33 @@ pub struct TaskError {
     pub code: TaskErrorCode,
     /// For a person.
     pub message: String,
-    /// For `rate_limited`: seconds until a start can succeed.
+    /// For `rate_limited` and `quota_exceeded`: seconds until a start can succeed.
     pub retry_after_secs: Option<u64>,
+    /// For `quota_exceeded`: when the budget resets.
+    pub resets_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl TaskError {
     /// An error with a code and message.
     pub fn new(code: TaskErrorCode, message: impl Into<String>) -> Self {
-        TaskError { code, message: message.into(), retry_after_secs: None }
+        TaskError { code, message: message.into(), retry_after_secs: None, resets_at: None }
     }
 
     /// The same error, saying when to retry.
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// The same error, saying when the budget it ran into resets (and so when to retry).
+    pub fn with_reset(
+        mut self,
+        at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let secs = (at - now).num_seconds().max(1);
+        self.retry_after_secs = Some(u64::try_from(secs).unwrap_or(1));
+        self.resets_at = Some(at);
         self
     }
 
@@ -35,6 +49,7 @@ impl TaskError {
             code: self.code,
             message: self.message.clone(),
             retry_after_secs: self.retry_after_secs,
+            resets_at: self.resets_at,
         }
     }
 

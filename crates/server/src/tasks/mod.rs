@@ -5,6 +5,7 @@
 //! finishes that happen together share a transaction ([`StartQueue`], [`FinishQueue`]).
 
 pub mod batch;
+pub mod budget;
 pub mod drain;
 pub mod error;
 pub mod events;

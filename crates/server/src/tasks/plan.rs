@@ -27,6 +27,8 @@ use crate::tasks::intake::task_data;
 pub struct TaskPlan {
     /// Owner.
     pub user_id: Uuid,
+    /// Whose budget (and provider key) pays for it: the owner, or the custom UI's owner.
+    pub payer_id: Uuid,
     /// The Socket.IO task id.
     pub task_id: String,
     /// The run it is recorded in.
@@ -161,9 +163,17 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
         }
     };
     let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config);
-    let start = TaskStart { run_id, run, task, messages, answer_room: answer_room(state) };
+    let start = TaskStart {
+        run_id,
+        run,
+        task,
+        messages,
+        answer_room: answer_room(state),
+        charge: Default::default(),
+    };
     let plan = TaskPlan {
         user_id: user,
+        payer_id: user,
         task_id,
         run_id,
         model_id,
@@ -268,9 +278,16 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
     };
     let request_data = serde_json::to_value(record_data).unwrap_or(Value::Null);
     let task = new_task(state, &task_id, "prompt_service", "run_prompt", &model_id, request_data);
-    let start = TaskStart { run_id, run, task, messages: record, answer_room: answer_room(state) };
+    let start = TaskStart {
+        run_id,
+        run,
+        task,
+        messages: record,
+        answer_room: answer_room(state),
+        charge: Default::default(),
+    };
     let custom_ui = ui_id.map(|id| (id, variables_json));
-    Ok((TaskPlan { user_id: user, task_id, run_id, model_id, request, custom_ui }, start))
+    Ok((TaskPlan { user_id: user, payer_id: user, task_id, run_id, model_id, request, custom_ui }, start))
 }
 
 fn chat_messages(messages: &[promptdeck_core::PromptMessage]) -> Vec<ChatMessage> {

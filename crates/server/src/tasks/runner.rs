@@ -162,24 +162,25 @@ async fn stream(
     }
 }
 
-/// The key of the user who pays for the task (today the user who runs it) for the model's
-/// provider, when they stored one: it is used before the operator's. A key that cannot be read
+/// The key of the user who pays for the task (the viewer, or the custom UI's owner when the
+/// owner pays) for the model's provider, when they stored one: it is used before the operator's. A key that cannot be read
 /// (the database is away, another server key) leaves the operator's key in use, with a warning
 /// that names the user and provider, never the key.
 async fn payer_key(state: &AppState, plan: &TaskPlan) -> Option<promptdeck_llm::RequestKey> {
     let cipher = state.provider_keys.as_ref()?;
     let provider =
         state.catalogue.get(&plan.model_id).map(|m| m.provider.as_str()).filter(|p| *p != "echo")?;
-    let sealed = match state.store.provider_key(plan.user_id, provider).await {
+    let payer = plan.payer_id;
+    let sealed = match state.store.provider_key(payer, provider).await {
         Ok(sealed) => sealed?,
         Err(e) => {
-            tracing::warn!(error = %e, user = %plan.user_id, provider, "could not read the user's provider key");
+            tracing::warn!(error = %e, user = %payer, provider, "could not read the payer's provider key");
             return None;
         }
     };
-    let key = cipher.open(plan.user_id, provider, &sealed);
+    let key = cipher.open(payer, provider, &sealed);
     if key.is_none() {
-        tracing::warn!(user = %plan.user_id, provider, "the user's provider key does not decrypt with this server's key");
+        tracing::warn!(user = %payer, provider, "the payer's provider key does not decrypt with this server's key");
     }
     key.map(promptdeck_llm::RequestKey::new)
 }

@@ -81,6 +81,56 @@ impl Options {
     }
 }
 
+/// A model catalogue file (`--models`) in a directory of its own, removed on drop.
+pub struct ModelsDir {
+    dir: std::path::PathBuf,
+    file: String,
+}
+
+impl ModelsDir {
+    /// Writes `toml` as a catalogue file.
+    pub fn write(toml: &str) -> ModelsDir {
+        let dir = std::env::temp_dir().join(format!("promptdeck-models-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("models.toml");
+        std::fs::write(&file, toml).unwrap();
+        ModelsDir { file: file.to_string_lossy().into_owned(), dir }
+    }
+
+    /// The file's path, for `--models`.
+    pub fn path(&self) -> &str {
+        &self.file
+    }
+}
+
+impl Drop for ModelsDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A catalogue with `priced-echo`: the echo model at one US dollar per token in and out, so
+/// every run costs whole dollars.
+pub const PRICED_ECHO: &str = "[[models]]\nid = \"priced-echo\"\nprovider = \"echo\"\ninput_price = 1000000.0\noutput_price = 1000000.0\n";
+
+/// A server with `priced-echo`, task start limits out of the way, and `args`; keep the
+/// catalogue as long as the server.
+pub async fn spawn_priced(backend: Backend, args: &[&str]) -> (TestApp, ModelsDir) {
+    let models = ModelsDir::write(PRICED_ECHO);
+    let mut all = vec![
+        "--models",
+        models.path(),
+        "--task-start-burst",
+        "1000",
+        "--ui-task-start-burst",
+        "1000",
+        "--max-concurrent-tasks",
+        "100",
+    ];
+    all.extend_from_slice(args);
+    (spawn_app_with(backend, Options::with_args(&all)).await, models)
+}
+
 /// A running server on its own database.
 pub struct TestApp {
     /// `http://HOST:PORT`, no trailing slash.

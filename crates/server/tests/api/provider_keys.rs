@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
-use crate::helpers::{Backend, Options, Reply, TestApp, TestUser, both_backends, spawn_app_with};
+use crate::helpers::{Backend, ModelsDir, Options, Reply, TestApp, TestUser, both_backends, spawn_app_with};
 
 both_backends!(
     a_users_key_is_stored_encrypted_never_answered_and_used_for_their_runs_only,
@@ -75,29 +75,16 @@ impl Upstream {
     }
 }
 
-/// The directory of a test's model catalogue, removed on drop.
-struct ModelsDir(std::path::PathBuf);
-
-impl Drop for ModelsDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// A server whose catalogue has `fake-model` on the provider `fake` (the upstream above, with the
 /// operator's key), and an encryption key when `kek` is set.
 async fn spawn(backend: Backend, upstream: &Upstream, kek: bool) -> (TestApp, ModelsDir) {
-    let dir =
-        ModelsDir(std::env::temp_dir().join(format!("promptdeck-models-{}", uuid::Uuid::new_v4().simple())));
-    std::fs::create_dir_all(&dir.0).unwrap();
-    let models = dir.0.join("models.toml");
     let toml = format!(
         "[providers.fake]\nkind = \"openai\"\nbase_url = \"{}/v1\"\napi_key = \"{OPERATOR_KEY}\"\n\n\
          [[models]]\nid = \"fake-model\"\nprovider = \"fake\"\n",
         upstream.base
     );
-    std::fs::write(&models, toml).unwrap();
-    let mut options = Options::with_args(&["--models", models.to_str().unwrap()]);
+    let dir = ModelsDir::write(&toml);
+    let mut options = Options::with_args(&["--models", dir.path()]);
     options.key_encryption_key = kek.then(|| KEK.to_owned());
     (spawn_app_with(backend, options).await, dir)
 }

@@ -1,0 +1,66 @@
+//! Who pays for a task, and whether their budget and the custom UI's caps allow it to start.
+//! Checked after the task is planned (the UI is known to be visible to the viewer) and before it
+//! is recorded: the sums read are the costs recorded so far, so tasks already running when a cap
+//! is reached finish (spend may pass a cap by what the payer's running tasks cost, at most
+//! `--max-concurrent-tasks` of them). Nothing is read when no cap applies.
+
+use chrono::{DateTime, Utc};
+use promptdeck_core::protocol::TaskErrorCode;
+use promptdeck_core::{Payer, Periods};
+use promptdeck_store::TaskCharge;
+use uuid::Uuid;
+
+use crate::state::AppState;
+use crate::tasks::TaskError;
+
+/// Decides who pays for `viewer`'s task through the UI `ui` (if any) at `now`, or refuses it with
+/// `quota_exceeded` and when the budget it ran into resets.
+pub async fn charge(
+    state: &AppState,
+    viewer: Uuid,
+    ui: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<TaskCharge, TaskError> {
+    let periods = Periods::at(now);
+    let mut payer = viewer;
+    if let Some(ui) = ui {
+        let rules = state.store.charge_rules(ui).await?.ok_or_else(|| TaskError::not_found("custom UI"))?;
+        if rules.budget.payer == Payer::Owner {
+            payer = rules.owner;
+        }
+        if let Some(cap) = rules.budget.max_runs_per_viewer_per_day
+            && viewer != rules.owner
+            && state.store.runs_through(ui, viewer, periods.day_start).await? >= i64::from(cap)
+        {
+            return Err(quota(format!("this UI allows {cap} runs per viewer a day"), periods.day_end, now));
+        }
+        if let Some(cap) = rules.budget.max_cost_per_day
+            && state.store.spent_through(ui, periods.day_start).await? >= cap
+        {
+            return Err(quota(
+                format!("this UI's runs may cost ${cap} a day, and today's are spent"),
+                periods.day_end,
+                now,
+            ));
+        }
+    }
+    let whose = if payer == viewer { "your" } else { "this UI's owner's" };
+    let limits = &state.config.tasks;
+    if let Some(cap) = limits.daily_cost_limit()
+        && state.store.spent_by(payer, periods.day_start).await? >= cap
+    {
+        return Err(quota(format!("{whose} daily budget of ${cap} is spent"), periods.day_end, now));
+    }
+    if let Some(cap) = limits.monthly_cost_limit()
+        && state.store.spent_by(payer, periods.month_start).await? >= cap
+    {
+        return Err(quota(format!("{whose} monthly budget of ${cap} is spent"), periods.month_end, now));
+    }
+    Ok(TaskCharge { payer: Some(payer), custom_ui: ui })
+}
+
+fn quota(message: String, resets_at: DateTime<Utc>, now: DateTime<Utc>) -> TaskError {
+    let when = resets_at.format("%Y-%m-%d %H:%M UTC");
+    TaskError::new(TaskErrorCode::QuotaExceeded, format!("{message}; it resets at {when}"))
+        .with_reset(resets_at, now)
+}
