@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use promptdeck_core::{NewRun, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{Reaped, Store, TaskProgress, TaskRun, TaskStart};
+use promptdeck_store::{Reaped, Store, TaskCharge, TaskProgress, TaskRun, TaskStart};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use uuid::Uuid;
 
@@ -27,6 +27,7 @@ fn start(task_id: &str) -> TaskStart {
         },
         messages: Vec::new(),
         answer_room: RunRoom::default(),
+        charge: TaskCharge::default(),
     }
 }
 

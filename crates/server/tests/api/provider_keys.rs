@@ -15,6 +15,7 @@ use crate::helpers::{Backend, ModelsDir, Options, Reply, TestApp, TestUser, both
 
 both_backends!(
     a_users_key_is_stored_encrypted_never_answered_and_used_for_their_runs_only,
+    a_ui_whose_owner_pays_sends_the_owners_key_for_every_viewer,
     keys_are_refused_for_unknown_providers_bad_input_and_a_server_without_an_encryption_key,
 );
 
@@ -177,6 +178,41 @@ async fn a_users_key_is_stored_encrypted_never_answered_and_used_for_their_runs_
     app.run_on_fake_model(&alice).await;
     assert_eq!(upstream.last_key(), format!("Bearer {OPERATOR_KEY}"));
     assert_eq!(app.list_provider_keys(&alice).await.expect(200)["total"], 0);
+}
+
+async fn a_ui_whose_owner_pays_sends_the_owners_key_for_every_viewer(backend: Backend) {
+    let upstream = Upstream::start().await;
+    let (app, _dir) = spawn(backend, &upstream, true).await;
+    let alice = app.new_user().await;
+    let bob = app.new_user().await;
+    app.put_provider_key(&alice, "fake", &json!({"api_key": ALICE_KEY})).await.expect(200);
+    let bobs_key = "sk-bob-own-key-1234";
+    app.put_provider_key(&bob, "fake", &json!({"api_key": bobs_key})).await.expect(200);
+    let body = json!({"name": "Keyed", "messages": [{"role": "user", "content": "hi"}], "settings": {"model_id": "fake-model"}});
+    let prompt = app.create_prompt(&alice, &body).await.expect(201);
+    let prompt_id = prompt["id"].as_str().unwrap();
+    let ui = app.new_custom_ui(&alice, prompt_id).await;
+    let ui_id = ui["id"].as_str().unwrap();
+    app.publish_custom_ui(&alice, ui_id).await.expect(200);
+    let run = |user: &TestUser| {
+        let data = json!({"prompt_id": prompt_id, "custom_ui_id": ui_id});
+        let user = user.clone();
+        let app = &app;
+        async move { app.run_prompt(&user, data).await }
+    };
+
+    // Viewers pay (the default): Bob's run of Alice's UI carries Bob's key.
+    assert_eq!(run(&bob).await.text(), "hello");
+    assert_eq!(upstream.last_key(), format!("Bearer {bobs_key}"));
+    // The owner pays: the same run carries Alice's key, and Bob's key is not used.
+    let path = format!("/api/custom-uis/{ui_id}/budget");
+    app.request(Method::PUT, &path, Some(&alice.token), Some(&json!({"payer": "owner"}))).await.expect(200);
+    assert_eq!(run(&bob).await.text(), "hello");
+    assert_eq!(upstream.last_key(), format!("Bearer {ALICE_KEY}"));
+    // An owner without a key of their own: the operator's, never the viewer's.
+    app.delete_provider_key(&alice, "fake").await.expect(204);
+    assert_eq!(run(&bob).await.text(), "hello");
+    assert_eq!(upstream.last_key(), format!("Bearer {OPERATOR_KEY}"));
 }
 
 async fn keys_are_refused_for_unknown_providers_bad_input_and_a_server_without_an_encryption_key(

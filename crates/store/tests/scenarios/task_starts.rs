@@ -3,7 +3,7 @@
 //! the burst, is refused for that start alone and leaves nothing behind.
 
 use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{StoreError, TaskRun, TaskStart};
+use promptdeck_store::{StoreError, TaskCharge, TaskRun, TaskStart};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, test_store};
@@ -31,6 +31,7 @@ pub(crate) fn start(text: &str, task_id: &str) -> TaskStart {
             metadata: None,
         }],
         answer_room: RunRoom::default(),
+        charge: TaskCharge::default(),
     }
 }
 
