@@ -21,8 +21,9 @@ pub struct ProviderKeyInfo {
     pub updated_at: DateTime<Utc>,
 }
 
-/// `PUT /api/account/provider-keys/{provider}`: the key to store. Its `Debug` never shows it.
-#[derive(Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
+/// `PUT /api/account/provider-keys/{provider}`: the key to store. Its `Debug` never shows it, and
+/// it is not `Serialize`, so no response or log line can carry it by mistake.
+#[derive(Clone, PartialEq, Deserialize, ToSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderKeyInput {
     /// The provider's API key (8 to 512 visible ASCII characters).
