@@ -114,13 +114,27 @@ macro_rules! bind_ui {
 }
 
 impl Store {
-    /// Inserts a UI built by the caller (the server fills ids, defaults and validation).
+    /// Inserts a UI built by the caller (the server fills ids, defaults and validation). A new
+    /// version starts with the budget (payer and caps) of the version it was made from.
     pub async fn insert_ui(&self, ui: &PromptCustomUi) -> StoreResult<PromptCustomUi> {
         let cols = WRITE_COLUMNS.join(", ");
         let params = (1..=WRITE_COLUMNS.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!("INSERT INTO prompt_custom_uis (id, {cols}) VALUES ({params})");
         in_write_tx!(self, ui.user_id, |tx| {
             bind_ui!(sqlx::query(AssertSqlSafe(sql.as_str())), ui).execute(&mut *tx).await?;
+            if let Some(parent) = ui.parent_version_id {
+                sqlx::query(
+                    "INSERT INTO prompt_custom_ui_budgets (custom_ui_id, user_id, payer, max_cost_per_day, \
+                     max_runs_per_viewer_per_day, updated_at) SELECT $1, user_id, payer, max_cost_per_day, \
+                     max_runs_per_viewer_per_day, $3 FROM prompt_custom_ui_budgets WHERE custom_ui_id = $2 AND user_id = $4",
+                )
+                .bind(ui.id)
+                .bind(parent)
+                .bind(Utc::now())
+                .bind(ui.user_id)
+                .execute(&mut *tx)
+                .await?;
+            }
         });
         self.find_ui(ui.user_id, ui.id).await?.ok_or(crate::StoreError::NotFound("custom UI"))
     }

@@ -122,6 +122,13 @@ async fn only_a_uis_owner_reads_and_sets_its_payer_and_caps(backend: Backend) {
     }
     assert_eq!(app.ui_budget(&alice, &ui).await.expect(200), set);
 
+    // A new version starts with the budget of the version it was made from; each keeps its own.
+    let v2 = app.create_version(&alice, &ui, None).await.expect(201);
+    let v2 = str_of(&v2["id"]).to_owned();
+    assert_eq!(app.ui_budget(&alice, &v2).await.expect(200), set);
+    app.set_ui_budget(&alice, &v2, &json!({"payer": "viewer"})).await.expect(200);
+    assert_eq!(app.ui_budget(&alice, &ui).await.expect(200), set);
+
     // Back to the defaults by sending the defaults.
     assert_eq!(app.set_ui_budget(&alice, &ui, &json!({})).await.expect(200), default);
 }
