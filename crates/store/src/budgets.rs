@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use promptdeck_core::{Payer, UiBudget};
+use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::pool::{in_tx, in_write_tx, on_pool};
@@ -18,6 +19,29 @@ fn budget((payer, max_cost_per_day, max_runs): BudgetRow) -> UiBudget {
         payer: Payer::from_column(&payer),
         max_cost_per_day,
         max_runs_per_viewer_per_day: max_runs.map(|n| u32::try_from(n.max(0)).unwrap_or(u32::MAX)),
+    }
+}
+
+/// What a payer or a UI has spent in a period: the recorded costs, and the tasks still running.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Spending {
+    /// Cost recorded by the tasks that finished, in US dollars.
+    pub recorded: f64,
+    /// Tasks with a recorded cost.
+    pub priced: i64,
+    /// Tasks started and not finished: their cost is not known yet.
+    pub running: i64,
+}
+
+impl Spending {
+    /// The recorded cost plus, for each running task, the mean cost of the finished ones: what
+    /// a budget is checked against, so that many tasks started at once cannot all pass a cap that
+    /// only their finished costs would show spent.
+    pub fn projected(&self) -> f64 {
+        if self.priced == 0 {
+            return self.recorded;
+        }
+        self.recorded + self.running as f64 * (self.recorded / self.priced as f64)
     }
 }
 
@@ -101,30 +125,26 @@ impl Store {
         }))
     }
 
-    /// Cost charged to `payer` by tasks started since `since`, in US dollars.
-    pub async fn spent_by(&self, payer: Uuid, since: DateTime<Utc>) -> StoreResult<f64> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar::<_, f64>(
-                "SELECT COALESCE(SUM(cost), 0.0) FROM ai_tasks WHERE payer_id = $1 AND created_at >= $2",
-            )
-            .bind(payer)
-            .bind(since)
-            .fetch_one(pool)
-            .await?
-        }))
+    /// What was charged to `payer` by tasks started since `since`.
+    pub async fn spent_by(&self, payer: Uuid, since: DateTime<Utc>) -> StoreResult<Spending> {
+        self.spending("payer_id", payer, since).await
     }
 
-    /// Cost of all tasks run through the UI `ui_id` since `since`, whoever paid.
-    pub async fn spent_through(&self, ui_id: Uuid, since: DateTime<Utc>) -> StoreResult<f64> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar::<_, f64>(
-                "SELECT COALESCE(SUM(cost), 0.0) FROM ai_tasks WHERE custom_ui_id = $1 AND created_at >= $2",
-            )
-            .bind(ui_id)
-            .bind(since)
-            .fetch_one(pool)
-            .await?
-        }))
+    /// What all tasks run through the UI `ui_id` since `since` cost, whoever paid.
+    pub async fn spent_through(&self, ui_id: Uuid, since: DateTime<Utc>) -> StoreResult<Spending> {
+        self.spending("custom_ui_id", ui_id, since).await
+    }
+
+    async fn spending(&self, column: &'static str, id: Uuid, since: DateTime<Utc>) -> StoreResult<Spending> {
+        let sql = format!(
+            "SELECT COALESCE(SUM(cost), 0.0), CAST(COUNT(cost) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN status IN ('pending', 'streaming') THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM ai_tasks WHERE {column} = $1 AND created_at >= $2"
+        );
+        let (recorded, priced, running): (f64, i64, i64) = on_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(id).bind(since).fetch_one(pool).await?
+        });
+        Ok(Spending { recorded, priced, running })
     }
 
     /// Tasks `viewer` started through the UI `ui_id` since `since`.
@@ -139,5 +159,19 @@ impl Store {
             .fetch_one(pool)
             .await?
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Spending;
+
+    #[test]
+    fn running_tasks_count_at_the_mean_finished_cost() {
+        assert_eq!(Spending::default().projected(), 0.0);
+        let none_finished = Spending { recorded: 0.0, priced: 0, running: 40 };
+        assert_eq!(none_finished.projected(), 0.0);
+        let some = Spending { recorded: 12.0, priced: 2, running: 3 };
+        assert_eq!(some.projected(), 30.0);
     }
 }

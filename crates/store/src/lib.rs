@@ -23,7 +23,7 @@ mod usage;
 mod usage_report;
 mod users;
 
-pub use budgets::ChargeRules;
+pub use budgets::{ChargeRules, Spending};
 pub use error::StoreError;
 pub use nodes::{DeadTask, Reaped};
 pub use pool::Store;

@@ -55,8 +55,8 @@ async fn account_budget(
     Ok(Json(AccountBudget {
         daily_cost_limit: limits.daily_cost_limit(),
         monthly_cost_limit: limits.monthly_cost_limit(),
-        spent_today: state.store.spent_by(user.id, periods.day_start).await?,
-        spent_this_month: state.store.spent_by(user.id, periods.month_start).await?,
+        spent_today: state.store.spent_by(user.id, periods.day_start).await?.recorded,
+        spent_this_month: state.store.spent_by(user.id, periods.month_start).await?.recorded,
         day_resets_at: periods.day_end,
         month_resets_at: periods.month_end,
     }))

@@ -1,8 +1,10 @@
 //! Who pays for a task, and whether their budget and the custom UI's caps allow it to start.
 //! Checked after the task is planned (the UI is known to be visible to the viewer) and before it
-//! is recorded: the sums read are the costs recorded so far, so tasks already running when a cap
-//! is reached finish (spend may pass a cap by what the payer's running tasks cost, at most
-//! `--max-concurrent-tasks` of them). Nothing is read when no cap applies.
+//! is recorded, against the costs recorded so far plus, for each task still running, the mean
+//! cost of the finished ones (see [`promptdeck_store::Spending::projected`]): many viewers
+//! starting at once cannot all pass a cap that only finished costs would show spent. Running
+//! tasks are never stopped, so spending can still pass a cap by what they cost beyond that mean.
+//! Nothing is read when no cap applies.
 
 use chrono::{DateTime, Utc};
 use promptdeck_core::protocol::TaskErrorCode;
@@ -35,7 +37,7 @@ pub async fn charge(
             return Err(quota(format!("this UI allows {cap} runs per viewer a day"), periods.day_end, now));
         }
         if let Some(cap) = rules.budget.max_cost_per_day
-            && state.store.spent_through(ui, periods.day_start).await? >= cap
+            && state.store.spent_through(ui, periods.day_start).await?.projected() >= cap
         {
             return Err(quota(
                 format!("this UI's runs may cost ${cap} a day, and today's are spent"),
@@ -47,12 +49,12 @@ pub async fn charge(
     let whose = if payer == viewer { "your" } else { "this UI's owner's" };
     let limits = &state.config.tasks;
     if let Some(cap) = limits.daily_cost_limit()
-        && state.store.spent_by(payer, periods.day_start).await? >= cap
+        && state.store.spent_by(payer, periods.day_start).await?.projected() >= cap
     {
         return Err(quota(format!("{whose} daily budget of ${cap} is spent"), periods.day_end, now));
     }
     if let Some(cap) = limits.monthly_cost_limit()
-        && state.store.spent_by(payer, periods.month_start).await? >= cap
+        && state.store.spent_by(payer, periods.month_start).await?.projected() >= cap
     {
         return Err(quota(format!("{whose} monthly budget of ${cap} is spent"), periods.month_end, now));
     }

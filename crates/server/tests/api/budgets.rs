@@ -13,6 +13,7 @@ use crate::socket::TaskOutcome;
 
 both_backends!(
     only_a_uis_owner_reads_and_sets_its_payer_and_caps,
+    running_tasks_count_against_a_cap_at_the_mean_cost_of_finished_ones,
     runs_per_viewer_per_day_stop_with_quota_exceeded_until_midnight,
     an_owner_paid_ui_charges_its_owner_and_stops_at_the_owners_budget,
     a_uis_cost_per_day_and_a_viewers_own_budget_stop_runs,
@@ -232,4 +233,33 @@ async fn a_uis_cost_per_day_and_a_viewers_own_budget_stop_runs(backend: Backend)
         next_midnight(),
         "this UI's runs may cost $11 a day",
     );
+}
+
+async fn running_tasks_count_against_a_cap_at_the_mean_cost_of_finished_ones(backend: Backend) {
+    // Each run costs $6; the UI may cost $10 a day.
+    let (app, _models) = spawn(backend, &[]).await;
+    let alice = app.new_user().await;
+    let bob = app.new_user().await;
+    let carol = app.new_user().await;
+    let body = json!({"name": "Slow", "messages": [{"role": "user", "content": "one two three"}],
+        "settings": {"model_id": "priced-echo", "echo_delay_ms": 3000}});
+    let slow = str_of(&app.create_prompt(&alice, &body).await.expect(201)["id"]).to_owned();
+    let ui = app.new_custom_ui(&alice, &slow).await;
+    let ui = str_of(&app.publish_custom_ui(&alice, str_of(&ui["id"])).await.expect(200)["id"]).to_owned();
+    app.set_ui_budget(&alice, &ui, &json!({"payer": "owner", "max_cost_per_day": 10})).await.expect(200);
+
+    // One finished run: $6 recorded.
+    assert_ran(&app.run_ui(&bob, &slow, &ui).await);
+    // A second one starts ($6 < $10) and is still running when Carol starts: $6 recorded plus one
+    // running task at the mean $6 is over the cap, though the recorded costs alone are not.
+    let mut running = app.socket(&bob).await;
+    let ack = running
+        .start(
+            "prompt_service",
+            json!({"taskName": "run_prompt", "taskData": {"prompt_id": slow, "custom_ui_id": ui}}),
+        )
+        .await;
+    assert!(ack.get("error").is_none(), "{ack}");
+    let refused = app.run_ui(&carol, &slow, &ui).await;
+    assert_quota(&refused, next_midnight(), "this UI's runs may cost $10 a day");
 }

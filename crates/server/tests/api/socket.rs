@@ -108,6 +108,22 @@ impl PollingSocket {
             .unwrap_or_else(|_| panic!("the task did not end within {} s", TASK_DEADLINE.as_secs()))
     }
 
+    /// Emits `event` with `data` and answers its ack alone: the task (if started) goes on.
+    pub async fn start(&mut self, event: &str, data: Value) -> Value {
+        self.post(&format!("420{}", json!([event, data]))).await;
+        let ack = async {
+            loop {
+                let packet = self.next_packet().await;
+                if let Some(args) = packet.strip_prefix("430") {
+                    let mut args: Vec<Value> =
+                        serde_json::from_str(args).expect("an ack's arguments are JSON");
+                    break args.drain(..).next().unwrap_or(Value::Null);
+                }
+            }
+        };
+        tokio::time::timeout(TASK_DEADLINE, ack).await.expect("no ack within the deadline")
+    }
+
     async fn read_task(&mut self) -> TaskOutcome {
         let mut early = Vec::new();
         let ack = loop {
