@@ -33,6 +33,45 @@ impl AccountAttempt {
     }
 }
 
+/// A signed-in user's request with a rate of its own (docs/limits.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserAction {
+    /// Opening a share link by its slug: 120 a minute.
+    OpenShareLink,
+    /// Storing or forgetting a provider key: 20 a minute.
+    WriteProviderKey,
+    /// Setting a UI's payer and caps: 60 a minute.
+    WriteBudget,
+}
+
+impl UserAction {
+    /// How often the action may be repeated.
+    pub fn rule(self) -> Rule {
+        let per_minute = match self {
+            UserAction::OpenShareLink => 120,
+            UserAction::WriteProviderKey => 20,
+            UserAction::WriteBudget => 60,
+        };
+        Rule::per_window(per_minute, Duration::from_secs(60))
+    }
+
+    fn scope(self) -> &'static str {
+        match self {
+            UserAction::OpenShareLink => "open-share-link",
+            UserAction::WriteProviderKey => "write-provider-key",
+            UserAction::WriteBudget => "write-budget",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            UserAction::OpenShareLink => "share links opened",
+            UserAction::WriteProviderKey => "provider key changes",
+            UserAction::WriteBudget => "budget changes",
+        }
+    }
+}
+
 /// Shared by every request through `AppState`.
 pub struct AuthGuard {
     /// Where passwords are hashed and checked.
@@ -101,6 +140,16 @@ impl AuthGuard {
                 AccountAttempt::Signup => "sign-up attempts for this email",
             };
             rate_limited(format!("too many {what}; try again in {}", secs(wait)), wait)
+        })
+    }
+
+    /// Counts one `action` by a signed-in `user` against its fixed rate ([`UserAction::rule`]);
+    /// 429 when none is left. For requests that are cheap one by one but cost a lookup or a
+    /// write each, so that a script cannot repeat them without bound.
+    pub async fn admit_action(&self, user: Uuid, action: UserAction) -> Result<(), ApiError> {
+        let key = LimitKey::new(action.scope(), &user.to_string());
+        self.limiter.take(key, action.rule()).await.map_err(|wait| {
+            rate_limited(format!("too many {} lately; try again in {}", action.what(), secs(wait)), wait)
         })
     }
 

@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub use guard::{AccountAttempt, AuthGuard, session_room};
+pub use guard::{AccountAttempt, AuthGuard, UserAction, session_room};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 
 use crate::config::AuthLimits;

@@ -7,7 +7,7 @@ use chrono::Utc;
 use promptdeck_core::{AccountBudget, Periods, UiBudget};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, UserAction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, IdPath};
 use crate::state::AppState;
@@ -32,13 +32,14 @@ async fn get_ui_budget(
 /// Sets who pays for a UI's runs and its caps per day; the owner's alone.
 #[utoipa::path(put, path = "/api/custom-uis/{id}/budget", tag = "custom-uis", params(("id" = Uuid, Path)),
     request_body = UiBudget, security(("bearer" = [])),
-    responses((status = 200, body = UiBudget), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UiBudget), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn put_ui_budget(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     IdPath(id): IdPath,
     ApiJson(input): ApiJson<UiBudget>,
 ) -> ApiResult<Json<UiBudget>> {
+    state.auth.admit_action(user.id, UserAction::WriteBudget).await?;
     Ok(Json(state.store.set_ui_budget(user.id, id, &input).await?))
 }
 

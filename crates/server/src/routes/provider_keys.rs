@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use promptdeck_core::{Page, ProviderKeyInfo, ProviderKeyInput};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, UserAction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ async fn list_keys(
 #[utoipa::path(put, path = "/api/account/provider-keys/{provider}", tag = "account", params(("provider" = String, Path)),
     request_body = ProviderKeyInput, security(("bearer" = [])),
     responses((status = 200, body = ProviderKeyInfo), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn put_key(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -41,6 +41,7 @@ async fn put_key(
     ApiJson(input): ApiJson<ProviderKeyInput>,
 ) -> ApiResult<Json<ProviderKeyInfo>> {
     let provider = keyed_provider(&state, &provider)?;
+    state.auth.admit_action(user.id, UserAction::WriteProviderKey).await?;
     let Some(cipher) = &state.provider_keys else {
         return Err(ApiError::Conflict(
             "this server stores no provider keys: its operator has not set PROMPTDECK_KEY_ENCRYPTION_KEY"
@@ -55,12 +56,13 @@ async fn put_key(
 /// Forgets the caller's key for a provider: their runs use the operator's key again.
 #[utoipa::path(delete, path = "/api/account/provider-keys/{provider}", tag = "account", params(("provider" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn delete_key(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(provider): Path<String>,
 ) -> ApiResult<StatusCode> {
+    state.auth.admit_action(user.id, UserAction::WriteProviderKey).await?;
     if provider.len() > 100 || !state.store.delete_provider_key(user.id, &provider).await? {
         return Err(ApiError::NotFound("provider key"));
     }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use promptdeck_core::{CustomUiStatus, NewShareLink, Page, PromptCustomUi, ShareLink, SharedUi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, UserAction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, IdPath};
 use crate::state::AppState;
@@ -76,13 +76,14 @@ async fn revoke_link(
 /// unpublished, deleted) says why it opens nothing.
 #[utoipa::path(get, path = "/api/share-links/{slug}", tag = "share-links", params(("slug" = String, Path)),
     security(("bearer" = [])),
-    responses((status = 200, body = SharedUi), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
+    responses((status = 200, body = SharedUi), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn open_link(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<SharedUi>> {
     let slug = valid_slug(&slug)?;
+    state.auth.admit_action(user.id, UserAction::OpenShareLink).await?;
     let (owner, link) = state.store.find_share_link(slug).await?.ok_or(ApiError::NotFound("share link"))?;
     if link.revoked_at.is_some() {
         return Err(ApiError::Gone("this share link was revoked by its owner".into()));

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod action_limits;
 mod admin;
 mod auth;
 mod auth_limits;
