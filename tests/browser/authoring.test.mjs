@@ -4,25 +4,15 @@
 // their own runs. Screenshots of the main pages at desktop and mobile widths are written to
 // tests/browser/artifacts/ (git-ignored, kept by CI).
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { apiClient, launchBrowser, signUpInBrowser, startServer, watchText } from "./harness.mjs";
+import { test } from "node:test";
+import { apiClient, artifacts, signUpInBrowser, watchText, withServerAndBrowser } from "./harness.mjs";
 
-const artifacts = join(import.meta.dirname, "artifacts");
 const SIZES = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, height: 844 } };
 
 let server;
 let browser;
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** Screenshots the page at both widths (full page), then restores the desktop size. */
 async function shoot(page, name) {

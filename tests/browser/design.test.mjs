@@ -4,26 +4,16 @@
 // sideways. Screenshots of the gallery and the templates in both schemes go to
 // tests/browser/artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { apiClient, launchBrowser, signUpInBrowser, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { apiClient, artifacts, signUpInBrowser, withServerAndBrowser } from "./harness.mjs";
 
-const artifacts = join(import.meta.dirname, "artifacts");
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let server;
 let browser;
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 /** The relative luminance (0 black … 1 white) of a computed `rgb(…)` colour. */
 function luminance(rgb) {

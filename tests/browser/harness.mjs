@@ -1,16 +1,19 @@
 // Shared helpers: spawn the real server on 127.0.0.1:0 with a temp SQLite database, launch
 // Debian's chromium through playwright-core, and talk to the API.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createServer, connect } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..");
+/** Where tests keep their screenshots (kept with the CI run's artifacts). */
+export const artifacts = join(here, "artifacts");
 const bin = process.env.PROMPTDECK_BIN ?? join(root, "target", "debug", "promptdeck");
 
 /** Sign-up and login limits raised out of the way: the tests sign up many users from 127.0.0.1. */
@@ -22,6 +25,26 @@ const RAISED_AUTH_LIMITS = [
 ];
 /** The per-user task caps off (0 = no limit): the tests run one UI many times per viewer. */
 const NO_TASK_CAPS = ["--task-starts-per-minute", "0", "--max-concurrent-tasks", "0", "--ui-task-starts-per-minute", "0"];
+
+/**
+ * The usual set-up of a test file: before its tests, the artifacts folder, a server (`args`,
+ * `env` as for `startServer`) and Chromium, handed to `ready(server, browser)`; after them, both
+ * stopped.
+ */
+export function withServerAndBrowser(ready, args = [], env = {}) {
+  let server;
+  let browser;
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    server = await startServer(args, env);
+    browser = await launchBrowser();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
 
 /**
  * Starts the server on a fresh SQLite database (with `args` added, and the environment variables

@@ -4,24 +4,14 @@
 // a forged one show a notice, never a blank frame. Screenshots of the Share panel and a shared
 // UI at 1280 and 390 px go to tests/browser/artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { apiClient, launchBrowser, signUpInBrowser, startServer } from "./harness.mjs";
+import { test } from "node:test";
+import { apiClient, artifacts, signUpInBrowser, withServerAndBrowser } from "./harness.mjs";
 
-const artifacts = join(import.meta.dirname, "artifacts");
 
 let server;
 let browser;
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser((s, b) => ([server, browser] = [s, b]));
 
 const versionCode = (n) => `export default function App() { return <main><h1>Version ${n} of the shared UI</h1></main>; }`;
 

@@ -20,6 +20,17 @@ use crate::state::AppState;
 use crate::tasks::limits::TaskSlot;
 use crate::tasks::{LiveTask, TaskError, TaskPlan};
 
+/// Bytes per token when a task's usage must be estimated (the usual rule of thumb for English).
+const BYTES_PER_TOKEN: usize = 4;
+
+/// Input and output tokens of a task that streamed an answer but whose provider never reported
+/// its usage (the answer was cut off: a cap, a cancel, an upstream failure mid-stream). Charging
+/// nothing would let a budget be spent by answers that never finish.
+fn estimated_usage(request_bytes: usize, answer_bytes: usize) -> (i64, i64) {
+    let tokens = |bytes: usize| i64::try_from(bytes.div_ceil(BYTES_PER_TOKEN)).unwrap_or(i64::MAX);
+    (tokens(request_bytes), tokens(answer_bytes))
+}
+
 /// How often partial text is written while a task streams.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
@@ -40,8 +51,12 @@ struct Outcome {
 pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot: TaskSlot) {
     let started = Instant::now();
     let request = std::mem::take(&mut plan.request);
+    let request_bytes: usize = request.messages.iter().map(|m| m.content.len()).sum();
     let mut outcome = stream(&state, &plan, request, &live, started).await;
     (outcome.text, outcome.chunks) = live.snapshot();
+    if outcome.usage.is_none() && outcome.ttft_ms.is_some() {
+        outcome.usage = Some(estimated_usage(request_bytes, outcome.text.len()));
+    }
     let total_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (input, output) = outcome.usage.unwrap_or((0, 0));
     let cost = state.catalogue.cost(&plan.model_id, input, output);

@@ -87,6 +87,9 @@ async fn the_stats_of_an_account_and_of_a_ui_match_the_recorded_tasks(backend: B
     let a1 = app.counted_run(&alice, json!({"prompt_id": fine})).await;
     let a2 = app.counted_run(&alice, json!({"prompt_id": too_long})).await;
     assert!(a2.failed && !a1.failed);
+    // Cut off before the model reported its usage, the failed run is still charged (an estimate
+    // of four bytes per token): 13 bytes asked, 64 answered.
+    assert_eq!((a2.tokens, a2.cost), (4 + 16, 20.0), "{a2:?}");
 
     // Two published UIs of Alice: the first paid by her, the second by its viewers.
     let mut uis = Vec::new();

@@ -7,6 +7,7 @@ import { DefaultRunner } from "../features/prompts/components/DefaultRunner";
 import { HomePage } from "../features/prompts/components/HomePage";
 import { PromptPage } from "../features/prompts/components/PromptPage";
 import { UiPreview } from "../features/runner/components/UiPreview";
+import { UiThumbnail } from "../features/runner/components/UiThumbnail";
 import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
@@ -18,6 +19,8 @@ import { ConnectionStatus } from "../shared/components/ConnectionStatus";
 
 // The editor brings CodeMirror: it loads when first opened, not with the app.
 const UiEditorPage = lazy(() => import("../features/custom-uis/components/UiEditorPage"));
+// The usage dashboard brings Chart.js: it loads when first opened too.
+const UsagePage = lazy(() => import("../features/usage/components/UsagePage"));
 
 let cached = getSession();
 onSessionChange(() => {
@@ -51,8 +54,9 @@ export function App() {
   else if ((params = match("/prompts/:id", pathname))) page = <PromptPage key={params.id} id={params.id ?? ""} />;
   else if ((params = match("/ui/:id", pathname))) page = <UiRunnerPage key={params.id} id={params.id ?? ""} session={session} search={search} />;
   else if ((params = match("/s/:slug", pathname))) page = <SharePage key={params.slug} slug={params.slug ?? ""} session={session} search={search} />;
-  else if (pathname === "/gallery") page = <GalleryPage />;
+  else if (pathname === "/gallery") page = <GalleryPage thumbnail={(id) => <UiThumbnail uiId={id} userId={session.user.id} />} />;
   else if (pathname === "/runs") page = <RunsPage />;
+  else if (pathname === "/usage") page = <UsagePage />;
   else if (pathname === "/account") page = <AccountPage user={session.user} />;
   else if (pathname === "/templates") page = <TemplatesPage preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
@@ -69,6 +73,7 @@ export function App() {
           <NavLink href="/gallery" current={pathname.startsWith("/gallery")}>Gallery</NavLink>
           <NavLink href="/templates" current={pathname.startsWith("/templates")}>Templates</NavLink>
           <NavLink href="/runs" current={pathname.startsWith("/runs")}>Runs</NavLink>
+          <NavLink href="/usage" current={pathname.startsWith("/usage")}>Usage</NavLink>
         </div>
         <span className="spacer" />
         <Link href="/account" className="muted" data-testid="user-email" aria-current={pathname === "/account" ? "page" : undefined}>{session.user.email}</Link>

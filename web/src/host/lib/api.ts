@@ -27,25 +27,39 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   });
   const text = await res.text();
   if (!res.ok) {
-    let code = "http_error";
-    let message = `${res.status} ${res.statusText}`;
-    let details: unknown;
-    try {
-      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
-      if (parsed.error) {
-        code = parsed.error.code ?? code;
-        message = parsed.error.message ?? message;
-        details = parsed.error.details;
-      }
-    } catch {
-      // not JSON: keep the status line
-    }
     if (res.status === 401 && session) setSession(null);
-    throw new ApiError(res.status, code, message, details);
+    throw errorOf(res, text);
   }
   if (!text) return undefined as T;
   const type = res.headers.get("content-type") ?? "";
   return (type.includes("json") ? JSON.parse(text) : text) as T;
+}
+
+/** The server's `{error: {code, message, details}}` of a failed answer, or its status line. */
+function errorOf(res: Response, text: string): ApiError {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (parsed.error) return new ApiError(res.status, parsed.error.code ?? "http_error", parsed.error.message ?? `${res.status} ${res.statusText}`, parsed.error.details);
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(res.status, "http_error", `${res.status} ${res.statusText}`);
+}
+
+/** A file the server answers as an attachment (a CSV export), with the name it gives it. */
+export async function apiDownload(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const session = getSession();
+  const res = await fetch(path, { headers: session ? { Authorization: `Bearer ${session.token}` } : {}, cache: "no-store" });
+  if (!res.ok) {
+    if (res.status === 401 && session) setSession(null);
+    throw errorOf(res, await res.text());
+  }
+  return { blob: await res.blob(), filename: attachmentName(res.headers.get("content-disposition")) };
+}
+
+/** The `filename` of a `Content-Disposition: attachment; filename="…"` header. */
+export function attachmentName(disposition: string | null): string | null {
+  return /filename="([^"]+)"/.exec(disposition ?? "")?.[1] ?? null;
 }
 
 /** A GET answering text with its ETag (for the compiled UI). */

@@ -15,12 +15,19 @@ export const queryKeys = {
   validation: (input: unknown) => ["validation", input] as const,
   templates: (filter: Record<string, string>) => ["templates", filter] as const,
   shareLinks: (uiId: string) => ["custom-uis", uiId, "share-links"] as const,
+  uiBudget: (uiId: string) => ["custom-uis", uiId, "budget"] as const,
+  /** The caller's own UIs, every version (the usage dashboard's choice of report). */
+  ownUis: ["custom-uis", "mine"] as const,
   sharedUi: (slug: string) => ["share-link", slug] as const,
   runs: ["runs"] as const,
   runList: (filter: unknown) => ["runs", "list", filter] as const,
   run: (id: string) => ["runs", id] as const,
   sessions: ["sessions"] as const,
   providerKeys: ["provider-keys"] as const,
+  /** The account's spending against the operator's caps. */
+  accountBudget: ["account-budget"] as const,
+  /** Usage reports: the account's (`uiId` null) or one UI's, over `days` days. */
+  usage: (uiId: string | null, days: number) => ["usage", uiId ?? "account", days] as const,
   /** What a custom UI's frame starts from: loaded once per visit, never refetched under it. */
   runnerInit: (uiId: string, version: string, search: string) => ["runner-init", uiId, version, search] as const,
 };

@@ -47,6 +47,12 @@ export interface BridgeOptions {
   onNewDocument?: () => void;
   /** Reports refused messages (for the runner's diagnostics). */
   onRefused?: (reason: string) => void;
+  /**
+   * A still frame (a gallery thumbnail): the UI is shown and sized, but every request that would
+   * act — run a task, write a run or the viewer's state, open a link, copy, change display mode —
+   * is refused, so looking at a gallery never spends a budget or changes anything.
+   */
+  still?: boolean;
 }
 
 class Refusal extends Error {
@@ -180,6 +186,9 @@ export class BridgeHost {
       this.initialized = true;
     }
     const init = await this.init;
+    if (this.o.still && method !== FrameMethods.initialize) {
+      throw new Refusal(ErrorCodes.denied, "a thumbnail shows the UI; open it to use it");
+    }
     // The prompt's model: the only one a UI's `direct_chat` may use.
     const modelId = init.prompt.settings.model_id;
     switch (method) {

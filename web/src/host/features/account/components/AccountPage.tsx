@@ -4,6 +4,7 @@ import { navigate } from "../../../lib/router";
 import type { SessionUser } from "../../../lib/session";
 import { signOut } from "../../../lib/signOut";
 import { useRevokeSession, useSessions, type SessionSummary } from "../api/sessions";
+import { AccountBudget } from "./AccountBudget";
 import { ProviderKeys } from "./ProviderKeys";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "–");
@@ -34,6 +35,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
     <main className="page stack">
       <h1>Account</h1>
       <p>Signed in as <strong>{user.email}</strong>.</p>
+      <AccountBudget />
       <h2>Sessions</h2>
       <p className="muted">Every sign-in is a session; it lasts until it expires or is signed out. Revoke the ones you do not recognise.</p>
       {error && <p role="alert" className="error">{error}</p>}

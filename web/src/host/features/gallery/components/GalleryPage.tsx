@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { errorText, pagedItems } from "../../../lib/query";
 import { Link, navigate, useLocation } from "../../../lib/router";
 import { getSession } from "../../../lib/session";
+import { BudgetPanel } from "./BudgetPanel";
 import { SharePanel } from "./SharePanel";
 import type { CustomUiSummary } from "../../../lib/types";
 import { useGallery, useRateUi, useRemix, type Scope, type Sort } from "../api/gallery";
@@ -42,8 +43,11 @@ function filtersUrl(f: Filters): string {
   return qs ? `/gallery?${qs}` : "/gallery";
 }
 
-/** `/gallery`: public and featured custom UIs; search, filter, sort, rate, open, remix; paged. */
-export function GalleryPage() {
+/** Draws a UI's live thumbnail (the runner's frame, given by the app: features do not import each other). */
+export type RenderThumbnail = (uiId: string) => ReactNode;
+
+/** `/gallery`: public and featured custom UIs with live thumbnails; search, filter, sort, rate, open, remix; paged. */
+export function GalleryPage({ thumbnail }: { thumbnail?: RenderThumbnail }) {
   const { search } = useLocation();
   const filters = parseFilters(search);
   const { scope, kind, sort } = filters;
@@ -108,7 +112,7 @@ export function GalleryPage() {
       ) : (
         <>
           <ul className="cards" aria-label="Custom UIs">
-            {shown.map((u) => <GalleryCard key={u.id} ui={u} />)}
+            {shown.map((u) => <GalleryCard key={u.id} ui={u} thumbnail={thumbnail} />)}
           </ul>
           <div className="row center">
             <p className="muted grow" role="status" data-testid="gallery-count">
@@ -132,11 +136,12 @@ function Stars({ avg, count }: { avg: number | null | undefined; count: number }
   );
 }
 
-function GalleryCard({ ui }: { ui: CustomUiSummary }) {
+function GalleryCard({ ui, thumbnail }: { ui: CustomUiSummary; thumbnail: RenderThumbnail | undefined }) {
   const [rating, setRating] = useState(0);
   const [feedback, setFeedback] = useState("");
   const [open, setOpen] = useState(false);
   const [sharing, setSharing] = useState(false);
+  const [budgeting, setBudgeting] = useState(false);
   const mine = getSession()?.user.id === ui.user_id;
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -175,6 +180,7 @@ function GalleryCard({ ui }: { ui: CustomUiSummary }) {
         <span className="badge">{ui.component_type}</span>
         {ui.version > 1 && <span className="badge" title={`Version ${ui.version}`}>v{ui.version}</span>}
       </div>
+      {thumbnail?.(ui.id)}
       {ui.description && <p className="muted clamp">{ui.description}</p>}
       <div className="row center muted">
         <Stars avg={ui.rating_avg} count={ui.rating_count ?? 0} />
@@ -185,8 +191,10 @@ function GalleryCard({ ui }: { ui: CustomUiSummary }) {
         <button type="button" className="secondary" aria-expanded={open} onClick={() => setOpen((o) => !o)}>Rate</button>
         <button type="button" className="secondary" disabled={busy} onClick={() => void doRemix()}>Remix</button>
         {mine && <button type="button" className="secondary" aria-expanded={sharing} onClick={() => setSharing((s) => !s)}>Share</button>}
+        {mine && <button type="button" className="secondary" aria-expanded={budgeting} onClick={() => setBudgeting((b) => !b)}>Budget</button>}
       </div>
       {mine && sharing && <SharePanel uiId={ui.id} version={ui.version} />}
+      {mine && budgeting && <BudgetPanel uiId={ui.id} />}
       {open && (
         <form className="stack" aria-label={`Rate ${ui.name}`} onSubmit={submit}>
           <fieldset className="stars-input">

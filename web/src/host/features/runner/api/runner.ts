@@ -57,6 +57,22 @@ export function usePreviewInit(ui: CustomUiWithPrompt) {
   return useQuery({ queryKey: queryKeys.runnerInit(ui.id, ui.updated_at ?? "", ""), queryFn: () => loadInit(ui, ""), ...ONCE });
 }
 
+/**
+ * What a thumbnail's frame starts from: the UI with its prompt and its compiled form, and an
+ * empty state (a thumbnail never reads or writes the viewer's saved state).
+ */
+export function useThumbnailInit(id: string) {
+  return useQuery({
+    queryKey: queryKeys.runnerInit(id, "thumbnail", ""),
+    queryFn: async () => {
+      const [ui, compiled] = await Promise.all([api<CustomUiWithPrompt>("GET", at(id)), apiText(`${at(id)}/compiled`)]);
+      return buildInit(ui, compiled, {}, "");
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
 /** What the server did with a navigation report: whether the UI is now out of the gallery. */
 export interface NavigationReportOutcome {
   quarantined: boolean;

@@ -24,6 +24,7 @@ export function SandboxFrame({
   name,
   userId,
   fill,
+  still = false,
   onBridge,
   onRun,
 }: {
@@ -33,6 +34,8 @@ export function SandboxFrame({
   name: string | undefined;
   userId: string;
   fill: boolean;
+  /** A thumbnail: shown, never acting (see `BridgeOptions.still`). */
+  still?: boolean;
   onBridge?: (b: BridgeHost | null) => void;
   onRun: (r: { taskId: string; runId: string }) => void;
 }) {
@@ -85,6 +88,7 @@ export function SandboxFrame({
         return granted;
       },
       onNewDocument: () => quarantine("a second document asked to initialise the bridge"),
+      still,
     });
     bridgeRef.current = bridge;
     onBridgeRef.current?.(bridge);
@@ -101,7 +105,7 @@ export function SandboxFrame({
       bridgeRef.current = null;
       onBridgeRef.current?.(null);
     };
-  }, [init, uiId, userId, changeMode]);
+  }, [init, uiId, userId, changeMode, still]);
 
   // Escape on the page (the frame asks for inline itself on Escape inside it) leaves full screen and modal.
   useEffect(() => {

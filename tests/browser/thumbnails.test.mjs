@@ -1,0 +1,80 @@
+// Live thumbnails on gallery cards: each published UI's card shows the UI itself, drawn by its
+// real sandbox frame at half size, inert and hidden from assistive technology. A thumbnail never
+// acts: a UI that starts a task and saves state as soon as it is shown does neither from a
+// gallery card (no run is recorded for the viewer, no state saved), though it does when opened.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { apiClient, artifacts, signUpInBrowser, withServerAndBrowser } from "./harness.mjs";
+
+
+let server;
+let browser;
+withServerAndBrowser((s, b) => ([server, browser] = [s, b]));
+
+// Runs a task and saves state as soon as it mounts, and says so on screen.
+const eager = `
+import { useEffect, useState } from "react";
+import { usePrompt, useUiState } from "promptdeck";
+export default function Eager() {
+  const { run } = usePrompt();
+  const [, setSeen] = useUiState("seen", false);
+  const [said, setSaid] = useState("not tried");
+  useEffect(() => {
+    setSeen(true);
+    run({}).then((r) => setSaid(r.status === "done" ? "ran" : "refused: " + (r.error && r.error.code)));
+  }, []);
+  return <main><h1>Eager thumbnail UI</h1><p data-said>{said}</p></main>;
+}`;
+
+test("gallery cards show live, still thumbnails of their UIs", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const owner = await signUpInBrowser(page, server.app);
+  const ownerApi = apiClient(server.app, owner.token);
+  const prompt = await ownerApi("POST", "/api/prompts", { name: "Thumb prompt", messages: [{ role: "user", content: "hi" }], settings: { model_id: "echo" } });
+  const calm = await ownerApi("POST", "/api/custom-uis", {
+    prompt_id: prompt.id,
+    name: "Calm UI",
+    component_code: "export default function Calm() { return <main><h1>Calm thumbnail UI</h1></main>; }",
+  });
+  const busy = await ownerApi("POST", "/api/custom-uis", { prompt_id: prompt.id, name: "Eager UI", component_code: eager, execution_mode: "manual" });
+  await ownerApi("POST", `/api/custom-uis/${calm.id}/publish`);
+  await ownerApi("POST", `/api/custom-uis/${busy.id}/publish`);
+
+  const viewerPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const viewer = await signUpInBrowser(viewerPage, server.app);
+  const viewerApi = apiClient(server.app, viewer.token);
+  await viewerPage.goto(`${server.app}/gallery`);
+  const card = (id) => viewerPage.locator(`li[data-ui-id="${id}"]`);
+  const thumb = (id) => card(id).getByTestId("ui-thumbnail");
+  await thumb(calm.id).frameLocator("iframe.ui-frame").getByRole("heading", { name: "Calm thumbnail UI" }).waitFor({ timeout: 20_000 });
+  const eagerFrame = thumb(busy.id).frameLocator("iframe.ui-frame");
+  await eagerFrame.getByRole("heading", { name: "Eager thumbnail UI" }).waitFor({ timeout: 20_000 });
+  await eagerFrame.locator("[data-said]").filter({ hasText: "refused" }).waitFor({ timeout: 20_000 });
+
+  // Inert and hidden: no focus stop, nothing read out twice.
+  assert.equal(await thumb(calm.id).getAttribute("aria-hidden"), "true");
+  assert.equal(await thumb(calm.id).evaluate((el) => el.inert), true);
+  // Half size: the frame is drawn twice as wide as the card's picture.
+  const [boxWidth, frameWidth] = await thumb(calm.id).evaluate((el) => [el.getBoundingClientRect().width, el.querySelector("iframe").offsetWidth]);
+  assert.ok(Math.abs(frameWidth - 2 * (boxWidth - 2)) <= 4, `frame ${frameWidth} px for a ${boxWidth} px picture`);
+
+  // Nothing acted: no run for the viewer, no saved state.
+  const runs = await viewerApi("GET", "/api/runs");
+  assert.equal(runs.total, 0, `the thumbnail started a run: ${JSON.stringify(runs)}`);
+  const state = await viewerApi("GET", `/api/custom-uis/${busy.id}/state`);
+  assert.deepEqual(state.state ?? {}, {});
+
+  for (const size of [1280, 390]) {
+    await viewerPage.setViewportSize({ width: size, height: 900 });
+    await viewerPage.screenshot({ path: join(artifacts, `gallery-thumbnails-${size}.png`), fullPage: true });
+    const overflow = await viewerPage.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the gallery with thumbnails fits ${size} px (overflows by ${overflow} px)`);
+  }
+
+  // Opened, the same UI does act: the thumbnail's refusal is the thumbnail's alone.
+  await viewerPage.setViewportSize({ width: 1280, height: 900 });
+  await viewerPage.goto(`${server.app}/ui/${busy.id}`);
+  await viewerPage.frameLocator("iframe.ui-frame").locator("[data-said]").filter({ hasText: "ran" }).waitFor({ timeout: 30_000 });
+  assert.equal((await viewerApi("GET", "/api/runs")).total, 1);
+});
