@@ -72,6 +72,30 @@ test("gallery cards show live, still thumbnails of their UIs", async () => {
     assert.ok(overflow <= 0, `the gallery with thumbnails fits ${size} px (overflows by ${overflow} px)`);
   }
 
+  // A long gallery keeps frames only near the viewport: the newest cards (at the top) hold one,
+  // the oldest do not until scrolled to, and the top ones let theirs go then.
+  let newest;
+  for (let i = 0; i < 10; i += 1) {
+    newest = await ownerApi("POST", "/api/custom-uis", {
+      prompt_id: prompt.id,
+      name: `Filler UI ${i}`,
+      component_code: `export default function Filler() { return <main><h1>Filler ${i}</h1></main>; }`,
+    });
+    await ownerApi("POST", `/api/custom-uis/${newest.id}/publish`);
+  }
+  await viewerPage.setViewportSize({ width: 390, height: 700 });
+  await viewerPage.goto(`${server.app}/gallery`);
+  await thumb(newest.id).locator("iframe").waitFor({ timeout: 20_000 });
+  const framed = () => viewerPage.locator('[data-testid="ui-thumbnail"] iframe').count();
+  const atTop = await framed();
+  assert.ok(atTop >= 1 && atTop < 12, `${atTop} of 12 thumbnails hold a frame at the top`);
+  assert.equal(await thumb(calm.id).locator("iframe").count(), 0, "the oldest card, far below, holds no frame");
+  await viewerPage.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await thumb(calm.id).locator("iframe").waitFor({ timeout: 20_000 });
+  await thumb(newest.id).locator("iframe").waitFor({ state: "detached", timeout: 10_000 });
+  await viewerPage.evaluate(() => window.scrollTo(0, 0));
+  await thumb(newest.id).locator("iframe").waitFor({ timeout: 10_000 });
+
   // Opened, the same UI does act: the thumbnail's refusal is the thumbnail's alone.
   await viewerPage.setViewportSize({ width: 1280, height: 900 });
   await viewerPage.goto(`${server.app}/ui/${busy.id}`);

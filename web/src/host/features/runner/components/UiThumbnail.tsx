@@ -5,23 +5,28 @@ import { SandboxFrame } from "./SandboxFrame";
 /** The frame is drawn at twice the card's width and shown at half size. */
 const SCALE = 0.5;
 
+/** How far outside the viewport a thumbnail's frame is kept (loaded ahead, dropped behind). */
+const NEAR = "400px";
+
 /**
- * A live, still picture of a UI for gallery and template cards: its real frame, drawn at twice the
- * card's width and scaled down, loaded only once the card scrolls into view, inert and hidden from
- * assistive technology (the card's own text names the UI), and unable to act (`still`).
+ * A live, still picture of a UI for gallery cards: its real frame, drawn at twice the card's width
+ * and scaled down, inert and hidden from assistive technology (the card's own text names the UI),
+ * and unable to act (`still`). Only thumbnails near the viewport hold a frame, so a long gallery
+ * keeps a bounded number of frames (and their workers) alive however far it is scrolled.
  */
 export function UiThumbnail({ uiId, userId }: { uiId: string; userId: string }) {
   const box = useRef<HTMLDivElement>(null);
   const [visible, setVisible] = useState(false);
   useEffect(() => {
     const el = box.current;
-    if (!el || visible) return;
+    if (!el) return;
     const seen = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) setVisible(true);
-    }, { rootMargin: "200px" });
+      const last = entries.at(-1);
+      if (last) setVisible(last.isIntersecting);
+    }, { rootMargin: NEAR });
     seen.observe(el);
     return () => seen.disconnect();
-  }, [visible]);
+  }, []);
   return (
     <div ref={box} className="ui-thumbnail" aria-hidden="true" inert data-testid="ui-thumbnail">
       {visible && <ThumbnailFrame uiId={uiId} userId={userId} />}
