@@ -102,3 +102,30 @@ test("gallery cards show live, still thumbnails of their UIs", async () => {
   await viewerPage.frameLocator("iframe.ui-frame").locator("[data-said]").filter({ hasText: "ran" }).waitFor({ timeout: 30_000 });
   assert.equal((await viewerApi("GET", "/api/runs")).total, 1);
 });
+
+test("template cards show live, still thumbnails of every official template", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const user = await signUpInBrowser(page, server.app);
+  const api = apiClient(server.app, user.token);
+  const templates = (await api("GET", "/api/templates?limit=200")).items;
+  await page.goto(`${server.app}/templates`);
+  const cards = page.locator('ul[aria-label="Templates"] > li');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), templates.length);
+  for (let i = 0; i < templates.length; i += 1) {
+    const card = cards.nth(i);
+    await card.scrollIntoViewIfNeeded();
+    const frame = card.getByTestId("ui-thumbnail").frameLocator("iframe.ui-frame");
+    // The template's own module has drawn something in the frame.
+    await frame.locator("#root :is(h1, h2, h3, button, input, textarea, label, p, table, svg)").first().waitFor({ timeout: 20_000 });
+  }
+  for (const size of [1280, 390]) {
+    await page.setViewportSize({ width: size, height: 900 });
+    await page.screenshot({ path: join(artifacts, `template-thumbnails-${size}.png`), fullPage: false });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the templates with thumbnails fit ${size} px (overflows by ${overflow} px)`);
+  }
+  // Looking changed nothing: no prompt, UI or run was made for the viewer.
+  assert.equal((await api("GET", "/api/runs")).total, 0);
+  assert.equal((await api("GET", "/api/prompts")).total, 0);
+});

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use promptdeck_compiler::{Compiled, Compiler, UiSource};
-use promptdeck_core::{ComponentType, CustomUiStatus, PromptCustomUi, PromptsData, ValidationReport};
+use promptdeck_core::{
+    ComponentType, CustomUiStatus, CustomUiTemplate, PromptCustomUi, PromptsData, ValidationReport,
+};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -92,6 +94,26 @@ pub async fn check_source(state: &AppState, src: OwnedSource) -> Result<Validati
 /// listing its issues, and 429 means the compiler is busy.
 pub async fn compile(state: &AppState, ui: &PromptCustomUi) -> Result<Arc<Compiled>, ApiError> {
     compile_with(state, ui, true).await
+}
+
+/// Compiles an official template's code (React) for its thumbnail, waiting for a compiler
+/// thread however long the queue (templates are few and compiled once per node).
+pub async fn compile_template(
+    state: &AppState,
+    template: &CustomUiTemplate,
+) -> Result<Arc<Compiled>, ApiError> {
+    let src = OwnedSource {
+        component_type: ComponentType::React,
+        code: template.component_code.clone(),
+        props_schema: None,
+        default_props: None,
+        prompt_variables: None,
+    };
+    let result = on_compiler(state, src, false, |c, s| c.compile(s)).await?;
+    result.map_err(|e| ApiError::Invalid {
+        message: "the template does not compile".into(),
+        details: json!({ "validation_errors": e.into_report().validation_errors }),
+    })
 }
 
 /// Compiles a saved UI like [`compile`], waiting for a compiler thread however long the queue:

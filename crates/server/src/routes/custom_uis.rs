@@ -9,6 +9,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use promptdeck_compiler::Compiled;
 use promptdeck_core::{
     ComponentType, CreateCustomUiInput, CustomUiPatch, CustomUiRating, CustomUiStatus, CustomUiSummary,
     CustomUiUsage, CustomUiWithPrompt, Page, PromptCustomUi, PromptView, RatingInput, ValidationReport,
@@ -505,6 +506,12 @@ async fn compiled_ui(
     let ui = visible_ui(&state, user.id, id).await?;
     let compiled = compile(&state, &ui).await?;
     state.modules.publish(&state, ui.id, &compiled).await;
+    compiled_response(&compiled, &headers)
+}
+
+/// A compiled UI or template as `/compiled` answers it: its ETag (the module's hash), 304 for a
+/// matching `If-None-Match`, and the code with its media type.
+pub(crate) fn compiled_response(compiled: &Compiled, headers: &HeaderMap) -> ApiResult<Response> {
     let etag = format!("\"{}\"", compiled.hash);
     let fresh = headers
         .get(IF_NONE_MATCH)

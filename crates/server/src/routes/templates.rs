@@ -2,6 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use promptdeck_core::{CustomUiTemplate, Difficulty, Page, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,7 +15,10 @@ use crate::extract::{ApiQuery, IdPath};
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_templates)).routes(routes!(get_template))
+    OpenApiRouter::new()
+        .routes(routes!(list_templates))
+        .routes(routes!(get_template))
+        .routes(routes!(compiled_template))
 }
 
 /// Filters of the template list.
@@ -62,4 +67,19 @@ async fn get_template(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<CustomUiTemplate>> {
     state.store.get_template(id).await?.map(Json).ok_or(ApiError::NotFound("template"))
+}
+
+/// A template's compiled module (with its hash as ETag, `If-None-Match` answers 304), servable on
+/// the sandbox origin by its hash: what its gallery thumbnail runs.
+#[utoipa::path(get, path = "/api/templates/{id}/compiled", tag = "templates", params(("id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, description = "the compiled template"), (status = 304), (status = 404, body = ErrorBody)))]
+async fn compiled_template(
+    State(state): State<AppState>,
+    AuthUser(_user): AuthUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let module = state.modules.templates(&state).await?.of(id).ok_or(ApiError::NotFound("template"))?;
+    crate::routes::custom_uis::compiled_response(&module, &headers)
 }

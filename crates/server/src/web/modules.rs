@@ -4,15 +4,18 @@
 //! that the UI compiles to that hash. The sandbox origin serves `/m/{hash}.js` from the cache,
 //! or, on a miss, finds a UI recorded with that hash and compiles it again: what one user
 //! fetches never makes another user's module unavailable, and any node (or the same node after
-//! a restart) can serve any module from the database alone.
+//! a restart) can serve any module from the database alone. The official templates' modules
+//! (for their thumbnails) are compiled once per node, on first need, and kept apart from the
+//! cache: templates change only with the binary, so every node compiles them to the same hashes.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use promptdeck_compiler::Compiled;
 use promptdeck_core::ComponentType;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 use uuid::Uuid;
 
 use crate::state::AppState;
@@ -38,10 +41,25 @@ impl Weighter<ModuleHash, Arc<Compiled>> for ByCodeSize {
     }
 }
 
+/// The official templates' modules, by template and by hash.
+#[derive(Default)]
+pub struct TemplateModules {
+    by_template: HashMap<Uuid, Arc<Compiled>>,
+    by_hash: HashMap<ModuleHash, Arc<Compiled>>,
+}
+
+impl TemplateModules {
+    /// The module of the template `id`; `None` for no such template or one that does not compile.
+    pub fn of(&self, id: Uuid) -> Option<Arc<Compiled>> {
+        self.by_template.get(&id).cloned()
+    }
+}
+
 /// The sandbox origin's compiled modules: a cache bounded in bytes in front of the database.
 pub struct ModuleStore {
     cache: Cache<ModuleHash, Arc<Compiled>, ByCodeSize>,
     recompiles: Semaphore,
+    templates: OnceCell<TemplateModules>,
 }
 
 impl std::fmt::Debug for ModuleStore {
@@ -57,6 +75,7 @@ impl ModuleStore {
         ModuleStore {
             cache: Cache::with_weighter(items, cache_bytes, ByCodeSize),
             recompiles: Semaphore::new(RECOMPILES_AT_ONCE),
+            templates: OnceCell::new(),
         }
     }
 
@@ -74,8 +93,35 @@ impl ModuleStore {
         }
     }
 
-    /// The module with this hash: from the cache, or compiled again from a UI the database
-    /// records with it. `Ok(None)` when no UI compiles to it (any more).
+    /// The official templates' modules, compiled on the first call (a template that does not
+    /// compile has none; it is logged).
+    pub async fn templates(
+        &self,
+        state: &AppState,
+    ) -> Result<&TemplateModules, promptdeck_store::StoreError> {
+        self.templates
+            .get_or_try_init(|| async {
+                let mut modules = TemplateModules::default();
+                for template in state.store.list_templates(None, None, None).await? {
+                    match crate::ui_rules::compile_template(state, &template).await {
+                        Ok(module) => {
+                            if let Some(hash) = parse_hash(&module.hash) {
+                                modules.by_hash.insert(hash, Arc::clone(&module));
+                            }
+                            modules.by_template.insert(template.id, module);
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = ?e, template = %template.id, "a template does not compile")
+                        }
+                    }
+                }
+                Ok(modules)
+            })
+            .await
+    }
+
+    /// The module with this hash: from the cache, an official template, or compiled again from
+    /// a UI the database records with it. `Ok(None)` when no UI compiles to it (any more).
     pub async fn find(
         &self,
         state: &AppState,
@@ -83,6 +129,9 @@ impl ModuleStore {
     ) -> Result<Option<Arc<Compiled>>, promptdeck_store::StoreError> {
         if let Some(module) = self.cache.get(&hash) {
             return Ok(Some(module));
+        }
+        if let Some(module) = self.templates(state).await?.by_hash.get(&hash) {
+            return Ok(Some(Arc::clone(module)));
         }
         let hex_hash = hex::encode(hash);
         let uis = state.store.uis_with_module(&hex_hash, CANDIDATES).await?;

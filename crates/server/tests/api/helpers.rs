@@ -709,10 +709,12 @@ impl TestApp {
 
     /// `GET /api/custom-uis/{id}/compiled`, optionally with `If-None-Match`.
     pub async fn get_compiled(&self, user: &TestUser, id: &str, if_none_match: Option<&str>) -> Reply {
-        let mut request = self
-            .client
-            .get(format!("{}/api/custom-uis/{id}/compiled", self.address))
-            .bearer_auth(&user.token);
+        self.get_compiled_at(user, &format!("/api/custom-uis/{id}/compiled"), if_none_match).await
+    }
+
+    /// `GET {path}` (a `/compiled` endpoint) as `user`, with `If-None-Match` when given.
+    pub async fn get_compiled_at(&self, user: &TestUser, path: &str, if_none_match: Option<&str>) -> Reply {
+        let mut request = self.client.get(format!("{}{path}", self.address)).bearer_auth(&user.token);
         if let Some(etag) = if_none_match {
             request = request.header(IF_NONE_MATCH, etag);
         }

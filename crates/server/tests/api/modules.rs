@@ -14,6 +14,7 @@ both_backends!(
     a_hash_nobody_compiled_is_not_found,
     modules_are_compiled_again_from_the_database_when_the_cache_keeps_none,
     a_module_compiled_through_one_server_is_served_by_another_on_the_same_database,
+    every_official_template_compiles_to_a_module_any_server_serves,
 );
 
 /// Creates a react UI with `code` for `user` and fetches its compiled module; returns the UI id
@@ -148,4 +149,30 @@ async fn a_module_compiled_through_one_server_is_served_by_another_on_the_same_d
     let second = spawn_app_beside(&first, Options::default()).await;
 
     assert_serves(&module(&second, &hash).await, &code);
+}
+
+async fn every_official_template_compiles_to_a_module_any_server_serves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.new_user().await;
+    let list = app.list_templates(&user, "?limit=200").await.expect(200);
+    let templates = crate::helpers::items(&list).clone();
+    assert!(templates.len() >= 6);
+    // A second server on the same database has compiled nothing yet: it serves them all anyway.
+    let other = spawn_app_beside(&app, Options::default()).await;
+    for template in &templates {
+        let id = str_of(&template["id"]);
+        let path = format!("/api/templates/{id}/compiled");
+        let reply = app.get_compiled_at(&user, &path, None).await;
+        assert_eq!(reply.status.as_u16(), 200, "{path}: {:?}", reply.body);
+        let hash = reply.header("etag").expect("an ETag").trim_matches('"').to_owned();
+        assert_eq!(hash.len(), 64);
+        assert_serves(&module(&app, &hash).await, &reply.body);
+        assert_serves(&module(&other, &hash).await, &reply.body);
+        // Unchanged: 304.
+        let again = app.get_compiled_at(&user, &path, Some(&format!("\"{hash}\""))).await;
+        assert_eq!(again.status.as_u16(), 304);
+    }
+    let forged = format!("/api/templates/{}/compiled", uuid::Uuid::new_v4());
+    app.request(reqwest::Method::GET, &forged, Some(&user.token), None).await.expect_error(404, "not_found");
+    app.request(reqwest::Method::GET, &forged, None, None).await.expect_error(401, "unauthorized");
 }

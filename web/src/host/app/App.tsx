@@ -7,7 +7,7 @@ import { DefaultRunner } from "../features/prompts/components/DefaultRunner";
 import { HomePage } from "../features/prompts/components/HomePage";
 import { PromptPage } from "../features/prompts/components/PromptPage";
 import { UiPreview } from "../features/runner/components/UiPreview";
-import { UiThumbnail } from "../features/runner/components/UiThumbnail";
+import { TemplateThumbnail, UiThumbnail } from "../features/runner/components/UiThumbnail";
 import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
@@ -58,7 +58,7 @@ export function App() {
   else if (pathname === "/runs") page = <RunsPage />;
   else if (pathname === "/usage") page = <UsagePage />;
   else if (pathname === "/account") page = <AccountPage user={session.user} />;
-  else if (pathname === "/templates") page = <TemplatesPage preview={(ui) => <UiPreview ui={ui} session={session} />} />;
+  else if (pathname === "/templates") page = <TemplatesPage preview={(ui) => <UiPreview ui={ui} session={session} />} thumbnail={(t) => <TemplateThumbnail template={t} userId={session.user.id} />} />;
   else if ((params = match("/uis/:id/edit", pathname))) page = <UiEditorPage key={params.id} id={params.id ?? ""} preview={(ui) => <UiPreview ui={ui} session={session} />} />;
   else if ((params = match("/runs/:id", pathname))) page = <RunPage key={params.id} id={params.id ?? ""} />;
   else page = <main className="page"><h1>Not found</h1></main>;

@@ -59,13 +59,44 @@ export interface Compiled {
   etag: string | null;
 }
 
+/** A compiled React module, loaded by the frame from the sandbox origin by its hash (the ETag). */
+function reactModule(compiled: Compiled): InitResult["module"] {
+  const hash = (compiled.etag ?? "").replace(/^W\//, "").replace(/"/g, "");
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error("the server sent no module hash");
+  return { kind: "react", url: `${sandboxOrigin()}/m/${hash}.js` };
+}
+
+/**
+ * What a template's thumbnail frame starts from: its compiled module and the starter prompt a
+ * template is tried with ("Use template" attaches it to the same one when no prompt is chosen).
+ */
+export function buildTemplateInit(template: { id: string; name: string }, compiled: Compiled): InitResult {
+  return {
+    ui: { id: template.id, name: template.name, componentType: "react", executionMode: "manual", autoSubmit: false, showVariables: false },
+    prompt: {
+      id: template.id,
+      name: `${template.name} prompt`,
+      messages: [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: "{{text}}" }],
+      variableDefaults: [{ name: "text", defaultValue: "Hello!" }],
+      settings: { model_id: "echo" },
+    },
+    props: {},
+    variables: { text: "Hello!" },
+    module: reactModule(compiled),
+    state: {},
+    theme: {},
+    frameShowsVariables: false,
+    frameAcceptsInput: false,
+    autoRun: false,
+    oneShot: false,
+  };
+}
+
 /** What the frame starts from; throws when the compiled React module names no hash. */
 export function buildInit(ui: CustomUiWithPrompt, compiled: Compiled, state: JsonObject, search: string): InitResult {
   let module: InitResult["module"];
   if (ui.component_type === "react") {
-    const hash = (compiled.etag ?? "").replace(/^W\//, "").replace(/"/g, "");
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error("the server sent no module hash");
-    module = { kind: "react", url: `${sandboxOrigin()}/m/${hash}.js` };
+    module = reactModule(compiled);
   } else if (ui.component_type === "template") {
     module = { kind: "template", html: compiled.text };
   } else {

@@ -5,7 +5,7 @@ import { isJson, type InitResult, type JsonObject } from "../../../../shared/pro
 import { api, apiText } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
 import type { CustomUiWithPrompt } from "../../../lib/types";
-import { buildInit } from "../init";
+import { buildInit, buildTemplateInit } from "../init";
 
 const at = (id: string) => `/api/custom-uis/${encodeURIComponent(id)}`;
 
@@ -69,6 +69,16 @@ export function useThumbnailInit(id: string) {
       return buildInit(ui, compiled, {}, "");
     },
     staleTime: 60_000,
+    retry: false,
+  });
+}
+
+/** What a template's thumbnail frame starts from: its compiled module and the starter prompt. */
+export function useTemplateThumbnailInit(template: { id: string; name: string }) {
+  return useQuery({
+    queryKey: queryKeys.runnerInit(template.id, "template-thumbnail", ""),
+    queryFn: async () => buildTemplateInit(template, await apiText(`/api/templates/${encodeURIComponent(template.id)}/compiled`)),
+    staleTime: Infinity,
     retry: false,
   });
 }

@@ -6,11 +6,13 @@ import { PREVIEW_PROMPT_NAME, useDraftFromTemplate, useMyPrompts, usePreviewDraf
 
 /** Renders a saved UI in the sandbox (the runner's `UiPreview`, passed in by the app). */
 export type RenderPreview = (ui: CustomUiWithPrompt) => ReactNode;
+/** Draws a template's live thumbnail (the runner's `TemplateThumbnail`, passed in by the app). */
+export type RenderThumbnail = (template: CustomUiTemplate) => ReactNode;
 
 const DIFFICULTIES = ["beginner", "intermediate", "advanced"];
 
-/** `/templates`: browse by category, tag and difficulty; preview the code or run it live; use one. */
-export function TemplatesPage({ preview }: { preview: RenderPreview }) {
+/** `/templates`: browse by category, tag and difficulty, each with a live thumbnail; preview the code or run it live; use one. */
+export function TemplatesPage({ preview, thumbnail }: { preview: RenderPreview; thumbnail?: RenderThumbnail }) {
   const [filter, setFilter] = useState<TemplateFilter>({ category: "", tag: "", difficulty: "" });
   const all = useTemplates({ category: "", tag: "", difficulty: "" }).data ?? [];
   const matching = useTemplates(filter);
@@ -49,14 +51,14 @@ export function TemplatesPage({ preview }: { preview: RenderPreview }) {
       {error && <p role="alert" className="error">{error}</p>}
       {items === null ? <p aria-busy="true">Loading…</p> : items.length === 0 ? <p className="muted">No template matches these filters.</p> : (
         <ul className="cards" aria-label="Templates">
-          {items.map((t) => <TemplateCard key={t.id} template={t} prompts={prompts} renderPreview={preview} />)}
+          {items.map((t) => <TemplateCard key={t.id} template={t} prompts={prompts} renderPreview={preview} thumbnail={thumbnail} />)}
         </ul>
       )}
     </main>
   );
 }
 
-function TemplateCard({ template: t, prompts, renderPreview }: { template: CustomUiTemplate; prompts: PromptsData[]; renderPreview: RenderPreview }) {
+function TemplateCard({ template: t, prompts, renderPreview, thumbnail }: { template: CustomUiTemplate; prompts: PromptsData[]; renderPreview: RenderPreview; thumbnail: RenderThumbnail | undefined }) {
   const id = useId();
   const [preview, setPreview] = useState(false);
   const [live, setLive] = useState<CustomUiWithPrompt | null>(null);
@@ -93,6 +95,7 @@ function TemplateCard({ template: t, prompts, renderPreview }: { template: Custo
         <h2 id={`${id}-name`} className="grow">{t.name}</h2>
         {t.is_official && <span className="badge ok">official</span>}
       </div>
+      {thumbnail?.(t)}
       {t.description && <p className="muted clamp">{t.description}</p>}
       <div className="row wrap">
         <span className="badge">{t.category}</span>
