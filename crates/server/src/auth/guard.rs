@@ -42,6 +42,8 @@ pub enum UserAction {
     WriteProviderKey,
     /// Setting a UI's payer and caps: 60 a minute.
     WriteBudget,
+    /// Reading a usage report (JSON or CSV), each a few aggregate queries: 60 a minute.
+    ReadStats,
 }
 
 impl UserAction {
@@ -50,7 +52,7 @@ impl UserAction {
         let per_minute = match self {
             UserAction::OpenShareLink => 120,
             UserAction::WriteProviderKey => 20,
-            UserAction::WriteBudget => 60,
+            UserAction::WriteBudget | UserAction::ReadStats => 60,
         };
         Rule::per_window(per_minute, Duration::from_secs(60))
     }
@@ -60,6 +62,7 @@ impl UserAction {
             UserAction::OpenShareLink => "open-share-link",
             UserAction::WriteProviderKey => "write-provider-key",
             UserAction::WriteBudget => "write-budget",
+            UserAction::ReadStats => "read-stats",
         }
     }
 
@@ -68,6 +71,7 @@ impl UserAction {
             UserAction::OpenShareLink => "share links opened",
             UserAction::WriteProviderKey => "provider key changes",
             UserAction::WriteBudget => "budget changes",
+            UserAction::ReadStats => "usage reports",
         }
     }
 }

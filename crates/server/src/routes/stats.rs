@@ -13,7 +13,7 @@ use promptdeck_store::UsageScope;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, UserAction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, IdPath};
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// The caller's account: their own tasks, and anyone's tasks through their UIs.
 #[utoipa::path(get, path = "/api/account/stats", tag = "account", params(UsageQuery), security(("bearer" = [])),
-    responses((status = 200, body = UsageReport), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = UsageReport), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn account_usage(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -39,7 +39,7 @@ async fn account_usage(
 
 /// The account's report as CSV, one row per day.
 #[utoipa::path(get, path = "/api/account/stats.csv", tag = "account", params(UsageQuery), security(("bearer" = [])),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn account_usage_csv(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -52,7 +52,7 @@ async fn account_usage_csv(
 /// One of the caller's UIs: everyone's tasks through it.
 #[utoipa::path(get, path = "/api/custom-uis/{id}/stats", tag = "custom-uis", params(("id" = Uuid, Path), UsageQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = UsageReport), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UsageReport), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn ui_usage(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -66,7 +66,7 @@ async fn ui_usage(
 /// One UI's report as CSV, one row per day.
 #[utoipa::path(get, path = "/api/custom-uis/{id}/stats.csv", tag = "custom-uis", params(("id" = Uuid, Path), UsageQuery),
     security(("bearer" = [])),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn ui_usage_csv(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -87,6 +87,7 @@ async fn owned(state: &AppState, user: Uuid, id: Uuid) -> ApiResult<()> {
 }
 
 async fn report(state: &AppState, scope: UsageScope, caller: Uuid, q: UsageQuery) -> ApiResult<UsageReport> {
+    state.auth.admit_action(caller, UserAction::ReadStats).await?;
     Ok(state.store.usage_report(scope, caller, q.days(), Utc::now()).await?)
 }
 

@@ -1,6 +1,6 @@
 //! Requests that are cheap one by one but cost a lookup or a write each have a rate per user:
 //! opening share links (120 a minute), changing provider keys (20 a minute) and budgets (60 a
-//! minute). Past it: 429 `rate_limited` with `Retry-After`; other users are not affected.
+//! minute), reading usage reports (60 a minute). Past it: 429 `rate_limited` with `Retry-After`; other users are not affected.
 
 use reqwest::Method;
 use serde_json::json;
@@ -10,6 +10,7 @@ use crate::helpers::{Backend, Options, TestApp, TestUser, spawn_app, spawn_app_w
 sqlite_only!(
     opening_share_links_is_rate_limited_per_user,
     provider_key_and_budget_changes_are_rate_limited_per_user,
+    usage_reports_are_rate_limited_per_user,
 );
 
 /// Sends `request` until it is refused and checks how many went through: the burst of
@@ -88,4 +89,16 @@ async fn provider_key_and_budget_changes_are_rate_limited_per_user(backend: Back
     until_refused(&app, &alice, Method::PUT, &budget, Some(&json!({"payer": "owner"})), 60).await;
     // Reading is not limited.
     app.request(Method::GET, &budget, Some(&alice.token), None).await.expect(200);
+}
+
+async fn usage_reports_are_rate_limited_per_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alice = app.new_user().await;
+    let bob = app.new_user().await;
+    until_refused(&app, &alice, Method::GET, "/api/account/stats?days=1", None, 60).await;
+    // JSON and CSV count together.
+    app.request(Method::GET, "/api/account/stats.csv", Some(&alice.token), None)
+        .await
+        .expect_error(429, "rate_limited");
+    app.request(Method::GET, "/api/account/stats", Some(&bob.token), None).await.expect(200);
 }
