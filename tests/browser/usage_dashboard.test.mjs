@@ -245,7 +245,7 @@ test("the dashboard's figures equal the recorded tasks, per account and per UI; 
   await viewerFrame.getByRole("button", { name: "Go" }).click();
   const refusal = viewerFrame.getByRole("alert");
   await refusal.waitFor();
-  assert.match(await refusal.textContent(), /this UI allows 1 runs per viewer a day; it resets at \d{4}-\d\d-\d\d 00:00 UTC/);
+  assert.match(await refusal.textContent(), /this UI allows 1 run per viewer a day; it resets at \d{4}-\d\d-\d\d 00:00 UTC/);
   const uiStats = await owner.api("GET", `/api/custom-uis/${ui.id}/stats?days=7`);
   assert.equal(uiStats.totals.tasks, uiTasks.length + 1, "the refused start recorded no task");
   assert.deepEqual(viewer.cspErrors, []);

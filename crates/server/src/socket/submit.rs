@@ -1,8 +1,8 @@
 //! `chat_service` and `prompt_service`: a task request is checked (shape, unstorable text),
-//! admitted under the user's caps, planned, charged to its payer within budget, and recorded — run, task row with its unique task
-//! id, the user's turn, in one transaction (shared by a burst of starts, see `tasks::starts`) —
-//! before the ack; only then does it stream. So a task is never acked without its record, and
-//! a crash mid-task leaves the user's turn in the run.
+//! admitted under the user's caps, planned, charged to its payer within budget, and recorded —
+//! run, task row with its unique task id, the user's turn, in one transaction (shared by a burst
+//! of starts, see `tasks::starts`) — before the ack; only then does it stream. So a task is never
+//! acked without its record, and a crash mid-task leaves the user's turn in the run.
 
 use chrono::Utc;
 use promptdeck_core::protocol::{TaskAck, TaskErrorCode};

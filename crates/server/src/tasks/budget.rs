@@ -34,7 +34,8 @@ pub async fn charge(
             && viewer != rules.owner
             && state.store.runs_through(ui, viewer, periods.day_start).await? >= i64::from(cap)
         {
-            return Err(quota(format!("this UI allows {cap} runs per viewer a day"), periods.day_end, now));
+            let runs = if cap == 1 { "run" } else { "runs" };
+            return Err(quota(format!("this UI allows {cap} {runs} per viewer a day"), periods.day_end, now));
         }
         if let Some(cap) = rules.budget.max_cost_per_day
             && state.store.spent_through(ui, periods.day_start).await?.projected() >= cap

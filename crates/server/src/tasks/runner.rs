@@ -178,9 +178,9 @@ async fn stream(
 }
 
 /// The key of the user who pays for the task (the viewer, or the custom UI's owner when the
-/// owner pays) for the model's provider, when they stored one: it is used before the operator's. A key that cannot be read
-/// (the database is away, another server key) leaves the operator's key in use, with a warning
-/// that names the user and provider, never the key.
+/// owner pays) for the model's provider, when they stored one: it is used before the operator's.
+/// A key that cannot be read (the database is away, another server key) leaves the operator's
+/// key in use, with a warning that names the user and provider, never the key.
 async fn payer_key(state: &AppState, plan: &TaskPlan) -> Option<promptdeck_llm::RequestKey> {
     let cipher = state.provider_keys.as_ref()?;
     let provider =

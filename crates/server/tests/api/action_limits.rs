@@ -1,6 +1,7 @@
 //! Requests that are cheap one by one but cost a lookup or a write each have a rate per user:
 //! opening share links (120 a minute), changing provider keys (20 a minute) and budgets (60 a
-//! minute), reading usage reports (60 a minute). Past it: 429 `rate_limited` with `Retry-After`; other users are not affected.
+//! minute), reading usage reports (60 a minute). Past it: 429 `rate_limited` with
+//! `Retry-After`; other users are not affected.
 
 use reqwest::Method;
 use serde_json::json;
