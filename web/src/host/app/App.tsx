@@ -12,6 +12,7 @@ import { UiRunnerPage } from "../features/runner/components/UiRunnerPage";
 import { RunPage } from "../features/runs/components/RunPage";
 import { RunsPage } from "../features/runs/components/RunsPage";
 import { SharePage } from "../features/runner/components/SharePage";
+import { EmbedPage } from "../features/runner/components/EmbedPage";
 import { Link, match, navigate, useLocation } from "../lib/router";
 import { signOut } from "../lib/signOut";
 import { getSession, onSessionChange } from "../lib/session";
@@ -34,6 +35,10 @@ export function App() {
   const { pathname, search } = useLocation();
   const session = useSession();
   const next = new URLSearchParams(search).get("next") ?? "";
+  let params: Record<string, string> | null;
+
+  // An embed runs inside another site for that site's viewer: no sign-in, no app chrome.
+  if ((params = match("/embed/:id", pathname))) return <EmbedPage key={params.id} id={params.id ?? ""} search={search} />;
 
   if (pathname === "/signup" || pathname === "/login") {
     return <AuthPage key={pathname} mode={pathname === "/signup" ? "signup" : "login"} next={next} />;
@@ -48,7 +53,6 @@ export function App() {
   }
 
   let page: React.ReactNode;
-  let params: Record<string, string> | null;
   if (pathname === "/") page = <HomePage />;
   else if ((params = match("/prompts/:id/run", pathname))) page = <DefaultRunner id={params.id ?? ""} search={search} />;
   else if ((params = match("/prompts/:id", pathname))) page = <PromptPage key={params.id} id={params.id ?? ""} />;

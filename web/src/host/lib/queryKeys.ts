@@ -16,6 +16,7 @@ export const queryKeys = {
   templates: (filter: Record<string, string>) => ["templates", filter] as const,
   shareLinks: (uiId: string) => ["custom-uis", uiId, "share-links"] as const,
   uiBudget: (uiId: string) => ["custom-uis", uiId, "budget"] as const,
+  embeds: (uiId: string) => ["custom-uis", uiId, "embeds"] as const,
   /** The caller's own UIs, every version (the usage dashboard's choice of report). */
   ownUis: ["custom-uis", "mine"] as const,
   sharedUi: (slug: string) => ["share-link", slug] as const,

@@ -3,6 +3,7 @@ import { errorText, pagedItems } from "../../../lib/query";
 import { Link, navigate, useLocation } from "../../../lib/router";
 import { getSession } from "../../../lib/session";
 import { BudgetPanel } from "./BudgetPanel";
+import { EmbedPanel } from "./EmbedPanel";
 import { SharePanel } from "./SharePanel";
 import type { CustomUiSummary } from "../../../lib/types";
 import { useGallery, useRateUi, useRemix, type Scope, type Sort } from "../api/gallery";
@@ -142,6 +143,7 @@ function GalleryCard({ ui, thumbnail }: { ui: CustomUiSummary; thumbnail: Render
   const [open, setOpen] = useState(false);
   const [sharing, setSharing] = useState(false);
   const [budgeting, setBudgeting] = useState(false);
+  const [embedding, setEmbedding] = useState(false);
   const mine = getSession()?.user.id === ui.user_id;
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -192,9 +194,11 @@ function GalleryCard({ ui, thumbnail }: { ui: CustomUiSummary; thumbnail: Render
         <button type="button" className="secondary" disabled={busy} onClick={() => void doRemix()}>Remix</button>
         {mine && <button type="button" className="secondary" aria-expanded={sharing} onClick={() => setSharing((s) => !s)}>Share</button>}
         {mine && <button type="button" className="secondary" aria-expanded={budgeting} onClick={() => setBudgeting((b) => !b)}>Budget</button>}
+        {mine && <button type="button" className="secondary" aria-expanded={embedding} onClick={() => setEmbedding((v) => !v)}>Embed</button>}
       </div>
       {mine && sharing && <SharePanel uiId={ui.id} version={ui.version} />}
       {mine && budgeting && <BudgetPanel uiId={ui.id} />}
+      {mine && embedding && <EmbedPanel uiId={ui.id} version={ui.version} />}
       {open && (
         <form className="stack" aria-label={`Rate ${ui.name}`} onSubmit={submit}>
           <fieldset className="stars-input">

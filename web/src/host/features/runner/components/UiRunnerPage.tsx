@@ -42,7 +42,24 @@ function deferred<T>() {
  * boot meanwhile, and its `initialize` is answered when the data arrives. The frame keeps its place
  * in the page from then on (a new element would load its document again).
  */
-export function UiRunnerPage({ id, session, search }: { id: string; session: Session; search: string }) {
+export function UiRunnerPage({
+  id,
+  session,
+  search,
+  embedded = false,
+  onLoadError,
+}: {
+  id: string;
+  session: Session;
+  search: string;
+  /**
+   * Shown inside another site (`/embed/{id}`): only the UI's name above it, no link to the
+   * recorded run (its viewer may not open it), and a failed load goes to `onLoadError` (the embed
+   * page shows its notice) rather than onto the page.
+   */
+  embedded?: boolean;
+  onLoadError?: (error: unknown) => void;
+}) {
   // The page's search is read once, when the UI loads.
   const [firstSearch] = useState(search);
   const { data, error } = useRunnerUi(id, firstSearch);
@@ -51,6 +68,9 @@ export function UiRunnerPage({ id, session, search }: { id: string; session: Ses
     if (data) init.resolve(data.init);
     else if (error) init.reject(error);
   }, [data, error, init]);
+  useEffect(() => {
+    if (error) onLoadError?.(error);
+  }, [error, onLoadError]);
   const [lastRunId, setLastRunId] = useState<string | null>(null);
   const bridge = useRef<BridgeHost | null>(null);
   const ui = data?.ui;
@@ -62,17 +82,17 @@ export function UiRunnerPage({ id, session, search }: { id: string; session: Ses
   }, []);
   const hostRun = useCallback((taskId: string, runId: string) => bridge.current?.hostRun(taskId, runId), []);
 
-  if (error) return <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
+  if (error) return onLoadError ? null : <main className="page"><p role="alert" className="error">{errorText(error)}</p></main>;
   return (
     <main className={`runner layout-${layout}`} style={width ? { ["--runner-width" as string]: width } : undefined} aria-busy={ui ? undefined : true}>
       <header className="runner-head">
         <h1>{ui ? ui.name : "Loading…"}</h1>
-        {ui && (
+        {ui && !embedded && (
           <span className="muted">
             {ui.prompt.name} · {ui.component_type} · {ui.execution_mode}
           </span>
         )}
-        {lastRunId && (
+        {lastRunId && !embedded && (
           <Link className="run-link" href={`/runs/${lastRunId}`}>
             View recorded run
           </Link>
