@@ -4,6 +4,7 @@
 pub mod bridge;
 pub mod budget;
 pub mod custom_ui;
+pub mod embed;
 pub mod enums;
 pub mod error;
 pub mod page;
@@ -21,6 +22,7 @@ pub mod variables;
 
 pub use budget::*;
 pub use custom_ui::*;
+pub use embed::*;
 pub use enums::*;
 pub use error::CoreError;
 pub use page::*;

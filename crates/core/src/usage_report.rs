@@ -67,7 +67,7 @@ pub struct UsageDay {
     pub figures: UsageFigures,
 }
 
-/// Figures of one part of a report: one payer, or one UI.
+/// Figures of one part of a report: one payer, one UI or one embed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, TS)]
 pub struct UsageSlice {
     /// What the part is: `you` / `others` for payers, the UI's id for UIs.
@@ -98,6 +98,9 @@ pub struct UsageReport {
     pub by_payer: Vec<UsageSlice>,
     /// The most used custom UIs, most tasks first (at most ten).
     pub top_uis: Vec<UsageSlice>,
+    /// By embed, most tasks first (at most ten embeds): the key is the embed's id, or `direct`
+    /// for the tasks not run through an embed.
+    pub by_embed: Vec<UsageSlice>,
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted values; `None` for none.

@@ -202,6 +202,7 @@ pub fn router(state: AppState) -> Router {
     state.auth.attach_sockets(io);
     let router = api
         .route("/api/openapi.json", axum::routing::get(move || openapi_json(openapi.clone())))
+        .route("/embed/{id}", axum::routing::get(crate::web::assets::embed_page))
         .fallback(crate::web::fallback)
         .layer(DefaultBodyLimit::max(limit))
         .layer(socket_layer);

@@ -3,6 +3,7 @@
 //! runs the same SQL on either pool inside a transaction that knows the calling user.
 
 mod budgets;
+mod embeds;
 mod error;
 mod modules;
 mod nodes;
@@ -24,6 +25,7 @@ mod usage_report;
 mod users;
 
 pub use budgets::{ChargeRules, Spending};
+pub use embeds::{EmbedRecord, EmbedSpec};
 pub use error::StoreError;
 pub use nodes::{DeadTask, Reaped};
 pub use pool::Store;

@@ -58,7 +58,7 @@ macro_rules! write_starts {
         let mut tasks = QueryBuilder::new(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
              request_data, response_complete, response_metadata, status, created_at, updated_at, node_id, \
-             payer_id, custom_ui_id) ",
+             payer_id, custom_ui_id, embed_id) ",
         );
         tasks.push_values(starts, |mut row, (start, _)| {
             let task = &start.task;
@@ -79,7 +79,8 @@ macro_rules! write_starts {
                 .push_bind(now)
                 .push_bind($node)
                 .push_bind(start.charge.payer.unwrap_or(user))
-                .push_bind(start.charge.custom_ui);
+                .push_bind(start.charge.custom_ui)
+                .push_bind(start.charge.embed);
         });
         tasks.push(" ON CONFLICT (task_id) DO NOTHING RETURNING task_id");
         let written: HashSet<String> = tasks.build_query_scalar::<String>().fetch_all(&mut *$tx).await?.into_iter().collect();

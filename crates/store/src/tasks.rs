@@ -87,6 +87,8 @@ pub struct TaskCharge {
     pub payer: Option<Uuid>,
     /// The custom UI it runs through.
     pub custom_ui: Option<Uuid>,
+    /// The embed it runs through (its viewer is the task's user).
+    pub embed: Option<Uuid>,
 }
 
 /// Inserts a task row with `$status` inside the write transaction `$tx` (the run's
@@ -97,8 +99,8 @@ macro_rules! insert_task {
         let sql = format!(
             "INSERT INTO ai_tasks (id, run_id, user_id, task_id, service, task_name, model_id, provider, endpoint, \
              request_data, response_complete, response_metadata, status, created_at, updated_at, node_id, \
-             payer_id, custom_ui_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12, $14, $15, $16) \
+             payer_id, custom_ui_id, embed_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, $11, $13, $12, $12, $14, $15, $16, $17) \
              RETURNING {TASK_COLUMNS}"
         );
         let charge: $crate::tasks::TaskCharge = $charge;
@@ -119,6 +121,7 @@ macro_rules! insert_task {
             .bind($node)
             .bind(charge.payer.unwrap_or($user))
             .bind(charge.custom_ui)
+            .bind(charge.embed)
             .fetch_one(&mut *$tx)
             .await?
     }};
@@ -242,7 +245,7 @@ impl Store {
                     let claimed = sqlx::query(
                         "UPDATE ai_tasks SET status = 'streaming', service = $4, task_name = $5, model_id = $6, \
                          provider = $7, request_data = $8, updated_at = $9, node_id = $10, payer_id = $11, \
-                         custom_ui_id = $12 WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
+                         custom_ui_id = $12, embed_id = $13 WHERE task_id = $1 AND user_id = $2 AND run_id = $3 AND status = 'pending'",
                     )
                     .bind(task_id)
                     .bind(user)
@@ -256,6 +259,7 @@ impl Store {
                     .bind(self.node_id)
                     .bind(start.charge.payer.unwrap_or(user))
                     .bind(start.charge.custom_ui)
+                    .bind(start.charge.embed)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();

@@ -25,7 +25,7 @@ pub enum UsageScope {
 
 /// Columns of `scoped`, the tasks a report sums (a CTE; `$1` the user or UI, `$2` the start).
 const SCOPED_COLUMNS: &str =
-    "id, created_at, status, tokens_total, cost, time_to_first_token, payer_id, custom_ui_id";
+    "id, created_at, status, tokens_total, cost, time_to_first_token, payer_id, custom_ui_id, embed_id";
 
 fn scoped_cte(scope: UsageScope) -> String {
     let c = SCOPED_COLUMNS;
@@ -49,6 +49,16 @@ type FiguresRow = (i64, i64, i64, f64);
 
 fn figures((tasks, errors, tokens, cost): FiguresRow) -> UsageFigures {
     UsageFigures { tasks, errors, tokens, cost, ttft_p50_ms: None, ttft_p95_ms: None }
+}
+
+/// "Embed on https://a.example (+2)": an embed named by the sites that frame it.
+fn embed_label(origins_json: &str) -> String {
+    let origins: Vec<String> = serde_json::from_str(origins_json).unwrap_or_default();
+    match origins.split_first() {
+        Some((first, [])) => format!("Embed on {first}"),
+        Some((first, rest)) => format!("Embed on {first} (+{})", rest.len()),
+        None => "An embed".into(),
+    }
 }
 
 impl Store {
@@ -97,35 +107,53 @@ impl Store {
              SELECT top.*, u.name, CAST(u.version AS BIGINT) FROM top LEFT JOIN prompt_custom_uis u ON u.id = top.custom_ui_id \
              ORDER BY 2 DESC, 1"
         );
+        let embed_sql = format!(
+            "{cte}, top AS (SELECT embed_id, {FIGURES} FROM scoped GROUP BY embed_id \
+             ORDER BY 2 DESC, embed_id LIMIT {}) \
+             SELECT top.*, e.allowed_origins FROM top LEFT JOIN prompt_custom_ui_embeds e ON e.id = top.embed_id \
+             ORDER BY 2 DESC, 1",
+            TOP_UIS + 1
+        );
         type Daily = (String, i64, i64, i64, f64);
         type Ttft = (String, f64, i64, i64, i64, i64);
         type ByPayer = (i64, i64, i64, i64, f64);
         type Top = (Uuid, i64, i64, i64, f64, Option<String>, Option<i64>);
-        let (daily, ttft, payers, top): (Vec<Daily>, Vec<Ttft>, Vec<ByPayer>, Vec<Top>) =
-            on_pool!(self, |pool| {
-                let daily = sqlx::query_as(AssertSqlSafe(daily_sql.as_str()))
-                    .bind(subject)
-                    .bind(start)
-                    .fetch_all(pool)
-                    .await?;
-                let ttft = sqlx::query_as(AssertSqlSafe(ttft_sql.as_str()))
-                    .bind(subject)
-                    .bind(start)
-                    .fetch_all(pool)
-                    .await?;
-                let payers = sqlx::query_as(AssertSqlSafe(payer_sql.as_str()))
-                    .bind(subject)
-                    .bind(start)
-                    .bind(caller)
-                    .fetch_all(pool)
-                    .await?;
-                let top = sqlx::query_as(AssertSqlSafe(top_sql.as_str()))
-                    .bind(subject)
-                    .bind(start)
-                    .fetch_all(pool)
-                    .await?;
-                (daily, ttft, payers, top)
-            });
+        type ByEmbed = (Option<Uuid>, i64, i64, i64, f64, Option<String>);
+        let (daily, ttft, payers, top, embeds): (
+            Vec<Daily>,
+            Vec<Ttft>,
+            Vec<ByPayer>,
+            Vec<Top>,
+            Vec<ByEmbed>,
+        ) = on_pool!(self, |pool| {
+            let daily = sqlx::query_as(AssertSqlSafe(daily_sql.as_str()))
+                .bind(subject)
+                .bind(start)
+                .fetch_all(pool)
+                .await?;
+            let ttft = sqlx::query_as(AssertSqlSafe(ttft_sql.as_str()))
+                .bind(subject)
+                .bind(start)
+                .fetch_all(pool)
+                .await?;
+            let payers = sqlx::query_as(AssertSqlSafe(payer_sql.as_str()))
+                .bind(subject)
+                .bind(start)
+                .bind(caller)
+                .fetch_all(pool)
+                .await?;
+            let top = sqlx::query_as(AssertSqlSafe(top_sql.as_str()))
+                .bind(subject)
+                .bind(start)
+                .fetch_all(pool)
+                .await?;
+            let embeds = sqlx::query_as(AssertSqlSafe(embed_sql.as_str()))
+                .bind(subject)
+                .bind(start)
+                .fetch_all(pool)
+                .await?;
+            (daily, ttft, payers, top, embeds)
+        });
 
         let mut by_day: HashMap<String, UsageFigures> = HashMap::new();
         let mut totals = UsageFigures::default();
@@ -187,6 +215,19 @@ impl Store {
                 figures: figures((tasks, errors, tokens, cost)),
             })
             .collect();
+        let by_embed = embeds
+            .into_iter()
+            .map(|(id, tasks, errors, tokens, cost, origins)| UsageSlice {
+                key: id.map_or_else(|| "direct".to_owned(), |id| id.to_string()),
+                label: match (id, origins) {
+                    (None, _) => "Not through an embed".into(),
+                    (Some(_), Some(origins)) => embed_label(&origins),
+                    (Some(_), None) => "A deleted embed".into(),
+                },
+                custom_ui_id: None,
+                figures: figures((tasks, errors, tokens, cost)),
+            })
+            .collect();
         let error_rate = totals.error_rate();
         Ok(UsageReport {
             from: first.format("%Y-%m-%d").to_string(),
@@ -196,6 +237,7 @@ impl Store {
             error_rate,
             by_payer,
             top_uis,
+            by_embed,
         })
     }
 }

@@ -18,6 +18,9 @@ pub struct User {
     pub email: String,
     /// May feature UIs in the gallery.
     pub is_admin: bool,
+    /// Set for an embed's viewer: an account that cannot sign in and may only run that embed.
+    #[serde(skip)]
+    pub embed_id: Option<Uuid>,
 }
 
 /// One signed-in session as its owner sees it: never the token or its hash.
@@ -49,6 +52,7 @@ struct TokenOwnerRow {
     id: Uuid,
     email: String,
     is_admin: bool,
+    embed_id: Option<Uuid>,
     session_id: Uuid,
     last_used_at: Option<DateTime<Utc>>,
 }
@@ -69,7 +73,7 @@ impl Store {
             sqlx::query_as::<_, User>(
                 "INSERT INTO users (id, email, password_hash, is_admin, created_at) \
                  SELECT $1, $2, $3, NOT EXISTS (SELECT 1 FROM users), $4 \
-                 RETURNING id, email, is_admin",
+                 RETURNING id, email, is_admin, embed_id",
             )
             .bind(id)
             .bind(email)
@@ -81,23 +85,25 @@ impl Store {
         Ok(user)
     }
 
-    /// The account and its password hash, for signing in.
+    /// The account and its password hash, for signing in (an embed's viewers cannot).
     pub async fn user_credentials(&self, email: &str) -> StoreResult<Option<(User, String)>> {
         let row = on_pool!(self, |pool| {
             sqlx::query_as::<_, Credentials>(
-                "SELECT id, email, is_admin, password_hash FROM users WHERE email = $1",
+                "SELECT id, email, is_admin, password_hash FROM users WHERE email = $1 AND embed_id IS NULL",
             )
             .bind(email)
             .fetch_optional(pool)
             .await?
         });
-        Ok(row.map(|c| (User { id: c.id, email: c.email, is_admin: c.is_admin }, c.password_hash)))
+        Ok(row.map(|c| {
+            (User { id: c.id, email: c.email, is_admin: c.is_admin, embed_id: None }, c.password_hash)
+        }))
     }
 
     /// The account with this id.
     pub async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<User>> {
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as::<_, User>("SELECT id, email, is_admin FROM users WHERE id = $1")
+            sqlx::query_as::<_, User>("SELECT id, email, is_admin, embed_id FROM users WHERE id = $1")
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
@@ -162,7 +168,7 @@ impl Store {
     pub async fn session_by_token(&self, token_hash: &str) -> StoreResult<Option<TokenOwner>> {
         let row = on_pool!(self, |pool| {
             sqlx::query_as::<_, TokenOwnerRow>(
-                "SELECT u.id, u.email, u.is_admin, t.id AS session_id, t.last_used_at \
+                "SELECT u.id, u.email, u.is_admin, u.embed_id, t.id AS session_id, t.last_used_at \
                  FROM access_tokens t JOIN users u ON u.id = t.user_id \
                  WHERE t.token_hash = $1 AND t.expires_at > $2",
             )
@@ -172,7 +178,7 @@ impl Store {
             .await?
         });
         Ok(row.map(|r| TokenOwner {
-            user: User { id: r.id, email: r.email, is_admin: r.is_admin },
+            user: User { id: r.id, email: r.email, is_admin: r.is_admin, embed_id: r.embed_id },
             session_id: r.session_id,
             last_used_at: r.last_used_at,
         }))

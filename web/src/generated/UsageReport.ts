@@ -34,4 +34,9 @@ by_payer: Array<UsageSlice>,
 /**
  * The most used custom UIs, most tasks first (at most ten).
  */
-top_uis: Array<UsageSlice>, };
+top_uis: Array<UsageSlice>, 
+/**
+ * By embed, most tasks first (at most ten embeds): the key is the embed's id, or `direct`
+ * for the tasks not run through an embed.
+ */
+by_embed: Array<UsageSlice>, };

@@ -33,6 +33,9 @@ impl AccountAttempt {
     }
 }
 
+/// New embed viewer sessions one address may get per minute.
+pub const EMBED_SESSIONS_PER_MINUTE: u32 = 20;
+
 /// A signed-in user's request with a rate of its own (docs/limits.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserAction {
@@ -44,6 +47,8 @@ pub enum UserAction {
     WriteBudget,
     /// Reading a usage report (JSON or CSV), each a few aggregate queries: 60 a minute.
     ReadStats,
+    /// Making, re-keying or revoking embeds.
+    WriteEmbed,
 }
 
 impl UserAction {
@@ -52,7 +57,7 @@ impl UserAction {
         let per_minute = match self {
             UserAction::OpenShareLink => 120,
             UserAction::WriteProviderKey => 20,
-            UserAction::WriteBudget | UserAction::ReadStats => 60,
+            UserAction::WriteBudget | UserAction::ReadStats | UserAction::WriteEmbed => 60,
         };
         Rule::per_window(per_minute, Duration::from_secs(60))
     }
@@ -63,6 +68,7 @@ impl UserAction {
             UserAction::WriteProviderKey => "write-provider-key",
             UserAction::WriteBudget => "write-budget",
             UserAction::ReadStats => "read-stats",
+            UserAction::WriteEmbed => "write-embed",
         }
     }
 
@@ -72,6 +78,7 @@ impl UserAction {
             UserAction::WriteProviderKey => "provider key changes",
             UserAction::WriteBudget => "budget changes",
             UserAction::ReadStats => "usage reports",
+            UserAction::WriteEmbed => "embed changes",
         }
     }
 }
@@ -122,6 +129,19 @@ impl AuthGuard {
     /// The Socket.IO handle, once attached.
     pub fn sockets(&self) -> Option<SocketIo> {
         self.sockets.get().cloned()
+    }
+
+    /// Counts a new embed viewer session asked for from `client` (anyone may ask for an anonymous
+    /// one): [`EMBED_SESSIONS_PER_MINUTE`] per address, with as many at once; 429 past that.
+    pub async fn admit_embed_viewer(&self, client: ClientIp) -> Result<(), ApiError> {
+        let key = LimitKey::new("embed-viewer-ip", &client.limit_value());
+        let rule = Rule::per_window(EMBED_SESSIONS_PER_MINUTE, Duration::from_secs(60));
+        self.limiter.take(key, rule).await.map_err(|wait| {
+            rate_limited(
+                format!("too many embed sessions from your address; try again in {}", secs(wait)),
+                wait,
+            )
+        })
     }
 
     /// Counts a sign-up or login attempt from `client`; 429 when its address has none left.

@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub use guard::{AccountAttempt, AuthGuard, UserAction, session_room};
+pub use guard::{AccountAttempt, AuthGuard, EMBED_SESSIONS_PER_MINUTE, UserAction, session_room};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 
 use crate::config::AuthLimits;
@@ -34,7 +34,8 @@ const TOUCH_EVERY_MINUTES: i64 = 5;
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
 
-/// The signed-in caller and the session its token belongs to (none for a JWT).
+/// The signed-in caller and the session its token belongs to (none for a JWT). An embed's viewer
+/// passes only on the routes its embed needs (see [`crate::embeds::admit_request`]).
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The account.
@@ -60,7 +61,11 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| {
                 ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into())
             })?;
-        caller_for_token(&state.store, state.config.jwt_secret.as_deref(), token).await
+        let caller = caller_for_token(&state.store, state.config.jwt_secret.as_deref(), token).await?;
+        if let Some(embed) = caller.user.embed_id {
+            crate::embeds::admit_request(state, &caller.user, embed, parts).await?;
+        }
+        Ok(caller)
     }
 }
 
@@ -123,11 +128,16 @@ pub fn normalise_email(email: &str) -> ApiResult<String> {
 /// Creates a session for a user and returns its token (the database keeps only its hash). The
 /// session lasts `--session-days`; past `--max-sessions` the user's oldest sessions end.
 pub async fn issue_token(store: &Store, limits: &AuthLimits, user: Uuid) -> ApiResult<String> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = format!("pd_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let token = new_token();
     store.create_session(user, &hash_token(&token), limits.session_lifetime(), limits.max_sessions).await?;
     Ok(token)
+}
+
+/// A new session token: 256 random bits, URL-safe base64 after `pd_`.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("pd_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// The SHA-256 of a token, hex: what the database keeps.

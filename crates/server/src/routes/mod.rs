@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod budgets;
 pub mod custom_uis;
+pub mod embeds;
 pub mod meta;
 pub mod navigation_reports;
 pub mod prompts;
@@ -49,6 +50,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(navigation_reports::router())
         .merge(runs::router())
         .merge(share_links::router())
+        .merge(embeds::router())
         .merge(budgets::router())
         .merge(stats::router())
         .merge(templates::router())

@@ -8,12 +8,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use promptdeck_core::{CustomUiStatus, NewShareLink, Page, PromptCustomUi, ShareLink, SharedUi};
+use promptdeck_core::{NewShareLink, Page, ShareLink, SharedUi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::{AuthUser, UserAction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, IdPath};
+use crate::published::{self, is_published};
 use crate::state::AppState;
 use crate::ui_rules::require_owner;
 
@@ -88,49 +89,14 @@ async fn open_link(
     if link.revoked_at.is_some() {
         return Err(ApiError::Gone("this share link was revoked by its owner".into()));
     }
-    let deleted = || ApiError::Gone("the custom UI this link opened was deleted by its owner".into());
-    let base_id = link.custom_ui_id.ok_or_else(deleted)?;
-    // The link speaks for its owner: the version chain is read as the owner sees it.
-    let base = state.store.find_ui(owner, base_id).await?.ok_or_else(deleted)?;
-    let target = if link.pinned {
-        if !is_published(&base) {
-            return Err(ApiError::Gone(unpublished(&base, "the version this link is pinned to")));
-        }
-        Some((base.id, base.version, base.name.clone()))
-    } else {
-        let mut chain = state.store.ui_versions(&base).await?;
-        chain.retain(|v| v.is_public && v.status == CustomUiStatus::Active);
-        chain.sort_by_key(|v| std::cmp::Reverse(v.version));
-        let mut found = None;
-        for v in chain {
-            // A quarantined version is hidden from others: the next older one is shown.
-            if owner == user.id || state.store.find_ui(user.id, v.id).await?.is_some() {
-                found = Some((v.id, v.version, v.name));
-                break;
-            }
-        }
-        found
-    };
-    let Some((id, version, name)) = target else {
-        return Err(ApiError::Gone(unpublished(&base, "this UI")));
-    };
-    // What the viewer may open is decided by the usual rule (a quarantined version is hidden).
-    if state.store.find_ui(user.id, id).await?.is_none() {
-        return Err(ApiError::Gone("this version is hidden: it was reported for leaving its frame".into()));
-    }
-    Ok(Json(SharedUi { slug: link.slug, pinned: link.pinned, custom_ui_id: id, version, name }))
-}
-
-fn is_published(ui: &PromptCustomUi) -> bool {
-    ui.is_public && ui.status == CustomUiStatus::Active
-}
-
-fn unpublished(ui: &PromptCustomUi, what: &str) -> String {
-    if ui.status == CustomUiStatus::Archived {
-        format!("{what} was archived by its owner")
-    } else {
-        format!("{what} is no longer published")
-    }
+    let target = published::target(&state, owner, link.custom_ui_id, link.pinned, user.id, "link").await?;
+    Ok(Json(SharedUi {
+        slug: link.slug,
+        pinned: link.pinned,
+        custom_ui_id: target.id,
+        version: target.version,
+        name: target.name,
+    }))
 }
 
 /// A slug as the store makes them (32 lowercase hex digits); anything else is not found without

@@ -155,6 +155,7 @@ mod tests {
             error_rate: 0.0,
             by_payer: vec![],
             top_uis: vec![],
+            by_embed: vec![],
         };
         let text = to_csv(&report).unwrap();
         let lines: Vec<&str> = text.lines().collect();

@@ -87,13 +87,27 @@ async fn prepare(
         (Service::Chat, other) => return Err(unknown_task("chat_service", other)),
         (Service::Prompt, other) => return Err(unknown_task("prompt_service", other)),
     }
+    // An embed's viewer runs that embed's UI, nothing else.
+    let embed = match user.embed_id {
+        Some(embed_id) => {
+            let (record, target) = crate::embeds::viewer_target(state, embed_id, user.id).await?;
+            if env.custom_ui_id() != Some(target.id) {
+                return Err(TaskError::new(
+                    TaskErrorCode::NotFound,
+                    "an embed viewer's session can only run its embed's custom UI",
+                ));
+            }
+            Some(record)
+        }
+        None => None,
+    };
     let slot = admit(&state.task_limiter, user.id, env.custom_ui_id()).await?;
     let (mut plan, mut start) = match service {
         Service::Chat => plan_direct_chat(state, user.id, env).await?,
         Service::Prompt => plan_run_prompt(state, user.id, env).await?,
     };
     let ui = plan.custom_ui.as_ref().map(|(id, _)| *id);
-    start.charge = budget::charge(state, user.id, ui, Utc::now()).await?;
+    start.charge = budget::charge(state, user.id, ui, embed.as_ref(), Utc::now()).await?;
     plan.payer_id = start.charge.payer.unwrap_or(user.id);
     state.task_starts.record(user.id, start).await?;
     Ok((plan, slot))

@@ -9,22 +9,50 @@
 use chrono::{DateTime, Utc};
 use promptdeck_core::protocol::TaskErrorCode;
 use promptdeck_core::{Payer, Periods};
-use promptdeck_store::TaskCharge;
+use promptdeck_store::{EmbedRecord, TaskCharge};
 use uuid::Uuid;
 
 use crate::state::AppState;
 use crate::tasks::TaskError;
 
-/// Decides who pays for `viewer`'s task through the UI `ui` (if any) at `now`, or refuses it with
-/// `quota_exceeded` and when the budget it ran into resets.
+/// Decides who pays for `viewer`'s task through the UI `ui` (if any) and the embed `embed` (if
+/// the viewer is an embed's) at `now`, or refuses it with `quota_exceeded` and when the budget it
+/// ran into resets. An embed's runs are always paid by its owner, within the embed's caps as well
+/// as the UI's.
 pub async fn charge(
     state: &AppState,
     viewer: Uuid,
     ui: Option<Uuid>,
+    embed: Option<&EmbedRecord>,
     now: DateTime<Utc>,
 ) -> Result<TaskCharge, TaskError> {
     let periods = Periods::at(now);
     let mut payer = viewer;
+    if let Some(record) = embed {
+        payer = record.owner;
+        let embed = &record.embed;
+        if let Some(cap) = embed.max_runs_per_viewer_per_day
+            && state.store.runs_through_embed(embed.id, Some(viewer), periods.day_start).await?
+                >= i64::from(cap)
+        {
+            let runs = if cap == 1 { "run" } else { "runs" };
+            return Err(quota(
+                format!("this embed allows {cap} {runs} per viewer a day"),
+                periods.day_end,
+                now,
+            ));
+        }
+        if state.store.runs_through_embed(embed.id, None, periods.day_start).await?
+            >= i64::from(embed.daily_runs)
+        {
+            let runs = if embed.daily_runs == 1 { "run" } else { "runs" };
+            return Err(quota(
+                format!("this embed allows {} {runs} a day, and today's are used", embed.daily_runs),
+                periods.day_end,
+                now,
+            ));
+        }
+    }
     if let Some(ui) = ui {
         let rules = state.store.charge_rules(ui).await?.ok_or_else(|| TaskError::not_found("custom UI"))?;
         if rules.budget.payer == Payer::Owner {
@@ -59,7 +87,7 @@ pub async fn charge(
     {
         return Err(quota(format!("{whose} monthly budget of ${cap} is spent"), periods.month_end, now));
     }
-    Ok(TaskCharge { payer: Some(payer), custom_ui: ui })
+    Ok(TaskCharge { payer: Some(payer), custom_ui: ui, embed: embed.map(|r| r.embed.id) })
 }
 
 fn quota(message: String, resets_at: DateTime<Utc>, now: DateTime<Utc>) -> TaskError {

@@ -87,6 +87,26 @@ impl From<StoreError> for TaskError {
     }
 }
 
+/// A REST rule's refusal met while starting a task (an embed's viewer whose embed opens nothing
+/// now, say): gone and missing things are `not_found` with the sentence, a database away is
+/// `unavailable`, the rest `internal` (logged).
+impl From<crate::error::ApiError> for TaskError {
+    fn from(err: crate::error::ApiError) -> Self {
+        use crate::error::ApiError;
+        match err {
+            ApiError::Gone(why) | ApiError::Forbidden(why) => TaskError::new(TaskErrorCode::NotFound, why),
+            ApiError::NotFound(what) => TaskError::not_found(what),
+            ApiError::Unavailable(_) => {
+                TaskError::new(TaskErrorCode::Unavailable, "the database is not answering; try again shortly")
+            }
+            other => {
+                tracing::error!(error = %other, "a task start met an unexpected error");
+                TaskError::new(TaskErrorCode::Internal, "the task could not be started")
+            }
+        }
+    }
+}
+
 impl From<LlmError> for TaskError {
     fn from(err: LlmError) -> Self {
         let code = match &err {

@@ -2,7 +2,7 @@
 //! builds) and the app origin's fallback: files by path, `index.html` for app routes (with its
 //! Content-Security-Policy and style nonce), and the API's JSON 404 under `/api/`.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -77,9 +77,28 @@ pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
     index(&state)
 }
 
+/// `GET /embed/{id}`: the app page (which routes `/embed/{id}` to the embed's runner), framable
+/// by exactly the origins the embed allows — a revoked embed's too, so that it shows its notice
+/// there; an id that names no embed is framable by nobody.
+pub async fn embed_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let ancestors = match uuid::Uuid::parse_str(&id) {
+        Ok(id) => match state.store.find_embed(id).await {
+            Ok(found) => found.map(|r| r.embed.allowed_origins).unwrap_or_default(),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        Err(_) => Vec::new(),
+    };
+    page(&state, &ancestors)
+}
+
 /// `index.html` with the sandbox origin and a fresh style nonce filled in, under the page's
 /// Content-Security-Policy.
 fn index(state: &AppState) -> Response {
+    page(state, &[])
+}
+
+/// `index.html` under the page's policy, framable by `ancestors`.
+fn page(state: &AppState, ancestors: &[String]) -> Response {
     let Some((body, _)) = file("index.html") else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -94,7 +113,7 @@ fn index(state: &AppState) -> Response {
         .replace(SANDBOX_ORIGIN_PLACEHOLDER, &html_attr(sandbox_origin))
         .replace(CSP_NONCE_PLACEHOLDER, &nonce);
     (
-        state.pages.page_headers(&nonce),
+        state.pages.framed_page_headers(&nonce, ancestors),
         [
             (CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (CACHE_CONTROL, HeaderValue::from_static("no-cache")),

@@ -50,18 +50,32 @@ impl PagePolicy {
 
     /// The Content-Security-Policy of an app page whose `<style>` elements carry `nonce`.
     pub fn csp(&self, nonce: &str) -> String {
+        self.csp_framed(nonce, &[])
+    }
+
+    /// The policy of an app page that the exact origins `ancestors` may frame (an embed's page);
+    /// none may when the list is empty.
+    pub fn csp_framed(&self, nonce: &str, ancestors: &[String]) -> String {
+        let ancestors = if ancestors.is_empty() { "'none'".to_owned() } else { ancestors.join(" ") };
         format!(
             "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; \
              font-src 'self' data:; connect-src {}; frame-src {}; worker-src 'self'; manifest-src 'self'; \
-             form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
+             form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}",
             self.connect_src, self.sandbox_origin
         )
     }
 
     /// The headers of an app page with this style nonce (the rest comes from [`layer`]).
     pub fn page_headers(&self, nonce: &str) -> HeaderMap {
+        self.framed_page_headers(nonce, &[])
+    }
+
+    /// The headers of an app page that `ancestors` may frame. `X-Frame-Options: DENY` still
+    /// comes from [`layer`] for browsers without `frame-ancestors`; the others ignore it when the
+    /// policy has `frame-ancestors` (CSP Level 2), so the listed origins can frame the page.
+    pub fn framed_page_headers(&self, nonce: &str, ancestors: &[String]) -> HeaderMap {
         let mut h = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(&self.csp(nonce)) {
+        if let Ok(v) = HeaderValue::from_str(&self.csp_framed(nonce, ancestors)) {
             h.insert(CONTENT_SECURITY_POLICY, v);
         }
         // The app opens links with `noopener`; nothing needs a window reference across origins.

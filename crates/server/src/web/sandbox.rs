@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS,
@@ -53,13 +53,23 @@ impl SandboxPolicy {
     /// The policy, also allowing the one inline script whose `'sha256-…'` source is given (the
     /// runtime document's early worker start; see [`early_script_hash`]).
     pub fn csp_allowing(&self, inline_script: Option<&str>) -> String {
+        self.csp_framed(inline_script, &[])
+    }
+
+    /// The policy allowing that inline script, whose frame may also have the `embedders` as
+    /// ancestors (the sites an embed lets frame the app page the sandbox frame sits in).
+    pub fn csp_framed(&self, inline_script: Option<&str>, embedders: &[String]) -> String {
         let o = &self.origin;
         let inline = inline_script.map(|h| format!(" {h}")).unwrap_or_default();
+        let mut ancestors = self.frame_ancestors.join(" ");
+        for origin in embedders {
+            ancestors.push(' ');
+            ancestors.push_str(origin);
+        }
         format!(
             "default-src 'none'; script-src {o}{inline}; style-src {o}; img-src {o} data: blob:; font-src {o} data:; \
              connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'; child-src 'none'; \
-             worker-src blob:; manifest-src 'none'; frame-ancestors {}",
-            self.frame_ancestors.join(" ")
+             worker-src blob:; manifest-src 'none'; frame-ancestors {ancestors}"
         )
     }
 }
@@ -191,10 +201,34 @@ fn headers_with_csp(csp: &str, mime: &'static str, cache: HeaderValue) -> Header
     h
 }
 
-async fn document(State(SandboxState { policy, .. }): State<SandboxState>) -> Response {
+/// `?embed={id}` on the sandbox document: the frame sits in that embed's page.
+#[derive(Debug, serde::Deserialize)]
+struct FrameQuery {
+    embed: Option<String>,
+}
+
+/// The origins allowed to frame the embed named in the query (none when it names no live embed).
+async fn embedders(app: &AppState, query: &FrameQuery) -> Vec<String> {
+    let Some(id) = query.embed.as_deref().and_then(|s| uuid::Uuid::parse_str(s).ok()) else {
+        return Vec::new();
+    };
+    match app.store.find_embed(id).await {
+        Ok(Some(record)) if record.embed.revoked_at.is_none() => record.embed.allowed_origins,
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            tracing::warn!(error = %e, "looking up an embed for its sandbox frame");
+            Vec::new()
+        }
+    }
+}
+
+async fn document(
+    State(SandboxState { policy, app }): State<SandboxState>,
+    Query(query): Query<FrameQuery>,
+) -> Response {
     match super::assets::file("sandbox.html") {
         Some((body, mime)) => {
-            let csp = policy.csp_allowing(early_script_hash(&body).as_deref());
+            let csp = policy.csp_framed(early_script_hash(&body).as_deref(), &embedders(&app, &query).await);
             (headers_with_csp(&csp, mime, HeaderValue::from_static("no-cache")), body).into_response()
         }
         None => (

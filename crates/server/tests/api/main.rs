@@ -14,6 +14,7 @@ mod auth_limits;
 mod binary;
 mod budgets;
 mod custom_uis;
+mod embeds;
 mod errors;
 mod helpers;
 mod hostile_code;

@@ -4,3 +4,13 @@ export function sandboxOrigin(): string {
   if (meta && !meta.startsWith("__")) return meta.replace(/\/$/, "");
   return `${location.protocol}//${location.hostname}:${Number(location.port || 80) + 1}`;
 }
+
+/**
+ * The sandbox document's URL. On an embed's page (`/embed/{id}`) it names the embed, so that the
+ * sandbox lets the sites allowed to frame the embed be its ancestors too (`frame-ancestors` is
+ * checked against every ancestor, the embedding site's page included).
+ */
+export function sandboxFrameUrl(): string {
+  const embed = /^\/embed\/([0-9a-fA-F-]{36})\/?$/.exec(location.pathname)?.[1];
+  return `${sandboxOrigin()}/frame${embed ? `?embed=${embed}` : ""}`;
+}

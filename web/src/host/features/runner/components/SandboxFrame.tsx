@@ -3,7 +3,7 @@ import type { DisplayMode, InitResult } from "../../../../shared/protocol";
 import { reportNavigation } from "../api/runner";
 import { BridgeHost } from "../bridgeHost";
 import { grantDisplayMode, userActedIn } from "../displayMode";
-import { sandboxOrigin } from "../sandboxOrigin";
+import { sandboxFrameUrl } from "../sandboxOrigin";
 
 /** What the viewer reads when a frame loaded a second document and was stopped. */
 const QUARANTINE_NOTICE =
@@ -131,7 +131,7 @@ export function SandboxFrame({
         ref={frame}
         className="ui-frame"
         title={name ?? "Custom UI"}
-        src={`${sandboxOrigin()}/frame`}
+        src={sandboxFrameUrl()}
         sandbox="allow-scripts"
         referrerPolicy="no-referrer"
         allow=""
