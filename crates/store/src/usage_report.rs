@@ -119,13 +119,8 @@ impl Store {
         type ByPayer = (i64, i64, i64, i64, f64);
         type Top = (Uuid, i64, i64, i64, f64, Option<String>, Option<i64>);
         type ByEmbed = (Option<Uuid>, i64, i64, i64, f64, Option<String>);
-        let (daily, ttft, payers, top, embeds): (
-            Vec<Daily>,
-            Vec<Ttft>,
-            Vec<ByPayer>,
-            Vec<Top>,
-            Vec<ByEmbed>,
-        ) = on_pool!(self, |pool| {
+        type Rows = (Vec<Daily>, Vec<Ttft>, Vec<ByPayer>, Vec<Top>, Vec<ByEmbed>);
+        let (daily, ttft, payers, top, embeds): Rows = on_pool!(self, |pool| {
             let daily = sqlx::query_as(AssertSqlSafe(daily_sql.as_str()))
                 .bind(subject)
                 .bind(start)
