@@ -24,8 +24,8 @@ function choiceUrl({ uiId, days }: { uiId: string | null; days: Period }): strin
 
 /**
  * `/usage`: what the account's tasks (or one of its UIs' tasks, anyone's) cost and how they went,
- * per day over 7, 30 or 90 days: totals, charts, the figures per day, by who paid and by UI, and
- * the same per day as a CSV file. Loaded when first opened (it brings Chart.js).
+ * per day over 7, 30 or 90 days: totals, charts, the figures per day, by who paid, by UI and by
+ * embed (once an embed has runs), and the same per day as a CSV file. Loaded when first opened (it brings Chart.js).
  */
 export default function UsagePage() {
   const { search } = useLocation();
@@ -58,6 +58,9 @@ export default function UsagePage() {
           <div className="usage-slices">
             <SliceTable title="By who paid" heading="Paid by" slices={data.by_payer} testId="usage-payer" empty="No tasks in this period." />
             <SliceTable title="Top UIs" heading="UI" slices={data.top_uis} testId="usage-top-ui" empty="No tasks through custom UIs in this period." />
+            {data.by_embed.some((s) => s.key !== "direct") && (
+              <SliceTable title="By embed" heading="Through" slices={data.by_embed} testId="usage-embed" empty="No tasks in this period." />
+            )}
           </div>
         </div>
       )}
