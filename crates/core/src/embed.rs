@@ -73,6 +73,8 @@ pub struct Embed {
     pub daily_runs: u32,
     /// Runs one viewer may start per UTC day through it, if capped.
     pub max_runs_per_viewer_per_day: Option<u32>,
+    /// What its runs may cost per UTC day, all viewers together (US dollars), if capped.
+    pub max_cost_per_day: Option<f64>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// When its secret was last replaced.
@@ -113,6 +115,11 @@ pub struct NewEmbed {
     #[serde(default)]
     #[ts(optional)]
     pub max_runs_per_viewer_per_day: Option<u32>,
+    /// What its runs may cost per UTC day, all viewers together (US dollars, 0 to
+    /// [`crate::MAX_COST_CAP`]).
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_cost_per_day: Option<f64>,
     /// Pins it to this version number of the UI's chain (published); absent: it follows the
     /// latest published version.
     #[serde(default)]

@@ -135,6 +135,11 @@ impl Store {
         self.spending("custom_ui_id", ui_id, since).await
     }
 
+    /// What all tasks run through the embed `embed_id` since `since` cost.
+    pub async fn spent_through_embed(&self, embed_id: Uuid, since: DateTime<Utc>) -> StoreResult<Spending> {
+        self.spending("embed_id", embed_id, since).await
+    }
+
     async fn spending(&self, column: &'static str, id: Uuid, since: DateTime<Utc>) -> StoreResult<Spending> {
         let sql = format!(
             "SELECT COALESCE(SUM(cost), 0.0), CAST(COUNT(cost) AS BIGINT), \

@@ -25,6 +25,8 @@ pub struct EmbedSpec<'a> {
     pub daily_runs: u32,
     /// Runs per viewer per UTC day.
     pub max_runs_per_viewer_per_day: Option<u32>,
+    /// Cost per UTC day, all viewers together.
+    pub max_cost_per_day: Option<f64>,
     /// The HMAC key of verified viewers.
     pub secret: &'a str,
 }
@@ -51,6 +53,7 @@ struct EmbedRow {
     viewer: String,
     daily_runs: i64,
     max_runs_per_viewer_per_day: Option<i64>,
+    max_cost_per_day: Option<f64>,
     secret: String,
     created_at: DateTime<Utc>,
     secret_rotated_at: Option<DateTime<Utc>>,
@@ -58,7 +61,7 @@ struct EmbedRow {
 }
 
 const EMBED_SELECT: &str = "SELECT e.id, e.user_id, e.custom_ui_id, e.pinned, CAST(u.version AS BIGINT) AS version, e.allowed_origins, e.viewer, \
-     e.daily_runs, e.max_runs_per_viewer_per_day, e.secret, e.created_at, e.secret_rotated_at, e.revoked_at \
+     e.daily_runs, e.max_runs_per_viewer_per_day, e.max_cost_per_day, e.secret, e.created_at, e.secret_rotated_at, e.revoked_at \
      FROM prompt_custom_ui_embeds e LEFT JOIN prompt_custom_uis u ON u.id = e.custom_ui_id";
 
 fn cap(n: i64) -> u32 {
@@ -84,6 +87,7 @@ impl EmbedRow {
                 viewer,
                 daily_runs: cap(self.daily_runs),
                 max_runs_per_viewer_per_day: self.max_runs_per_viewer_per_day.map(cap),
+                max_cost_per_day: self.max_cost_per_day,
                 created_at: self.created_at,
                 secret_rotated_at: self.secret_rotated_at,
                 revoked_at: self.revoked_at,
@@ -114,8 +118,8 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO prompt_custom_ui_embeds (id, custom_ui_id, user_id, pinned, allowed_origins, viewer, \
-                 daily_runs, max_runs_per_viewer_per_day, secret, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 daily_runs, max_runs_per_viewer_per_day, max_cost_per_day, secret, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(id)
             .bind(spec.custom_ui_id)
@@ -125,6 +129,7 @@ impl Store {
             .bind(spec.viewer.as_str())
             .bind(i64::from(spec.daily_runs))
             .bind(spec.max_runs_per_viewer_per_day.map(i64::from))
+            .bind(spec.max_cost_per_day)
             .bind(spec.secret)
             .bind(Utc::now())
             .execute(&mut *tx)

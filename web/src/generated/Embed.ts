@@ -42,6 +42,10 @@ daily_runs: number,
  */
 max_runs_per_viewer_per_day: number | null, 
 /**
+ * What its runs may cost per UTC day, all viewers together (US dollars), if capped.
+ */
+max_cost_per_day: number | null, 
+/**
  * When it was made.
  */
 created_at: string, 

@@ -23,6 +23,11 @@ daily_runs: number,
  */
 max_runs_per_viewer_per_day?: number, 
 /**
+ * What its runs may cost per UTC day, all viewers together (US dollars, 0 to
+ * [`crate::MAX_COST_CAP`]).
+ */
+max_cost_per_day?: number, 
+/**
  * Pins it to this version number of the UI's chain (published); absent: it follows the
  * latest published version.
  */

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use promptdeck_core::{
-    EMBED_SESSION_HOURS, Embed, EmbedCreated, EmbedSession, EmbedViewer, MAX_EMBED_DAILY_RUNS,
+    EMBED_SESSION_HOURS, Embed, EmbedCreated, EmbedSession, EmbedViewer, MAX_COST_CAP, MAX_EMBED_DAILY_RUNS,
     MAX_EMBED_ORIGINS, MAX_VIEWER_ID_BYTES, NewEmbed, NewEmbedSession, Page, normalise_origin,
 };
 use promptdeck_store::EmbedSpec;
@@ -52,6 +52,11 @@ async fn create_embed(
     let daily_runs = valid_cap("daily_runs", input.daily_runs)?;
     let per_viewer =
         input.max_runs_per_viewer_per_day.map(|n| valid_cap("max_runs_per_viewer_per_day", n)).transpose()?;
+    if let Some(cost) = input.max_cost_per_day
+        && !(cost.is_finite() && (0.0..=MAX_COST_CAP).contains(&cost))
+    {
+        return Err(ApiError::Validation(format!("max_cost_per_day: from 0 to {MAX_COST_CAP} (US dollars)")));
+    }
     state.auth.admit_action(user.id, UserAction::WriteEmbed).await?;
     let ui = state.store.find_ui(user.id, id).await?.ok_or(ApiError::NotFound("custom UI"))?;
     require_owner(&ui, user.id)?;
@@ -80,6 +85,7 @@ async fn create_embed(
         viewer: input.viewer,
         daily_runs,
         max_runs_per_viewer_per_day: per_viewer,
+        max_cost_per_day: input.max_cost_per_day,
         secret: &secret,
     };
     let embed = state.store.create_embed(user.id, spec).await?;

@@ -42,6 +42,15 @@ pub async fn charge(
                 now,
             ));
         }
+        if let Some(cap) = embed.max_cost_per_day
+            && state.store.spent_through_embed(embed.id, periods.day_start).await?.projected() >= cap
+        {
+            return Err(quota(
+                format!("this embed's runs may cost ${cap} a day, and today's are spent"),
+                periods.day_end,
+                now,
+            ));
+        }
         if state.store.runs_through_embed(embed.id, None, periods.day_start).await?
             >= i64::from(embed.daily_runs)
         {

@@ -190,6 +190,14 @@ async fn origins_and_caps_that_make_no_sense_are_refused(backend: Backend) {
             json!({"allowed_origins": [ORIGIN_A], "viewer": "anonymous", "daily_runs": 1, "version": 7}),
             "version",
         ),
+        (
+            json!({"allowed_origins": [ORIGIN_A], "viewer": "anonymous", "daily_runs": 1, "max_cost_per_day": -1}),
+            "max_cost_per_day",
+        ),
+        (
+            json!({"allowed_origins": [ORIGIN_A], "viewer": "anonymous", "daily_runs": 1, "max_cost_per_day": 1e300}),
+            "max_cost_per_day",
+        ),
     ] {
         let message = app.create_embed(&alice, ui_id, &body).await.expect_error(422, "validation_failed");
         assert!(message.contains(says), "{body}: {message:?} should say {says:?}");
@@ -473,6 +481,18 @@ async fn an_embeds_runs_are_paid_by_its_owner_within_its_caps(backend: Backend) 
     assert_eq!(error["code"], "quota_exceeded");
     assert!(str_of(&error["message"]).contains("3 runs a day"), "{error}");
     assert!(spent().await > after_one);
+
+    // A cap on the embed's cost per day: one run spends it, the next start is refused.
+    let body = json!({"allowed_origins": [ORIGIN_A], "viewer": "anonymous", "daily_runs": 100,
+        "max_cost_per_day": 0.5});
+    let capped = app.create_embed(&alice, ui_id, &body).await.expect(201);
+    assert_eq!(capped["max_cost_per_day"], 0.5);
+    let (third, _) = app.embed_viewer(str_of(&capped["id"]), &json!({})).await;
+    assert_ran(&app.run_prompt(&third, run.clone()).await);
+    let over = app.run_prompt(&third, run.clone()).await;
+    let error = refusal(&over);
+    assert_eq!(error["code"], "quota_exceeded");
+    assert!(str_of(&error["message"]).contains("this embed's runs may cost $0.5 a day"), "{error}");
 }
 
 async fn the_embed_page_and_its_sandbox_frame_are_framable_by_its_origins_only(backend: Backend) {

@@ -13,6 +13,7 @@ CREATE TABLE prompt_custom_ui_embeds (
   viewer TEXT NOT NULL,
   daily_runs BIGINT NOT NULL,
   max_runs_per_viewer_per_day BIGINT,
+  max_cost_per_day DOUBLE PRECISION,
   secret TEXT NOT NULL,
   created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
   secret_rotated_at TIMESTAMPTZ,

@@ -12,6 +12,7 @@ CREATE TABLE prompt_custom_ui_embeds (
   viewer TEXT NOT NULL,
   daily_runs INTEGER NOT NULL,
   max_runs_per_viewer_per_day INTEGER,
+  max_cost_per_day REAL,
   secret TEXT NOT NULL,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   secret_rotated_at TEXT,
