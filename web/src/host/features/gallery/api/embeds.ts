@@ -3,33 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../lib/api";
 import { queryKeys } from "../../../lib/queryKeys";
-import type { Page } from "../../../lib/types";
-
-// Wire types of the embed endpoints, declared here until the server's generated ones
-// (src/generated/Embed.ts, NewEmbed.ts, EmbedCreated.ts) are in the tree.
-export type EmbedViewer = "anonymous" | "verified";
-export interface NewEmbed {
-  allowed_origins: string[];
-  viewer: EmbedViewer;
-  daily_runs: number;
-  version?: number | null;
-  max_runs_per_viewer_per_day?: number | null;
-}
-export interface Embed {
-  id: string;
-  custom_ui_id: string | null;
-  pinned: boolean;
-  version: number | null;
-  allowed_origins: string[];
-  viewer: EmbedViewer;
-  daily_runs: number;
-  max_runs_per_viewer_per_day: number | null;
-  created_at: string;
-  secret_rotated_at: string | null;
-  revoked_at: string | null;
-  url: string;
-}
-export type EmbedCreated = Embed & { secret: string };
+import type { Embed, EmbedCreated, NewEmbed, Page } from "../../../lib/types";
 
 const embedsOf = (uiId: string) => `/api/custom-uis/${encodeURIComponent(uiId)}/embeds`;
 const embedAt = (id: string) => `/api/embeds/${encodeURIComponent(id)}`;

@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent } from "react";
 import { errorText } from "../../../lib/query";
-import { useCreateEmbed, useEmbeds, useRevokeEmbed, useRotateEmbedSecret, type Embed, type EmbedCreated, type EmbedViewer } from "../api/embeds";
-import { embedSnippet } from "../utils/embedSnippet";
+import type { Embed, EmbedCreated, EmbedViewer, NewEmbed } from "../../../lib/types";
+import { useCreateEmbed, useEmbeds, useRevokeEmbed, useRotateEmbedSecret } from "../api/embeds";
+import { embedScript, embedSnippet } from "../utils/embedSnippet";
 
 /**
  * The owner's embeds of a published UI on other sites: make one (the sites allowed to show it,
- * who may view it, its daily runs, pinned to this version or following the latest), then copy
+ * who may view it, its daily runs and cost, pinned to this version or following the latest), then copy
  * its snippet and its secret (shown once); rotate a secret, revoke an embed.
  */
 export function EmbedPanel({ uiId, version }: { uiId: string; version: number }) {
@@ -44,8 +45,6 @@ export function EmbedPanel({ uiId, version }: { uiId: string; version: number })
   );
 }
 
-/** A cap as sent: none when empty; anything else as typed, for the server to check. */
-const capValue = (text: string) => (text.trim() === "" ? null : Number(text));
 
 function NewEmbedForm({ uiId, version, onCreated }: { uiId: string; version: number; onCreated: (e: EmbedCreated) => void }) {
   const create = useCreateEmbed(uiId);
@@ -53,15 +52,17 @@ function NewEmbedForm({ uiId, version, onCreated }: { uiId: string; version: num
   const [viewer, setViewer] = useState<EmbedViewer>("anonymous");
   const [dailyRuns, setDailyRuns] = useState("100");
   const [perViewer, setPerViewer] = useState("");
+  const [maxCost, setMaxCost] = useState("");
   const [pinned, setPinned] = useState(false);
   const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const allowed = origins.split("\n").map((o) => o.trim()).filter(Boolean);
-    create.mutate(
-      { allowed_origins: allowed, viewer, daily_runs: Number(dailyRuns), max_runs_per_viewer_per_day: capValue(perViewer), version: pinned ? version : null },
-      { onSuccess: onCreated },
-    );
+    const embed: NewEmbed = { allowed_origins: origins.split("\n").map((o) => o.trim()).filter(Boolean), viewer, daily_runs: Number(dailyRuns) };
+    // An empty cap is none; anything else goes as typed, for the server to check.
+    if (perViewer.trim() !== "") embed.max_runs_per_viewer_per_day = Number(perViewer);
+    if (maxCost.trim() !== "") embed.max_cost_per_day = Number(maxCost);
+    if (pinned) embed.version = version;
+    create.mutate(embed, { onSuccess: onCreated });
   };
   return (
     <form className="stack" aria-label="New embed" onSubmit={submit}>
@@ -74,12 +75,15 @@ function NewEmbedForm({ uiId, version, onCreated }: { uiId: string; version: num
         <label className="inline"><input type="radio" name={`${id}-viewer`} checked={viewer === "anonymous"} onChange={() => setViewer("anonymous")} /> Anyone visiting those pages</label>
         <label className="inline"><input type="radio" name={`${id}-viewer`} checked={viewer === "verified"} onChange={() => setViewer("verified")} /> Only users your site signs (HMAC)</label>
       </fieldset>
-      <div className="row">
+      <div className="row fields">
         <label className="grow">Runs per day
           <input type="number" inputMode="numeric" min="1" max="1000000" step="1" required value={dailyRuns} onChange={(e) => setDailyRuns(e.target.value)} />
         </label>
         <label className="grow">Runs per viewer per day (optional)
           <input type="number" inputMode="numeric" min="1" step="1" value={perViewer} onChange={(e) => setPerViewer(e.target.value)} />
+        </label>
+        <label className="grow">Max cost per day in $ (optional)
+          <input type="number" inputMode="decimal" min="0" step="any" value={maxCost} onChange={(e) => setMaxCost(e.target.value)} />
         </label>
       </div>
       <label className="inline"><input type="checkbox" checked={pinned} onChange={(e) => setPinned(e.target.checked)} /> Pin to version {version}</label>
@@ -98,7 +102,7 @@ function CreatedEmbed({ created, rotated }: { created: EmbedCreated; rotated: bo
     <div className="stack embed-created">
       <p role="status" className="saved">{rotated ? "The embed has a new secret; the old one no longer works." : "Embed created."}</p>
       <label>Embed snippet
-        <textarea className="mono" readOnly rows={created.viewer === "verified" ? 5 : 3} value={embedSnippet(location.origin, created)} onFocus={(e) => e.currentTarget.select()} />
+        <textarea className="mono snippet" readOnly rows={created.viewer === "verified" ? 6 : 3} value={embedSnippet(location.origin, created)} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <label>Embed secret
         <input className="mono" readOnly value={created.secret} aria-describedby={`${id}-secret`} onFocus={(e) => e.currentTarget.select()} />
@@ -121,11 +125,12 @@ function EmbedItem({ embed: e, busy, onRotate, onRevoke }: { embed: Embed; busy:
         <span className="badge">{e.pinned ? `pinned · v${e.version ?? "?"}` : "follows latest"}</span>
         <span className="muted">
           {e.daily_runs} runs a day{e.max_runs_per_viewer_per_day !== null ? `, ${e.max_runs_per_viewer_per_day} per viewer` : ""}
+          {e.max_cost_per_day !== null ? `, at most $${e.max_cost_per_day} a day` : ""}
         </span>
         {revoked && <span className="badge bad">revoked</span>}
       </div>
       {!revoked && (
-        <input className="mono" readOnly aria-label="Snippet of this embed" value={embedSnippet(location.origin, e)} onFocus={(ev) => ev.currentTarget.select()} />
+        <input className="mono" readOnly aria-label="Snippet of this embed" value={embedScript(location.origin, e)} onFocus={(ev) => ev.currentTarget.select()} />
       )}
       {!revoked && (
         <div className="row center">

@@ -3,22 +3,9 @@
 // anonymous viewer, the session remembered in this origin's storage until it expires, so a reload
 // keeps the same viewer (and their saved UI state) and spends no new session.
 import { api } from "../../../lib/api";
+import type { EmbedSession, NewEmbedSession } from "../../../lib/types";
 
-// Wire types of `POST /api/embeds/{id}/sessions`, declared here until the server's generated
-// ones (src/generated/EmbedSession.ts, NewEmbedSession.ts) are in the tree.
-export type EmbedViewer = "anonymous" | "verified";
-export interface NewEmbedSession {
-  user_id?: string | null;
-  user_hash?: string | null;
-}
-export interface EmbedSession {
-  token: string;
-  expires_at: string;
-  custom_ui_id: string;
-  version: number;
-  name: string;
-  viewer: EmbedViewer;
-}
+export type { EmbedSession };
 
 /** Opens a viewer session for an embed (a verified embed needs the user's id and its HMAC). */
 export const createEmbedSession = (embedId: string, viewer: NewEmbedSession) =>
@@ -38,7 +25,7 @@ export function viewerFromHash(embedId: string): NewEmbedSession {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   const userId = params.get("user_id");
   const userHash = params.get("user_hash");
-  const viewer: NewEmbedSession = userId ? { user_id: userId, user_hash: userHash } : {};
+  const viewer: NewEmbedSession = userId ? { user_id: userId, ...(userHash ? { user_hash: userHash } : {}) } : {};
   fromHash.set(embedId, viewer);
   if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
   return viewer;
