@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 const INPUTS: &[&str] = &[
     "src",
+    "public",
     "index.html",
     "sandbox.html",
     "package.json",
