@@ -190,8 +190,9 @@ impl Store {
     }
 
     /// Revokes `owner`'s embed `id` (a second revoke keeps the first time) and ends its viewers'
-    /// sessions; `None` when they have no such embed.
-    pub async fn revoke_embed(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<Embed>> {
+    /// sessions, answering their public ids (for disconnecting their sockets); `None` when they
+    /// have no such embed.
+    pub async fn revoke_embed(&self, owner: Uuid, id: Uuid) -> StoreResult<Option<(Embed, Vec<Uuid>)>> {
         let done = in_write_tx!(self, owner, |tx| {
             sqlx::query(
                 "UPDATE prompt_custom_ui_embeds SET revoked_at = COALESCE(revoked_at, $3) WHERE user_id = $1 AND id = $2",
@@ -206,16 +207,15 @@ impl Store {
         if done == 0 {
             return Ok(None);
         }
-        on_write_pool!(self, |pool| {
-            sqlx::query(
-                "DELETE FROM access_tokens WHERE user_id IN (SELECT id FROM users WHERE embed_id = $1)",
+        let sessions: Vec<Uuid> = on_write_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "DELETE FROM access_tokens WHERE user_id IN (SELECT id FROM users WHERE embed_id = $1) RETURNING id",
             )
             .bind(id)
-            .execute(pool)
+            .fetch_all(pool)
             .await?
-            .rows_affected()
         });
-        self.own_embed(owner, id).await
+        Ok(self.own_embed(owner, id).await?.map(|embed| (embed, sessions)))
     }
 
     /// The embed `id` with its owner and secret, whoever asks.

@@ -1,6 +1,6 @@
 // Sessions over Socket.IO: a revoked token (logout, or a session revoked from another device)
 // can no longer connect, and sockets already connected with it are disconnected; sockets of the
-// account's other sessions stay. And Socket.IO keeps working under short HTTP read timeouts:
+// account's other sessions stay; revoking an embed disconnects its viewers' sockets. And Socket.IO keeps working under short HTTP read timeouts:
 // long-polling requests the server holds open are not cut by the header or body timeouts.
 
 import { test, before, after } from "node:test";
@@ -17,6 +17,8 @@ import {
   echoChunks,
   sleep,
   PASSWORD,
+  createPrompt,
+  publishUi,
 } from "./helpers.mjs";
 
 let server;
@@ -88,6 +90,30 @@ test("another user revoking my session id gets 404 and my socket stays", async (
   const { stream } = await startEcho(socket, "untouched");
   await stream.done();
   assert.equal(socket.connected, true);
+});
+
+test("revoking an embed disconnects its viewers' sockets, and their tokens no longer connect", async () => {
+  const owner = await signup(server.url);
+  const prompt = await createPrompt(server.url, owner, {
+    name: "Embedded",
+    messages: [{ role: "user", content: "hi" }],
+    settings: { model_id: "echo" },
+  });
+  const ui = await publishUi(server.url, owner, prompt.id);
+  const body = { allowed_origins: ["https://shop.example"], viewer: "anonymous", daily_runs: 10 };
+  const embed = await expectApi(server.url, owner.token, "POST", `/api/custom-uis/${ui.id}/embeds`, body, 201);
+  const viewer = await expectApi(server.url, null, "POST", `/api/embeds/${embed.id}/sessions`, {}, 201);
+  const socket = await connect(server.url, viewer.token);
+  const ownerSocket = await connect(server.url, owner.token);
+  const gone = disconnected(socket);
+
+  await expectApi(server.url, owner.token, "DELETE", `/api/embeds/${embed.id}`, undefined, 200);
+
+  const reason = await within(10_000, gone, "the revoked embed's viewer stayed connected");
+  assert.equal(reason, "io server disconnect", `disconnect reason: ${reason}`);
+  await assert.rejects(connect(server.url, viewer.token), (err) => err.message === "unauthorized");
+  // The owner's own socket is not the embed's.
+  assert.equal(ownerSocket.connected, true);
 });
 
 test("long-polling keeps working when the header and body timeouts are shorter than a poll", async () => {

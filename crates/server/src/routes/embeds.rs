@@ -125,8 +125,8 @@ async fn rotate_secret(
     Ok(Json(EmbedCreated { embed, secret }))
 }
 
-/// Revokes the caller's embed: from now on it shows a notice, and its viewers' sessions end.
-/// Revoking twice is harmless.
+/// Revokes the caller's embed: from now on it shows a notice, and its viewers' sessions end (their
+/// sockets are disconnected, on every node). Revoking twice is harmless.
 #[utoipa::path(delete, path = "/api/embeds/{id}", tag = "embeds", params(("id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = Embed), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -136,7 +136,12 @@ async fn revoke_embed(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Embed>> {
     state.auth.admit_action(user.id, UserAction::WriteEmbed).await?;
-    state.store.revoke_embed(user.id, id).await?.map(Json).ok_or(ApiError::NotFound("embed"))
+    let (embed, sessions) =
+        state.store.revoke_embed(user.id, id).await?.ok_or(ApiError::NotFound("embed"))?;
+    for session in sessions {
+        state.auth.disconnect_session(session).await;
+    }
+    Ok(Json(embed))
 }
 
 /// A viewer session for the embed, asked for by the embed page with no account: anonymous
