@@ -1,6 +1,7 @@
 // Sessions over Socket.IO: a revoked token (logout, or a session revoked from another device)
 // can no longer connect, and sockets already connected with it are disconnected; sockets of the
-// account's other sessions stay; revoking an embed disconnects its viewers' sockets. And Socket.IO keeps working under short HTTP read timeouts:
+// account's other sessions stay; revoking an embed disconnects its viewers' sockets. And
+// Socket.IO keeps working under short HTTP read timeouts:
 // long-polling requests the server holds open are not cut by the header or body timeouts.
 
 import { test, before, after } from "node:test";
