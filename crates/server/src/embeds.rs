@@ -13,6 +13,7 @@ use rand::RngCore;
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::auth::UserAction;
 use crate::error::{ApiError, ApiResult};
 use crate::published::{self, Target};
 use crate::state::AppState;
@@ -72,12 +73,16 @@ const VIEWER_ROUTES: &[(Method, &str, bool)] = &[
 ];
 
 /// Lets a viewer's request through only on [`VIEWER_ROUTES`], with the UI in the path being the
-/// one its embed opens now; 403 for any other route, 410 once the embed opens nothing.
+/// one its embed opens now; 403 for any other route, 410 once the embed opens nothing. Writes are
+/// paced per viewer ([`UserAction::ViewerWrite`], 429 past it).
 pub async fn admit_request(state: &AppState, viewer: &User, embed_id: Uuid, parts: &Parts) -> ApiResult<()> {
     let refused = || ApiError::Forbidden("an embed viewer's session can only run its embed's UI".into());
     let route = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str).ok_or_else(refused)?;
     let &(_, _, names_ui) =
         VIEWER_ROUTES.iter().find(|(m, r, _)| *m == parts.method && *r == route).ok_or_else(refused)?;
+    if parts.method != Method::GET {
+        state.auth.admit_action(viewer.id, UserAction::ViewerWrite).await?;
+    }
     if !names_ui {
         return Ok(());
     }

@@ -49,6 +49,9 @@ pub enum UserAction {
     ReadStats,
     /// Making, re-keying or revoking embeds.
     WriteEmbed,
+    /// A write by an embed's viewer (its UI's state, runs it records, navigation reports): a
+    /// stranger's account, made on request, so its writes are paced.
+    ViewerWrite,
 }
 
 impl UserAction {
@@ -58,6 +61,7 @@ impl UserAction {
             UserAction::OpenShareLink => 120,
             UserAction::WriteProviderKey => 20,
             UserAction::WriteBudget | UserAction::ReadStats | UserAction::WriteEmbed => 60,
+            UserAction::ViewerWrite => 120,
         };
         Rule::per_window(per_minute, Duration::from_secs(60))
     }
@@ -69,6 +73,7 @@ impl UserAction {
             UserAction::WriteBudget => "write-budget",
             UserAction::ReadStats => "read-stats",
             UserAction::WriteEmbed => "write-embed",
+            UserAction::ViewerWrite => "viewer-write",
         }
     }
 
@@ -79,6 +84,7 @@ impl UserAction {
             UserAction::WriteBudget => "budget changes",
             UserAction::ReadStats => "usage reports",
             UserAction::WriteEmbed => "embed changes",
+            UserAction::ViewerWrite => "writes from this embed",
         }
     }
 }

@@ -23,6 +23,7 @@ both_backends!(
     an_embeds_runs_are_paid_by_its_owner_within_its_caps,
     the_embed_page_and_its_sandbox_frame_are_framable_by_its_origins_only,
     anonymous_sessions_are_rate_limited_per_address,
+    a_viewers_writes_are_paced,
 );
 
 const ORIGIN_A: &str = "http://127.0.0.1:8123";
@@ -552,4 +553,33 @@ async fn anonymous_sessions_are_rate_limited_per_address(backend: Backend) {
     assert!((1..=60).contains(&retry), "{retry}");
     // Forged ids count too: a scan of ids costs the same budget.
     app.embed_session(&uuid::Uuid::new_v4().to_string(), &json!({})).await.expect_error(429, "rate_limited");
+}
+
+async fn a_viewers_writes_are_paced(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alice = app.new_user().await;
+    let ui = app.new_public_custom_ui(&alice).await;
+    let ui_id = str_of(&ui["id"]);
+    let embed = app.anonymous_embed(&alice, ui_id).await;
+    let (viewer, _) = app.embed_viewer(str_of(&embed["id"]), &json!({})).await;
+    let state_path = format!("/api/custom-uis/{ui_id}/state");
+    let body = json!({"state": {"n": 1}});
+    let write = || app.request(Method::PUT, &state_path, Some(&viewer.token), Some(&body));
+    // 120 at once, then one every half second: a loop meets the limit well before 400 writes.
+    let started = std::time::Instant::now();
+    let mut passed = 0u32;
+    let refused = loop {
+        let reply = write().await;
+        if reply.status.as_u16() != 200 || passed == 400 {
+            break reply;
+        }
+        passed += 1;
+    };
+    refused.expect_error(429, "rate_limited");
+    assert!(refused.header("retry-after").is_some());
+    let allowed = 120 + (started.elapsed().as_secs_f64() * 2.0).ceil() as u32;
+    assert!((120..=allowed).contains(&passed), "{passed} writes passed, at most {allowed} may");
+    // Reads go on; the owner's own writes are not the viewer's.
+    app.request(Method::GET, &state_path, Some(&viewer.token), None).await.expect(200);
+    app.request(Method::PUT, &state_path, Some(&alice.token), Some(&json!({"state": {}}))).await.expect(200);
 }
