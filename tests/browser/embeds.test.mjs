@@ -1,12 +1,13 @@
 // Embeds, end to end in the browser: a published UI shown on other sites through embed.js. Two
 // tiny sites run beside the server (origin A, allowed; origin B, not). On A an anonymous visitor
 // runs the UI inside the embed's frame (a frame in a frame: the embed page holds the UI's sandbox
-// frame), the run is recorded for the UI, and the frame follows the height of what it shows; B
-// gets the browser's refusal (frame-ancestors), never the UI. A verified embed runs for a user
-// signed with the right HMAC and refuses a wrong one with a notice; data-theme forces the scheme
-// (and "auto" follows the site's when it changes); a revoked embed shows a notice. The owner makes
-// an embed in the gallery's Embed panel (an origin the server refuses shows its message).
-// Screenshots of an embed and of the Embed panel at 1280 and 390 px go to tests/browser/artifacts/.
+// frame), the run is recorded for the UI and shows in the owner's dashboard by embed, and the
+// frame follows the height of what it shows; B gets the browser's refusal (frame-ancestors),
+// never the UI. A verified embed runs for a user signed with the right HMAC and refuses a wrong
+// one with a notice; data-theme forces the scheme (and "auto" follows the site's when it
+// changes); a revoked embed shows a notice. The owner makes an embed in the gallery's Embed panel
+// (an origin the server refuses shows its message). Screenshots of an embed and of the Embed
+// panel at 1280 and 390 px go to tests/browser/artifacts/.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
@@ -196,6 +197,13 @@ test("an anonymous visitor on an allowed site runs the UI inside the embed, the 
   await page.waitForFunction((h) => parseFloat(document.querySelector("iframe[title]").style.height) > h, initial, { timeout: 10_000 });
   await followed();
   assert.deepEqual(cspErrors, [], "nothing refused on an allowed site");
+
+  // The owner's dashboard shows the run by embed, named by the site that frames it.
+  await owner.page.goto(`${server.app}/usage?ui=${owner.ui.id}&days=7`);
+  const byEmbed = owner.page.locator(`[data-testid="usage-embed"][data-key="${embed.id}"]`);
+  await byEmbed.waitFor({ timeout: 15_000 });
+  assert.equal(await byEmbed.locator("th").textContent(), `Embed on ${siteA.origin}`);
+  assert.equal(await byEmbed.getByTestId("slice-tasks").getAttribute("data-value"), "1", "the embed's one run");
 
   for (const size of [1280, 390]) {
     await page.setViewportSize({ width: size, height: 900 });
