@@ -27,7 +27,7 @@ use crate::nodes::log::{KEPT_AFTER_END, LogWriter};
 use crate::nodes::{NodesError, Redis};
 use crate::routes::api_router;
 use crate::state::AppState;
-use crate::tasks::{Drain, FinishQueue, MemoryTaskLimiter, StartQueue, TaskHub, TaskLimiter};
+use crate::tasks::{Drain, FinishQueue, FlushQueue, MemoryTaskLimiter, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Entries kept in the compile cache.
@@ -109,6 +109,7 @@ impl Application {
         };
         let state = AppState {
             task_starts: StartQueue::new(store.clone()),
+            task_flushes: FlushQueue::new(store.clone()),
             task_finishes: FinishQueue::new(store.clone()),
             store,
             auth,

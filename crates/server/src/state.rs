@@ -12,7 +12,7 @@ use crate::auth::AuthGuard;
 use crate::compile_gate::CompileGate;
 use crate::config::Config;
 use crate::nodes::Redis;
-use crate::tasks::{Drain, FinishQueue, StartQueue, TaskHub, TaskLimiter};
+use crate::tasks::{Drain, FinishQueue, FlushQueue, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
 /// Shared application state, cheap to clone.
@@ -40,6 +40,9 @@ pub struct AppState {
     pub task_limiter: Arc<dyn TaskLimiter>,
     /// Records task starts before their acks, a burst in one transaction.
     pub task_starts: StartQueue,
+    /// Records streaming tasks' partial text about once a second, those due together in one
+    /// transaction.
+    pub task_flushes: FlushQueue,
     /// Records finished tasks (row and answer), those ending together in one transaction.
     pub task_finishes: FinishQueue,
     /// The running tasks, and whether the node is stopping.

@@ -324,34 +324,6 @@ impl Store {
         rows.into_iter().map(AiTask::try_from).collect()
     }
 
-    /// Marks a task as streaming and flushes its partial text and its chunk boundaries (a
-    /// periodic, not per-chunk, write).
-    pub async fn flush_task_text(
-        &self,
-        user: Uuid,
-        task_id: &str,
-        text: &str,
-        chunks: &[u8],
-        ttft_ms: Option<f64>,
-    ) -> StoreResult<()> {
-        in_write_tx!(self, user, |tx| {
-            sqlx::query(
-                "UPDATE ai_tasks SET status = 'streaming', response_text = $3, response_chunks = $6, \
-                 time_to_first_token = COALESCE(time_to_first_token, $4), updated_at = $5 \
-                 WHERE task_id = $1 AND user_id = $2 AND status IN ('pending', 'streaming') AND epoch = 0",
-            )
-            .bind(task_id)
-            .bind(user)
-            .bind(text)
-            .bind(ttft_ms)
-            .bind(Utc::now())
-            .bind(chunks)
-            .execute(&mut *tx)
-            .await?;
-        });
-        Ok(())
-    }
-
     /// Writes a task's final state once.
     pub async fn finish_task(&self, user: Uuid, task_id: &str, p: &TaskProgress) -> StoreResult<()> {
         let now = Utc::now();

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use promptdeck_core::{NewRun, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{Reaped, Store, TaskCharge, TaskProgress, TaskRun, TaskStart};
+use promptdeck_store::{Reaped, Store, TaskCharge, TaskFlush, TaskProgress, TaskRun, TaskStart};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use uuid::Uuid;
 
@@ -32,6 +32,10 @@ fn start(task_id: &str) -> TaskStart {
 }
 
 /// What a pass that must find nothing hands its tasks to.
+fn flush(user: Uuid, task_id: &str, text: &str, ttft_ms: Option<f64>) -> TaskFlush {
+    TaskFlush { user, task_id: task_id.into(), text: text.into(), chunks: Vec::new(), ttft_ms }
+}
+
 fn no_reap() -> Option<Reaped> {
     panic!("no task of a live node is reaped")
 }
@@ -59,7 +63,7 @@ async fn a_dead_nodes_tasks_are_reaped_once_and_its_late_writes_change_nothing()
     on_a.start_task(alice.id, &start(&t1)).await.unwrap();
     let second = start(&t2);
     on_b.start_new_tasks(&[(alice.id, &second)]).await.unwrap().remove(0).unwrap();
-    on_a.flush_task_text(alice.id, &t1, "flushed", &[], Some(1.0)).await.unwrap();
+    on_a.flush_tasks(&[flush(alice.id, &t1, "flushed", Some(1.0))]).await.unwrap();
 
     let timeout = Duration::from_secs(60);
     let never = |_| async { no_reap() };
@@ -95,7 +99,7 @@ async fn a_dead_nodes_tasks_are_reaped_once_and_its_late_writes_change_nothing()
     assert_eq!(store.get_task(alice.id, &t2).await.unwrap().unwrap().status, TaskStatus::Streaming);
 
     // Node A was only slow: its late flush and final record change nothing.
-    on_a.flush_task_text(alice.id, &t1, "zombie text", &[], None).await.unwrap();
+    on_a.flush_tasks(&[flush(alice.id, &t1, "zombie text", None)]).await.unwrap();
     let late = TaskProgress {
         status: TaskStatus::Completed,
         response_text: "zombie answer".into(),

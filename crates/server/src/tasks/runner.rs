@@ -13,7 +13,7 @@ use promptdeck_core::protocol::{StreamEvent as Event, TaskInfo};
 use promptdeck_core::text::{make_json_storable, storable};
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
 use promptdeck_llm::{ChatRequest, StreamEvent};
-use promptdeck_store::{StoreError, TaskFinish, TaskProgress};
+use promptdeck_store::{StoreError, TaskFinish, TaskFlush, TaskProgress};
 use serde_json::Value;
 
 use crate::state::AppState;
@@ -110,11 +110,14 @@ async fn stream(
         }
     };
     tokio::pin!(deadline);
+    // Registered once for the whole stream, not once per chunk.
+    let cancelled = live.cancel.cancelled();
+    tokio::pin!(cancelled);
     request.max_answer_bytes = max_answer;
     request.api_key = payer_key(state, plan).await;
     let upstream = tokio::select! {
         biased;
-        _ = live.cancel.cancelled() => return stopped(state, out),
+        _ = &mut cancelled => return stopped(state, out),
         _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
         s = state.catalogue.stream(&plan.model_id, request) => s,
     };
@@ -131,11 +134,11 @@ async fn stream(
         // Dropping `upstream` on return aborts the provider's request.
         tokio::select! {
             biased;
-            _ = live.cancel.cancelled() => return stopped(state, out),
+            _ = &mut cancelled => return stopped(state, out),
             _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
             _ = flush.tick() => {
                 if live.text_len() != flushed_len {
-                    flushed_len = flush_text(state, plan, live, out.ttft_ms);
+                    flushed_len = flush_text(state, plan, live, out.ttft_ms, flushed_len);
                 }
             }
             event = upstream.next() => match event {
@@ -200,18 +203,20 @@ async fn payer_key(state: &AppState, plan: &TaskPlan) -> Option<promptdeck_llm::
     key.map(promptdeck_llm::RequestKey::new)
 }
 
-/// Writes the text so far and its chunk boundaries in the background (never awaited on the
-/// streaming path); returns the length written.
-fn flush_text(state: &AppState, plan: &TaskPlan, live: &LiveTask, ttft_ms: Option<f64>) -> usize {
+/// Hands the text so far and its chunk boundaries to the flush writer (never awaited on the
+/// streaming path); returns the length handed over, or `flushed` (what was handed over before)
+/// when the flush was skipped, so the next tick tries again.
+fn flush_text(
+    state: &AppState,
+    plan: &TaskPlan,
+    live: &LiveTask,
+    ttft_ms: Option<f64>,
+    flushed: usize,
+) -> usize {
     let (text, chunks) = live.snapshot();
     let len = text.len();
-    let (store, user, task_id) = (state.store.clone(), plan.user_id, plan.task_id.clone());
-    tokio::spawn(async move {
-        if let Err(e) = store.flush_task_text(user, &task_id, &text, &chunks, ttft_ms).await {
-            tracing::warn!(error = %e, task_id, "could not flush partial text");
-        }
-    });
-    len
+    let flush = TaskFlush { user: plan.user_id, task_id: plan.task_id.clone(), text, chunks, ttft_ms };
+    if state.task_flushes.push(flush) { len } else { flushed }
 }
 
 impl Outcome {

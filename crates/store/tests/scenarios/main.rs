@@ -8,6 +8,7 @@ mod helpers;
 mod prompts;
 mod runs;
 mod task_finishes;
+mod task_flushes;
 mod task_starts;
 mod uis;
 mod usage;
