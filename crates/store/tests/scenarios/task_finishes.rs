@@ -7,7 +7,7 @@ use promptdeck_store::{StoreError, TaskFinish, TaskProgress, TaskRun, TaskStart}
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, new_user, test_store};
-use crate::task_starts::start;
+use crate::task_starts::{start, started};
 
 both_backends!(finished_tasks_are_recorded_together_and_a_refused_answer_stays_alone);
 
@@ -111,14 +111,7 @@ both_backends!(a_large_batch_over_many_runs_and_several_finishes_of_one_run_are_
 async fn a_large_batch_over_many_runs_and_several_finishes_of_one_run_are_each_recorded(backend: Backend) {
     let store = test_store(backend).await;
     let (alice, bob) = (new_user(&store).await, new_user(&store).await);
-    let starts: Vec<(Uuid, TaskStart)> = (0..450)
-        .map(|i| {
-            let user = if i % 3 == 0 { bob.id } else { alice.id };
-            (user, start(&format!("question {i}"), &Uuid::new_v4().to_string()))
-        })
-        .collect();
-    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|(u, s)| (*u, s)).collect();
-    assert!(store.start_new_tasks(&refs).await.unwrap().iter().all(Result::is_ok));
+    let starts = started(&store, alice.id, bob.id, 450).await;
 
     let mut finishes: Vec<TaskFinish> =
         starts.iter().enumerate().map(|(i, (user, s))| finish(*user, s, &format!("answer {i}"))).collect();

@@ -7,7 +7,7 @@ use promptdeck_store::{TaskFinish, TaskFlush, TaskStart};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, new_user, test_store};
-use crate::task_starts::start;
+use crate::task_starts::started;
 
 both_backends!(partial_texts_are_written_together_and_never_over_a_final_record);
 
@@ -26,14 +26,7 @@ fn flush(user: Uuid, start: &TaskStart, text: &str, ttft_ms: Option<f64>) -> Tas
 async fn partial_texts_are_written_together_and_never_over_a_final_record(backend: Backend) {
     let store = test_store(backend).await;
     let (alice, bob, stranger) = (new_user(&store).await, new_user(&store).await, new_user(&store).await);
-    let starts: Vec<(Uuid, TaskStart)> = (0..450)
-        .map(|i| {
-            let user = if i % 3 == 0 { bob.id } else { alice.id };
-            (user, start(&format!("question {i}"), &Uuid::new_v4().to_string()))
-        })
-        .collect();
-    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|(u, s)| (*u, s)).collect();
-    assert!(store.start_new_tasks(&refs).await.unwrap().iter().all(Result::is_ok));
+    let starts = started(&store, alice.id, bob.id, 450).await;
 
     // Task 1 has finished before its flush reaches the store.
     let (user1, start1) = (starts[1].0, &starts[1].1);

@@ -3,7 +3,7 @@
 //! the burst, is refused for that start alone and leaves nothing behind.
 
 use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{StoreError, TaskCharge, TaskRun, TaskStart};
+use promptdeck_store::{Store, StoreError, TaskCharge, TaskRun, TaskStart};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, test_store};
@@ -33,6 +33,25 @@ pub(crate) fn start(text: &str, task_id: &str) -> TaskStart {
         answer_room: RunRoom::default(),
         charge: TaskCharge::default(),
     }
+}
+
+/// `count` tasks started in one batch, each with its new run: every third is `second`'s, the rest
+/// `first`'s; task `i` asks "question {i}".
+pub(crate) async fn started(
+    store: &Store,
+    first: Uuid,
+    second: Uuid,
+    count: usize,
+) -> Vec<(Uuid, TaskStart)> {
+    let starts: Vec<(Uuid, TaskStart)> = (0..count)
+        .map(|i| {
+            let user = if i % 3 == 0 { second } else { first };
+            (user, start(&format!("question {i}"), &Uuid::new_v4().to_string()))
+        })
+        .collect();
+    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|(u, s)| (*u, s)).collect();
+    assert!(store.start_new_tasks(&refs).await.unwrap().iter().all(Result::is_ok));
+    starts
 }
 
 async fn a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone(backend: Backend) {
