@@ -1,61 +1,178 @@
-//! Writing streaming tasks' partial text without a transaction each: every live task hands
-//! its text so far to one writer about once a second ([`crate::tasks::runner::FLUSH_EVERY`]),
-//! and the writer records whatever has queued up meanwhile in one transaction (group commit;
-//! see [`Store::flush_tasks`]). Tasks that started together flush together, so a thousand
-//! streams cost a handful of commits a second instead of a thousand, and the finishes that
-//! `{end:true}` waits for are not queued behind them on SQLite's single writer.
+//! Writing streaming tasks' partial text without a transaction each: every live task asks one
+//! writer for a flush about once a second ([`crate::tasks::runner::FLUSH_EVERY`]), and the
+//! writer records the tasks that have asked meanwhile in one transaction (group commit; see
+//! [`Store::flush_tasks`]). Tasks that started together flush together, so a thousand streams
+//! cost a handful of commits a second instead of a thousand, and the finishes that `{end:true}`
+//! waits for are not queued behind them on SQLite's single writer.
 //!
-//! A flush is only insurance against a crash (the final record is written by the finish, and
-//! `resume` of a live task reads memory), so nobody waits for it: a full queue or a failed
-//! batch skips those flushes and the tasks' next ones carry their text again.
+//! The queue holds the live tasks, not copies of their text: a task waits in it once at most
+//! (asking again while it waits changes nothing), and the writer copies each task's text when it
+//! writes it, so the text written is the newest and a database that falls behind holds no more
+//! than one entry per live task and one batch of copies. A flush is only insurance against a
+//! crash (the final record is written by the finish, and `resume` of a live task reads memory),
+//! so nobody waits for it: a full queue or a failed batch skips those flushes and the tasks'
+//! next ones carry their text.
+
+use std::sync::Arc;
 
 use promptdeck_store::{Store, TaskFlush};
 use tokio::sync::mpsc;
 
+use crate::tasks::LiveTask;
 use crate::tasks::batch::next_batch;
 
-/// Most flushes recorded in one transaction.
-pub const MAX_BATCH: usize = 512;
-/// Flushes that may wait for the writer; past it, a flush is skipped (see the module's doc).
+/// Most tasks flushed in one transaction (each task's text is copied when its batch is
+/// written, so this also bounds the copies held at once).
+pub const MAX_BATCH: usize = 256;
+/// Tasks that may wait for the writer; past it, a flush is skipped (see the module's doc).
 pub const QUEUE: usize = 8192;
 
-/// The queue of partial texts and its writer.
+/// A task waiting for its flush, with its time to first chunk (known to its runner only).
+struct Pending {
+    live: Arc<LiveTask>,
+    ttft_ms: Option<f64>,
+}
+
+/// The queue of tasks whose partial text is due, and its writer.
 #[derive(Debug, Clone)]
 pub struct FlushQueue {
-    queue: mpsc::Sender<TaskFlush>,
+    queue: mpsc::Sender<Pending>,
 }
 
 impl FlushQueue {
     /// A queue writing to `store`; its writer runs until the queue is dropped.
     pub fn new(store: Store) -> FlushQueue {
-        let (queue, pending) = mpsc::channel(QUEUE);
+        FlushQueue::with_capacity(store, QUEUE)
+    }
+
+    /// A queue holding at most `capacity` waiting tasks.
+    fn with_capacity(store: Store, capacity: usize) -> FlushQueue {
+        let (queue, pending) = mpsc::channel(capacity);
         tokio::spawn(write_batches(store, pending));
         FlushQueue { queue }
     }
 
-    /// Hands a task's text so far to the writer, without waiting. False when the flush was
-    /// skipped: the queue is full (the database is slower than the flushes come) or the writer
-    /// is gone (the server is stopping).
-    pub fn push(&self, flush: TaskFlush) -> bool {
-        match self.queue.try_send(flush) {
+    /// Asks for the task's text so far to be written, without waiting. True when it will be
+    /// (the task is queued, or already was); false when the flush was skipped: the queue is
+    /// full (the database is slower than the flushes come) or the writer is gone (the server is
+    /// stopping).
+    pub fn push(&self, live: &Arc<LiveTask>, ttft_ms: Option<f64>) -> bool {
+        if !live.queue_flush() {
+            return true;
+        }
+        match self.queue.try_send(Pending { live: live.clone(), ttft_ms }) {
             Ok(()) => true,
             Err(e) => {
-                let flush = e.into_inner();
-                tracing::debug!(task_id = flush.task_id, "partial text not flushed: the flush queue is full");
+                let pending = e.into_inner();
+                pending.live.unqueue_flush();
+                tracing::debug!(
+                    task_id = pending.live.task_id,
+                    "partial text not flushed: the flush queue is full"
+                );
                 false
             }
         }
     }
 }
 
-/// The writer: takes what has queued up (at most [`MAX_BATCH`]), records it in one
-/// transaction, and goes again.
-async fn write_batches(store: Store, mut pending: mpsc::Receiver<TaskFlush>) {
+/// The writer: takes the tasks that have asked (at most [`MAX_BATCH`]), copies their text,
+/// records it in one transaction, and goes again.
+async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut flushes = Vec::with_capacity(MAX_BATCH);
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
-        if let Err(e) = store.flush_tasks(&batch).await {
-            tracing::warn!(error = %e, tasks = batch.len(), "could not flush the partial text of streaming tasks");
+        flushes.extend(batch.drain(..).map(|Pending { live, ttft_ms }| {
+            // Let go first: text that arrives after the copy queues the task again.
+            live.unqueue_flush();
+            let (text, chunks) = live.snapshot();
+            TaskFlush { user: live.user_id, task_id: live.task_id.clone(), text, chunks, ttft_ms }
+        }));
+        if let Err(e) = store.flush_tasks(&flushes).await {
+            tracing::warn!(error = %e, tasks = flushes.len(), "could not flush the partial text of streaming tasks");
         }
-        batch.clear();
+        flushes.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use promptdeck_core::{NewRun, NewTask, RunRoom, TaskStatus};
+    use promptdeck_store::{TaskCharge, TaskRun, TaskStart};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::tasks::TaskHub;
+
+    fn start(task_id: &str) -> TaskStart {
+        TaskStart {
+            run_id: Uuid::new_v4(),
+            run: TaskRun::New(NewRun::default()),
+            task: NewTask {
+                task_id: Some(task_id.into()),
+                service: "chat_service".into(),
+                task_name: "direct_chat".into(),
+                model_id: Some("echo".into()),
+                provider: Some("echo".into()),
+                endpoint: None,
+                request_data: serde_json::json!({}),
+            },
+            messages: Vec::new(),
+            answer_room: RunRoom::default(),
+            charge: TaskCharge::default(),
+        }
+    }
+
+    async fn wait_for_text(store: &Store, live: &LiveTask, text: &str) {
+        for _ in 0..500 {
+            let task = store.get_task(live.user_id, &live.task_id).await.unwrap().unwrap();
+            if task.response_text.as_deref() == Some(text) {
+                assert_eq!(task.status, TaskStatus::Streaming);
+                assert_eq!(task.time_to_first_token, Some(5.0));
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("task {} never had the text {text:?}", live.task_id);
+    }
+
+    /// The writer only runs when the test awaits (a current-thread runtime), so the queue fills:
+    /// a task is queued once however often it asks; past the queue's capacity a flush is
+    /// refused at once (never waited for, never buffered) and the task can ask again; the text
+    /// written is the task's newest, copied when its batch is written.
+    #[tokio::test]
+    async fn a_task_waits_once_a_full_queue_skips_and_the_newest_text_is_written() {
+        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
+        let user = store.create_user("flush@example.com", "hash").await.unwrap().id;
+        let hub = TaskHub::default();
+        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+        let (start_first, start_second) = (start(&first), start(&second));
+        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
+        assert!(started.iter().all(Result::is_ok));
+        let first = hub.register(&first, start_first.run_id, user).unwrap();
+        let second = hub.register(&second, start_second.run_id, user).unwrap();
+
+        let queue = FlushQueue::with_capacity(store.clone(), 1);
+        first.push_text("a ");
+        assert!(queue.push(&first, Some(5.0)));
+        assert!(queue.push(&first, Some(5.0)), "a task already waiting takes no second place");
+        second.push_text("x");
+        assert!(!queue.push(&second, Some(5.0)), "a full queue skips the flush");
+        first.push_text("b");
+
+        wait_for_text(&store, &first, "a b").await;
+        let untouched = store.get_task(user, &second.task_id).await.unwrap().unwrap();
+        assert_eq!(untouched.response_text, None, "the skipped flush wrote nothing");
+        assert!(queue.push(&second, Some(5.0)), "a skipped task can ask again");
+        wait_for_text(&store, &second, "x").await;
+        first.push_text(" c");
+        assert!(queue.push(&first, Some(5.0)), "a written task can ask again");
+        wait_for_text(&store, &first, "a b c").await;
+
+        drop(queue);
+        std::fs::remove_dir_all(dir).ok();
     }
 }

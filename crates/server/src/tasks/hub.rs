@@ -139,6 +139,8 @@ pub struct LiveTask {
     mirror: Option<Arc<LogWriter>>,
     /// Handed to the mirror's writer and not yet taken up by it.
     unmirrored: AtomicBool,
+    /// Waiting in the flush queue (see [`crate::tasks::flushes`]): a task is queued once at most.
+    flush_queued: AtomicBool,
 }
 
 /// The events of a live task not yet in the shared log, as one batch.
@@ -173,6 +175,7 @@ impl LiveTask {
             cancel: CancellationToken::new(),
             mirror,
             unmirrored: AtomicBool::new(false),
+            flush_queued: AtomicBool::new(false),
         }
     }
 
@@ -305,6 +308,17 @@ impl LiveTask {
     pub fn snapshot(&self) -> (String, Vec<u8>) {
         let buf = self.lock();
         (buf.log.text().to_owned(), buf.log.layout().to_vec())
+    }
+
+    /// Marks the task as waiting in the flush queue; false when it already was.
+    pub fn queue_flush(&self) -> bool {
+        !self.flush_queued.swap(true, Ordering::AcqRel)
+    }
+
+    /// The flush queue let go of the task (it is being written, or could not be queued): the
+    /// next flush queues it again.
+    pub fn unqueue_flush(&self) {
+        self.flush_queued.store(false, Ordering::Release);
     }
 
     /// Bytes of text streamed so far.

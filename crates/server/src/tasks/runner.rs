@@ -13,7 +13,7 @@ use promptdeck_core::protocol::{StreamEvent as Event, TaskInfo};
 use promptdeck_core::text::{make_json_storable, storable};
 use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, TaskStatus};
 use promptdeck_llm::{ChatRequest, StreamEvent};
-use promptdeck_store::{StoreError, TaskFinish, TaskFlush, TaskProgress};
+use promptdeck_store::{StoreError, TaskFinish, TaskProgress};
 use serde_json::Value;
 
 use crate::state::AppState;
@@ -138,7 +138,7 @@ async fn stream(
             _ = &mut deadline => return fail(out, timed_out(limits.max_task_seconds)),
             _ = flush.tick() => {
                 if live.text_len() != flushed_len {
-                    flushed_len = flush_text(state, plan, live, out.ttft_ms, flushed_len);
+                    flushed_len = flush_text(state, live, out.ttft_ms, flushed_len);
                 }
             }
             event = upstream.next() => match event {
@@ -203,20 +203,12 @@ async fn payer_key(state: &AppState, plan: &TaskPlan) -> Option<promptdeck_llm::
     key.map(promptdeck_llm::RequestKey::new)
 }
 
-/// Hands the text so far and its chunk boundaries to the flush writer (never awaited on the
-/// streaming path); returns the length handed over, or `flushed` (what was handed over before)
-/// when the flush was skipped, so the next tick tries again.
-fn flush_text(
-    state: &AppState,
-    plan: &TaskPlan,
-    live: &LiveTask,
-    ttft_ms: Option<f64>,
-    flushed: usize,
-) -> usize {
-    let (text, chunks) = live.snapshot();
-    let len = text.len();
-    let flush = TaskFlush { user: plan.user_id, task_id: plan.task_id.clone(), text, chunks, ttft_ms };
-    if state.task_flushes.push(flush) { len } else { flushed }
+/// Asks the flush writer to write the text so far and its chunk boundaries (never awaited on
+/// the streaming path); returns the length of text the flush covers at least, or `flushed` (what
+/// an earlier flush covered) when it was skipped, so the next tick tries again.
+fn flush_text(state: &AppState, live: &Arc<LiveTask>, ttft_ms: Option<f64>, flushed: usize) -> usize {
+    let len = live.text_len();
+    if state.task_flushes.push(live, ttft_ms) { len } else { flushed }
 }
 
 impl Outcome {
