@@ -31,11 +31,12 @@ fn start(task_id: &str) -> TaskStart {
     }
 }
 
-/// What a pass that must find nothing hands its tasks to.
+/// A partial-text flush of `task_id`, as a node's flush writer hands it to the store.
 fn flush(user: Uuid, task_id: &str, text: &str, ttft_ms: Option<f64>) -> TaskFlush {
     TaskFlush { user, task_id: task_id.into(), text: text.into(), chunks: Vec::new(), ttft_ms }
 }
 
+/// What a pass that must find nothing hands its tasks to.
 fn no_reap() -> Option<Reaped> {
     panic!("no task of a live node is reaped")
 }
