@@ -159,13 +159,23 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // A connection to a local file does not go stale the way a network connection
+            // does, so it is not pinged before each use: a ping is a round trip to the
+            // connection's worker thread (a thread wake-up), paid per batch of task records.
+            // sqlx still pings it when it goes back to the pool, which catches a connection
+            // left mid-statement by a dropped future.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false)
                 .connect_with(options.clone())
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
-            let read = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .test_before_acquire(false)
+                .connect_with(options)
+                .await?;
             Backend::Sqlite { read, write }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
