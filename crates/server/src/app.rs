@@ -27,6 +27,7 @@ use crate::nodes::log::{KEPT_AFTER_END, LogWriter};
 use crate::nodes::{NodesError, Redis};
 use crate::routes::api_router;
 use crate::state::AppState;
+use crate::tasks::urgent::UrgentWrites;
 use crate::tasks::{Drain, FinishQueue, FlushQueue, MemoryTaskLimiter, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
@@ -107,10 +108,12 @@ impl Application {
             }
             None => Arc::new(TaskHub::default()),
         };
+        // On SQLite's single writer, partial-text flushes give way to starts and finishes.
+        let urgent = UrgentWrites::new(!store.is_postgres());
         let state = AppState {
-            task_starts: StartQueue::new(store.clone()),
-            task_flushes: FlushQueue::new(store.clone()),
-            task_finishes: FinishQueue::new(store.clone()),
+            task_starts: StartQueue::new(store.clone(), urgent.clone()),
+            task_flushes: FlushQueue::new(store.clone(), urgent.clone()),
+            task_finishes: FinishQueue::new(store.clone(), urgent),
             store,
             auth,
             task_limiter,

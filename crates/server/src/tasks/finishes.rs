@@ -11,6 +11,7 @@ use promptdeck_store::{Store, StoreError, TaskFinish, TaskFinished};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::tasks::batch::next_batch;
+use crate::tasks::urgent::UrgentWrites;
 
 /// Most finishes recorded in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -30,19 +31,22 @@ struct Pending {
 #[derive(Debug, Clone)]
 pub struct FinishQueue {
     queue: mpsc::Sender<Pending>,
+    urgent: UrgentWrites,
 }
 
 impl FinishQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped.
-    pub fn new(store: Store) -> FinishQueue {
+    /// A queue writing to `store`; its writer runs until the queue is dropped. Each finish
+    /// counts in `urgent` until it is written, so partial-text flushes give way to it.
+    pub fn new(store: Store, urgent: UrgentWrites) -> FinishQueue {
         let (queue, pending) = mpsc::channel(QUEUE);
         tokio::spawn(write_batches(store, pending));
-        FinishQueue { queue }
+        FinishQueue { queue, urgent }
     }
 
     /// Records a finished task (its final row, its answer in its run) and gives it back with
     /// what became of it. Returns `None` only when the writer is gone (the server is stopping).
     pub async fn record(&self, finish: TaskFinish) -> Option<Answer> {
+        let _urgent = self.urgent.begin();
         let (done, answer) = oneshot::channel();
         self.queue.send(Pending { finish, done }).await.ok()?;
         answer.await.ok()
@@ -56,7 +60,14 @@ async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let (finishes, answers): (Vec<TaskFinish>, Vec<oneshot::Sender<Answer>>) =
             batch.drain(..).map(|p| (p.finish, p.done)).unzip();
-        match store.finish_tasks(&finishes).await {
+        let began = std::time::Instant::now();
+        let outcomes = store.finish_tasks(&finishes).await;
+        tracing::debug!(
+            tasks = finishes.len(),
+            ms = began.elapsed().as_secs_f64() * 1e3,
+            "task finishes recorded"
+        );
+        match outcomes {
             Ok(outcomes) => {
                 for ((finish, done), outcome) in finishes.into_iter().zip(answers).zip(outcomes) {
                     let _ = done.send((finish, Ok(outcome)));

@@ -11,7 +11,9 @@
 //! than one entry per live task and one batch of copies. A flush is only insurance against a
 //! crash (the final record is written by the finish, and `resume` of a live task reads memory),
 //! so nobody waits for it: a full queue or a failed batch skips those flushes and the tasks'
-//! next ones carry their text.
+//! next ones carry their text. For the same reason it goes last on SQLite's single writer: a
+//! batch waits while starts and finishes are on their way (see [`crate::tasks::urgent`]), and a
+//! task whose stream ended meanwhile is dropped from it.
 
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use tokio::sync::mpsc;
 
 use crate::tasks::LiveTask;
 use crate::tasks::batch::next_batch;
+use crate::tasks::urgent::{MAX_DEFER, UrgentWrites};
 
 /// Most tasks flushed in one transaction (each task's text is copied when its batch is
 /// written, so this also bounds the copies held at once).
@@ -40,15 +43,16 @@ pub struct FlushQueue {
 }
 
 impl FlushQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped.
-    pub fn new(store: Store) -> FlushQueue {
-        FlushQueue::with_capacity(store, QUEUE)
+    /// A queue writing to `store`; its writer runs until the queue is dropped, and gives way
+    /// to the start and finish records counted in `urgent` (see [`crate::tasks::urgent`]).
+    pub fn new(store: Store, urgent: UrgentWrites) -> FlushQueue {
+        FlushQueue::with_capacity(store, urgent, QUEUE)
     }
 
     /// A queue holding at most `capacity` waiting tasks.
-    fn with_capacity(store: Store, capacity: usize) -> FlushQueue {
+    fn with_capacity(store: Store, urgent: UrgentWrites, capacity: usize) -> FlushQueue {
         let (queue, pending) = mpsc::channel(capacity);
-        tokio::spawn(write_batches(store, pending));
+        tokio::spawn(write_batches(store, urgent, pending));
         FlushQueue { queue }
     }
 
@@ -75,19 +79,31 @@ impl FlushQueue {
     }
 }
 
-/// The writer: takes the tasks that have asked (at most [`MAX_BATCH`]), copies their text,
-/// records it in one transaction, and goes again.
-async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
+/// The writer: takes the tasks that have asked (at most [`MAX_BATCH`]), lets the starts and
+/// finishes on their way go first (for [`MAX_DEFER`] at most), copies the text of the tasks
+/// still streaming, records it in one transaction, and goes again.
+async fn write_batches(store: Store, urgent: UrgentWrites, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut flushes = Vec::with_capacity(MAX_BATCH);
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
-        flushes.extend(batch.drain(..).map(|Pending { live, ttft_ms }| {
+        urgent.settled(MAX_DEFER).await;
+        flushes.extend(batch.drain(..).filter_map(|Pending { live, ttft_ms }| {
             // Let go first: text that arrives after the copy queues the task again.
             live.unqueue_flush();
-            let (text, chunks) = live.snapshot();
-            TaskFlush { user: live.user_id, task_id: live.task_id.clone(), text, chunks, ttft_ms }
+            let (text, chunks) = live.flush_snapshot()?;
+            Some(TaskFlush { user: live.user_id, task_id: live.task_id.clone(), text, chunks, ttft_ms })
         }));
-        if let Err(e) = store.flush_tasks(&flushes).await {
+        if flushes.is_empty() {
+            continue;
+        }
+        let began = std::time::Instant::now();
+        let written = store.flush_tasks(&flushes).await;
+        tracing::debug!(
+            tasks = flushes.len(),
+            ms = began.elapsed().as_secs_f64() * 1e3,
+            "partial texts flushed"
+        );
+        if let Err(e) = written {
             tracing::warn!(error = %e, tasks = flushes.len(), "could not flush the partial text of streaming tasks");
         }
         flushes.clear();
@@ -155,7 +171,7 @@ mod tests {
         let first = hub.register(&first, start_first.run_id, user).unwrap();
         let second = hub.register(&second, start_second.run_id, user).unwrap();
 
-        let queue = FlushQueue::with_capacity(store.clone(), 1);
+        let queue = FlushQueue::with_capacity(store.clone(), UrgentWrites::new(true), 1);
         first.push_text("a ");
         assert!(queue.push(&first, Some(5.0)));
         assert!(queue.push(&first, Some(5.0)), "a task already waiting takes no second place");
@@ -171,6 +187,43 @@ mod tests {
         first.push_text(" c");
         assert!(queue.push(&first, Some(5.0)), "a written task can ask again");
         wait_for_text(&store, &first, "a b c").await;
+
+        drop(queue);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// On a single writer a flush waits while a start or finish record is on its way, and a
+    /// task whose stream ended meanwhile is not flushed: its final record carries the text.
+    #[tokio::test]
+    async fn flushes_give_way_to_urgent_records_and_skip_ended_streams() {
+        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
+        let user = store.create_user("urgent@example.com", "hash").await.unwrap().id;
+        let hub = TaskHub::default();
+        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+        let (start_first, start_second) = (start(&first), start(&second));
+        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
+        assert!(started.iter().all(Result::is_ok));
+        let first = hub.register(&first, start_first.run_id, user).unwrap();
+        let second = hub.register(&second, start_second.run_id, user).unwrap();
+
+        let urgent = UrgentWrites::new(true);
+        let queue = FlushQueue::new(store.clone(), urgent.clone());
+        let on_its_way = urgent.begin();
+        first.push_text("a");
+        second.push_text("b");
+        assert!(queue.push(&first, Some(5.0)));
+        assert!(queue.push(&second, Some(5.0)));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let waiting = store.get_task(user, &first.task_id).await.unwrap().unwrap();
+        assert_eq!(waiting.response_text, None, "no flush while a record is on its way");
+        assert_eq!(second.end_stream().0, "b");
+        drop(on_its_way);
+
+        wait_for_text(&store, &first, "a").await;
+        let ended = store.get_task(user, &second.task_id).await.unwrap().unwrap();
+        assert_eq!(ended.response_text, None, "a stream that ended is left to its final record");
 
         drop(queue);
         std::fs::remove_dir_all(dir).ok();

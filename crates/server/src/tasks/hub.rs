@@ -141,6 +141,9 @@ pub struct LiveTask {
     unmirrored: AtomicBool,
     /// Waiting in the flush queue (see [`crate::tasks::flushes`]): a task is queued once at most.
     flush_queued: AtomicBool,
+    /// The provider's stream has ended: the final record carries the text, so a flush waiting
+    /// in the queue is dropped.
+    streamed: AtomicBool,
 }
 
 /// The events of a live task not yet in the shared log, as one batch.
@@ -176,6 +179,7 @@ impl LiveTask {
             mirror,
             unmirrored: AtomicBool::new(false),
             flush_queued: AtomicBool::new(false),
+            streamed: AtomicBool::new(done),
         }
     }
 
@@ -308,6 +312,23 @@ impl LiveTask {
     pub fn snapshot(&self) -> (String, Vec<u8>) {
         let buf = self.lock();
         (buf.log.text().to_owned(), buf.log.layout().to_vec())
+    }
+
+    /// The text so far and its chunk boundaries, for a partial-text flush; `None` once the
+    /// provider's stream has ended (see [`LiveTask::end_stream`]), when its final record is on
+    /// its way instead.
+    pub fn flush_snapshot(&self) -> Option<(String, Vec<u8>)> {
+        if self.streamed.load(Ordering::Acquire) {
+            return None;
+        }
+        Some(self.snapshot())
+    }
+
+    /// The provider's stream has ended and the final record is next: no more flushes, and the
+    /// text so far with its chunk boundaries for that record.
+    pub fn end_stream(&self) -> (String, Vec<u8>) {
+        self.streamed.store(true, Ordering::Release);
+        self.snapshot()
     }
 
     /// Marks the task as waiting in the flush queue; false when it already was.

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod replay;
 pub mod runner;
 pub mod starts;
+pub mod urgent;
 
 pub use drain::Drain;
 pub use error::TaskError;

@@ -53,7 +53,7 @@ pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot:
     let request = std::mem::take(&mut plan.request);
     let request_bytes: usize = request.messages.iter().map(|m| m.content.len()).sum();
     let mut outcome = stream(&state, &plan, request, &live, started).await;
-    (outcome.text, outcome.chunks) = live.snapshot();
+    (outcome.text, outcome.chunks) = live.end_stream();
     if outcome.usage.is_none() && outcome.ttft_ms.is_some() {
         outcome.usage = Some(estimated_usage(request_bytes, outcome.text.len()));
     }

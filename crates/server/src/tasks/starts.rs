@@ -10,6 +10,7 @@ use promptdeck_store::{Store, TaskRun, TaskStart};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::tasks::batch::next_batch;
+use crate::tasks::urgent::UrgentWrites;
 use uuid::Uuid;
 
 use crate::tasks::TaskError;
@@ -30,19 +31,22 @@ struct Pending {
 pub struct StartQueue {
     store: Store,
     queue: mpsc::Sender<Pending>,
+    urgent: UrgentWrites,
 }
 
 impl StartQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped.
-    pub fn new(store: Store) -> StartQueue {
+    /// A queue writing to `store`; its writer runs until the queue is dropped. Each start
+    /// counts in `urgent` until it is written, so partial-text flushes give way to it.
+    pub fn new(store: Store, urgent: UrgentWrites) -> StartQueue {
         let (queue, pending) = mpsc::channel(QUEUE);
         tokio::spawn(write_batches(store.clone(), pending));
-        StartQueue { store, queue }
+        StartQueue { store, queue, urgent }
     }
 
     /// Records a task start (its run, row and the user's turn), refusing a taken task id with
     /// `duplicate_task` and a run that is not the user's with `not_found`.
     pub async fn record(&self, user: Uuid, start: TaskStart) -> Result<(), TaskError> {
+        let _urgent = self.urgent.begin();
         if !matches!(start.run, TaskRun::New(_)) {
             return Ok(self.store.start_task(user, &start).await?);
         }
@@ -59,7 +63,13 @@ async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let starts: Vec<(Uuid, &TaskStart)> = batch.iter().map(|p| (p.user, &p.start)).collect();
+        let began = std::time::Instant::now();
         let results = store.start_new_tasks(&starts).await;
+        tracing::debug!(
+            tasks = starts.len(),
+            ms = began.elapsed().as_secs_f64() * 1e3,
+            "task starts recorded"
+        );
         drop(starts);
         match results {
             Ok(results) => {
