@@ -1,5 +1,7 @@
 //! Gathering a group commit's batch: what the task start and finish writers share.
 
+use std::time::Instant;
+
 use tokio::sync::mpsc;
 
 /// Waits for work on `queue` and fills `batch` with what has queued up, at most `max`; also
@@ -17,4 +19,14 @@ pub async fn next_batch<T>(queue: &mut mpsc::Receiver<T>, batch: &mut Vec<T>, ma
         batch.push(item);
     }
     true
+}
+
+/// Awaits one batch's write and logs, at debug level, how many records it held and how long it
+/// took (`records` names them: "task starts"), so an operator can see whether the database
+/// keeps up (see docs/deploy.md).
+pub async fn logged<T>(records: &str, count: usize, write: impl Future<Output = T>) -> T {
+    let began = Instant::now();
+    let out = write.await;
+    tracing::debug!(records, count, ms = began.elapsed().as_secs_f64() * 1e3, "batch written");
+    out
 }

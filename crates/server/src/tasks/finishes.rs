@@ -10,7 +10,7 @@ use std::sync::Arc;
 use promptdeck_store::{Store, StoreError, TaskFinish, TaskFinished};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::tasks::batch::next_batch;
+use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::UrgentWrites;
 
 /// Most finishes recorded in one transaction.
@@ -60,14 +60,7 @@ async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let (finishes, answers): (Vec<TaskFinish>, Vec<oneshot::Sender<Answer>>) =
             batch.drain(..).map(|p| (p.finish, p.done)).unzip();
-        let began = std::time::Instant::now();
-        let outcomes = store.finish_tasks(&finishes).await;
-        tracing::debug!(
-            tasks = finishes.len(),
-            ms = began.elapsed().as_secs_f64() * 1e3,
-            "task finishes recorded"
-        );
-        match outcomes {
+        match logged("task finishes", finishes.len(), store.finish_tasks(&finishes)).await {
             Ok(outcomes) => {
                 for ((finish, done), outcome) in finishes.into_iter().zip(answers).zip(outcomes) {
                     let _ = done.send((finish, Ok(outcome)));

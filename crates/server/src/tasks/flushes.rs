@@ -21,7 +21,7 @@ use promptdeck_store::{Store, TaskFlush};
 use tokio::sync::mpsc;
 
 use crate::tasks::LiveTask;
-use crate::tasks::batch::next_batch;
+use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::{MAX_DEFER, UrgentWrites};
 
 /// Most tasks flushed in one transaction (each task's text is copied when its batch is
@@ -96,14 +96,7 @@ async fn write_batches(store: Store, urgent: UrgentWrites, mut pending: mpsc::Re
         if flushes.is_empty() {
             continue;
         }
-        let began = std::time::Instant::now();
-        let written = store.flush_tasks(&flushes).await;
-        tracing::debug!(
-            tasks = flushes.len(),
-            ms = began.elapsed().as_secs_f64() * 1e3,
-            "partial texts flushed"
-        );
-        if let Err(e) = written {
+        if let Err(e) = logged("partial texts", flushes.len(), store.flush_tasks(&flushes)).await {
             tracing::warn!(error = %e, tasks = flushes.len(), "could not flush the partial text of streaming tasks");
         }
         flushes.clear();
@@ -140,6 +133,30 @@ mod tests {
         }
     }
 
+    /// A fresh SQLite store with two recorded tasks of one user, live and streaming.
+    struct Streaming {
+        dir: std::path::PathBuf,
+        store: Store,
+        user: Uuid,
+        first: Arc<LiveTask>,
+        second: Arc<LiveTask>,
+    }
+
+    async fn two_streaming_tasks() -> Streaming {
+        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
+        let user = store.create_user("flush@example.com", "hash").await.unwrap().id;
+        let hub = TaskHub::default();
+        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
+        let (start_first, start_second) = (start(&first), start(&second));
+        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
+        assert!(started.iter().all(Result::is_ok));
+        let first = hub.register(&first, start_first.run_id, user).unwrap();
+        let second = hub.register(&second, start_second.run_id, user).unwrap();
+        Streaming { dir, store, user, first, second }
+    }
+
     async fn wait_for_text(store: &Store, live: &LiveTask, text: &str) {
         for _ in 0..500 {
             let task = store.get_task(live.user_id, &live.task_id).await.unwrap().unwrap();
@@ -159,17 +176,7 @@ mod tests {
     /// written is the task's newest, copied when its batch is written.
     #[tokio::test]
     async fn a_task_waits_once_a_full_queue_skips_and_the_newest_text_is_written() {
-        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
-        let user = store.create_user("flush@example.com", "hash").await.unwrap().id;
-        let hub = TaskHub::default();
-        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
-        let (start_first, start_second) = (start(&first), start(&second));
-        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
-        assert!(started.iter().all(Result::is_ok));
-        let first = hub.register(&first, start_first.run_id, user).unwrap();
-        let second = hub.register(&second, start_second.run_id, user).unwrap();
+        let Streaming { dir, store, user, first, second } = two_streaming_tasks().await;
 
         let queue = FlushQueue::with_capacity(store.clone(), UrgentWrites::new(true), 1);
         first.push_text("a ");
@@ -196,17 +203,7 @@ mod tests {
     /// task whose stream ended meanwhile is not flushed: its final record carries the text.
     #[tokio::test]
     async fn flushes_give_way_to_urgent_records_and_skip_ended_streams() {
-        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
-        let user = store.create_user("urgent@example.com", "hash").await.unwrap().id;
-        let hub = TaskHub::default();
-        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
-        let (start_first, start_second) = (start(&first), start(&second));
-        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
-        assert!(started.iter().all(Result::is_ok));
-        let first = hub.register(&first, start_first.run_id, user).unwrap();
-        let second = hub.register(&second, start_second.run_id, user).unwrap();
+        let Streaming { dir, store, user, first, second } = two_streaming_tasks().await;
 
         let urgent = UrgentWrites::new(true);
         let queue = FlushQueue::new(store.clone(), urgent.clone());

@@ -9,7 +9,7 @@ use promptdeck_core::protocol::TaskErrorCode;
 use promptdeck_store::{Store, TaskRun, TaskStart};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::tasks::batch::next_batch;
+use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::UrgentWrites;
 use uuid::Uuid;
 
@@ -63,13 +63,7 @@ async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let starts: Vec<(Uuid, &TaskStart)> = batch.iter().map(|p| (p.user, &p.start)).collect();
-        let began = std::time::Instant::now();
-        let results = store.start_new_tasks(&starts).await;
-        tracing::debug!(
-            tasks = starts.len(),
-            ms = began.elapsed().as_secs_f64() * 1e3,
-            "task starts recorded"
-        );
+        let results = logged("task starts", starts.len(), store.start_new_tasks(&starts)).await;
         drop(starts);
         match results {
             Ok(results) => {
