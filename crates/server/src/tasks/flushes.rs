@@ -80,13 +80,20 @@ impl FlushQueue {
 }
 
 /// The writer: takes the tasks that have asked (at most [`MAX_BATCH`]), lets the starts and
-/// finishes on their way go first (for [`MAX_DEFER`] at most), copies the text of the tasks
-/// still streaming, records it in one transaction, and goes again.
+/// finishes on their way go first (for [`MAX_DEFER`] at most: when that runs out, the batches
+/// waiting behind it are written without waiting again), copies the text of the tasks still
+/// streaming, records it in one transaction, and goes again.
 async fn write_batches(store: Store, urgent: UrgentWrites, mut pending: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut flushes = Vec::with_capacity(MAX_BATCH);
+    let mut behind = false;
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
-        urgent.settled(MAX_DEFER).await;
+        if !behind {
+            behind = !urgent.settled(MAX_DEFER).await;
+        }
+        if pending.is_empty() {
+            behind = false;
+        }
         flushes.extend(batch.drain(..).filter_map(|Pending { live, ttft_ms }| {
             // Let go first: text that arrives after the copy queues the task again.
             live.unqueue_flush();
@@ -194,6 +201,45 @@ mod tests {
         first.push_text(" c");
         assert!(queue.push(&first, Some(5.0)), "a written task can ask again");
         wait_for_text(&store, &first, "a b c").await;
+
+        drop(queue);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// Under start and finish records that never pause, the first batch waits [`MAX_DEFER`]
+    /// and the batches queued behind it are written without waiting again: no flush is held
+    /// back longer than that.
+    #[tokio::test]
+    async fn a_load_that_never_pauses_holds_flushes_back_once() {
+        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
+        let user = store.create_user("behind@example.com", "hash").await.unwrap().id;
+        let hub = TaskHub::default();
+        let starts: Vec<TaskStart> =
+            (0..MAX_BATCH * 2 + 10).map(|_| start(&Uuid::new_v4().to_string())).collect();
+        let pairs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (user, s)).collect();
+        assert!(store.start_new_tasks(&pairs).await.unwrap().iter().all(Result::is_ok));
+        let tasks: Vec<Arc<LiveTask>> = starts
+            .iter()
+            .map(|s| hub.register(s.task.task_id.as_deref().unwrap(), s.run_id, user).unwrap())
+            .collect();
+
+        let urgent = UrgentWrites::new(true);
+        let _never_settles = urgent.begin();
+        let queue = FlushQueue::new(store.clone(), urgent.clone());
+        let at = std::time::Instant::now();
+        for task in &tasks {
+            task.push_text("t");
+            assert!(queue.push(task, Some(5.0)));
+        }
+        wait_for_text(&store, &tasks[0], "t").await;
+        assert!(at.elapsed() >= MAX_DEFER, "the first batch gave way");
+        for task in &tasks {
+            wait_for_text(&store, task, "t").await;
+        }
+        let waited = at.elapsed();
+        assert!(waited < MAX_DEFER * 2, "the batches behind waited again: {waited:?}");
 
         drop(queue);
         std::fs::remove_dir_all(dir).ok();

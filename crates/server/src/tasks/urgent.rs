@@ -3,9 +3,9 @@
 //! SQLite the three writers share one connection, so a flush batch written while starts or
 //! finishes are waiting adds its whole duration to their latency (1,000 one-second streams ask
 //! for their flushes in the same few milliseconds as they finish). So the flush writer waits
-//! while starts or finishes are queued or being written — at most [`MAX_DEFER`], so flushes
-//! still happen under a load that never pauses — and a task that finished meanwhile needs no
-//! flush at all. On PostgreSQL writers run on a pool of connections side by side and nothing
+//! while starts or finishes are queued or being written — at most [`MAX_DEFER`]; under a load
+//! that never pauses it then writes every flush waiting before it waits again, so no flush is
+//! held back longer — and a task that finished meanwhile needs no flush at all. On PostgreSQL writers run on a pool of connections side by side and nothing
 //! waits.
 
 use std::sync::Arc;
@@ -61,13 +61,13 @@ impl UrgentWrites {
         self.inner.waiting.load(Ordering::Acquire)
     }
 
-    /// Returns once no start or finish record is on its way, or after `at_most`; at once when
-    /// flushes do not give way (PostgreSQL).
-    pub async fn settled(&self, at_most: Duration) {
+    /// Returns once no start or finish record is on its way (true), or after `at_most` (false);
+    /// at once when flushes do not give way (PostgreSQL).
+    pub async fn settled(&self, at_most: Duration) -> bool {
         if !self.inner.gated {
-            return;
+            return true;
         }
-        let _ = tokio::time::timeout(at_most, async {
+        tokio::time::timeout(at_most, async {
             loop {
                 let idle = self.inner.idle.notified();
                 tokio::pin!(idle);
@@ -79,7 +79,8 @@ impl UrgentWrites {
                 idle.await;
             }
         })
-        .await;
+        .await
+        .is_ok()
     }
 }
 
@@ -105,7 +106,7 @@ mod tests {
         let urgent = UrgentWrites::new(true);
         // Nothing on its way: no wait.
         let at = Instant::now();
-        urgent.settled(LONG).await;
+        assert!(urgent.settled(LONG).await);
         assert!(at.elapsed() < LONG / 2);
 
         // Two records on their way: the flush waits until both are written, not for its bound.
@@ -114,7 +115,7 @@ mod tests {
             let urgent = urgent.clone();
             async move {
                 let at = Instant::now();
-                urgent.settled(LONG).await;
+                assert!(urgent.settled(LONG).await);
                 at.elapsed()
             }
         });
@@ -130,7 +131,7 @@ mod tests {
         let stuck = urgent.begin();
         let at = Instant::now();
         let bounded = tokio::time::timeout(LONG / 2, urgent.settled(Duration::from_millis(150))).await;
-        assert!(bounded.is_ok(), "the bound was not kept");
+        assert_eq!(bounded, Ok(false), "the bound was not kept");
         let waited = at.elapsed();
         assert!(waited >= Duration::from_millis(150) && waited < LONG / 2, "{waited:?}");
         drop(stuck);
@@ -142,7 +143,7 @@ mod tests {
         let urgent = UrgentWrites::new(false);
         let _held = urgent.begin();
         let at = Instant::now();
-        urgent.settled(LONG).await;
+        assert!(urgent.settled(LONG).await);
         assert!(at.elapsed() < LONG / 2);
         assert_eq!(urgent.waiting(), 1);
     }
