@@ -24,10 +24,10 @@ use serde_json::Value;
 use socketioxide::encoded::{EncodedEvent, EventEncoder};
 use socketioxide::extract::SocketRef;
 use socketioxide::{SendError, SocketError};
-use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::nodes::log::LogWriter;
+use crate::tasks::cancel::CancelSwitch;
 use crate::tasks::events::{Cursor, Event, EventLog};
 
 /// How long a finished task whose final record could not be stored stays resumable from memory.
@@ -133,7 +133,7 @@ pub struct LiveTask {
     /// The event name its stream is emitted on.
     pub event: String,
     /// Cancelled by `cancel_task`; the runner then drops the upstream stream.
-    pub cancel: CancellationToken,
+    pub cancel: CancelSwitch,
     buffer: Mutex<Buffer>,
     /// The writer of the shared log, on a node of several.
     mirror: Option<Arc<LogWriter>>,
@@ -175,7 +175,7 @@ impl LiveTask {
             user_id,
             buffer: Mutex::new(Buffer::new(&event, log, done)),
             event,
-            cancel: CancellationToken::new(),
+            cancel: CancelSwitch::default(),
             mirror,
             unmirrored: AtomicBool::new(false),
             flush_queued: AtomicBool::new(false),

@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod budget;
+pub mod cancel;
 pub mod drain;
 pub mod error;
 pub mod events;
