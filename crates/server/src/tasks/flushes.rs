@@ -140,28 +140,28 @@ mod tests {
         }
     }
 
-    /// A fresh SQLite store with two recorded tasks of one user, live and streaming.
+    /// A fresh SQLite store with recorded tasks of one user, live and streaming.
     struct Streaming {
         dir: std::path::PathBuf,
         store: Store,
         user: Uuid,
-        first: Arc<LiveTask>,
-        second: Arc<LiveTask>,
+        tasks: Vec<Arc<LiveTask>>,
     }
 
-    async fn two_streaming_tasks() -> Streaming {
+    async fn streaming_tasks(count: usize) -> Streaming {
         let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
         let user = store.create_user("flush@example.com", "hash").await.unwrap().id;
         let hub = TaskHub::default();
-        let (first, second) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
-        let (start_first, start_second) = (start(&first), start(&second));
-        let started = store.start_new_tasks(&[(user, &start_first), (user, &start_second)]).await.unwrap();
-        assert!(started.iter().all(Result::is_ok));
-        let first = hub.register(&first, start_first.run_id, user).unwrap();
-        let second = hub.register(&second, start_second.run_id, user).unwrap();
-        Streaming { dir, store, user, first, second }
+        let starts: Vec<TaskStart> = (0..count).map(|_| start(&Uuid::new_v4().to_string())).collect();
+        let pairs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (user, s)).collect();
+        assert!(store.start_new_tasks(&pairs).await.unwrap().iter().all(Result::is_ok));
+        let tasks = starts
+            .iter()
+            .map(|s| hub.register(s.task.task_id.as_deref().unwrap(), s.run_id, user).unwrap())
+            .collect();
+        Streaming { dir, store, user, tasks }
     }
 
     async fn wait_for_text(store: &Store, live: &LiveTask, text: &str) {
@@ -183,7 +183,8 @@ mod tests {
     /// written is the task's newest, copied when its batch is written.
     #[tokio::test]
     async fn a_task_waits_once_a_full_queue_skips_and_the_newest_text_is_written() {
-        let Streaming { dir, store, user, first, second } = two_streaming_tasks().await;
+        let Streaming { dir, store, user, tasks } = streaming_tasks(2).await;
+        let [first, second] = <[Arc<LiveTask>; 2]>::try_from(tasks).unwrap();
 
         let queue = FlushQueue::with_capacity(store.clone(), UrgentWrites::new(true), 1);
         first.push_text("a ");
@@ -211,19 +212,7 @@ mod tests {
     /// back longer than that.
     #[tokio::test]
     async fn a_load_that_never_pauses_holds_flushes_back_once() {
-        let dir = std::env::temp_dir().join(format!("promptdeck-flushes-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
-        let user = store.create_user("behind@example.com", "hash").await.unwrap().id;
-        let hub = TaskHub::default();
-        let starts: Vec<TaskStart> =
-            (0..MAX_BATCH * 2 + 10).map(|_| start(&Uuid::new_v4().to_string())).collect();
-        let pairs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (user, s)).collect();
-        assert!(store.start_new_tasks(&pairs).await.unwrap().iter().all(Result::is_ok));
-        let tasks: Vec<Arc<LiveTask>> = starts
-            .iter()
-            .map(|s| hub.register(s.task.task_id.as_deref().unwrap(), s.run_id, user).unwrap())
-            .collect();
+        let Streaming { dir, store, tasks, .. } = streaming_tasks(MAX_BATCH * 2 + 10).await;
 
         let urgent = UrgentWrites::new(true);
         let _never_settles = urgent.begin();
@@ -249,7 +238,8 @@ mod tests {
     /// task whose stream ended meanwhile is not flushed: its final record carries the text.
     #[tokio::test]
     async fn flushes_give_way_to_urgent_records_and_skip_ended_streams() {
-        let Streaming { dir, store, user, first, second } = two_streaming_tasks().await;
+        let Streaming { dir, store, user, tasks } = streaming_tasks(2).await;
+        let [first, second] = <[Arc<LiveTask>; 2]>::try_from(tasks).unwrap();
 
         let urgent = UrgentWrites::new(true);
         let queue = FlushQueue::new(store.clone(), urgent.clone());

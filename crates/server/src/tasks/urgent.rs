@@ -5,8 +5,8 @@
 //! for their flushes in the same few milliseconds as they finish). So the flush writer waits
 //! while starts or finishes are queued or being written — at most [`MAX_DEFER`]; under a load
 //! that never pauses it then writes every flush waiting before it waits again, so no flush is
-//! held back longer — and a task that finished meanwhile needs no flush at all. On PostgreSQL writers run on a pool of connections side by side and nothing
-//! waits.
+//! held back longer — and a task that finished meanwhile needs no flush at all. On PostgreSQL
+//! the writers run on a pool of connections side by side and nothing waits.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
