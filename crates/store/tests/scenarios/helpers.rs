@@ -18,6 +18,14 @@ pub struct TestStore {
     _database: TestDatabase,
 }
 
+impl TestStore {
+    /// The database's URL, for a scenario that reads what the store's API does not show (such
+    /// as a query's plan).
+    pub fn url(&self) -> &str {
+        self._database.url()
+    }
+}
+
 impl Deref for TestStore {
     type Target = Store;
 

@@ -9,6 +9,7 @@ mod prompts;
 mod runs;
 mod task_finishes;
 mod task_flushes;
+mod task_indexes;
 mod task_starts;
 mod uis;
 mod usage;
