@@ -7,6 +7,7 @@ pub mod custom_ui;
 pub mod embed;
 pub mod enums;
 pub mod error;
+pub mod ids;
 pub mod page;
 pub mod prompt;
 pub mod protocol;

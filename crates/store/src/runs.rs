@@ -128,7 +128,7 @@ pub struct RunFilter {
 impl Store {
     /// Creates a run owned by `user`.
     pub async fn create_run(&self, user: Uuid, input: &NewRun) -> StoreResult<AiRun> {
-        self.create_run_with_id(user, Uuid::new_v4(), input).await
+        self.create_run_with_id(user, promptdeck_core::ids::record_id(), input).await
     }
 
     /// Creates a run with an id chosen beforehand (the task runner announces a new run's id in

@@ -62,7 +62,7 @@ macro_rules! write_starts {
         );
         tasks.push_values(starts, |mut row, (start, _)| {
             let task = &start.task;
-            row.push_bind(Uuid::new_v4())
+            row.push_bind(promptdeck_core::ids::record_id())
                 .push_bind(start.run_id)
                 .push_bind(user)
                 .push_bind(task.task_id.clone())

@@ -105,7 +105,7 @@ macro_rules! insert_task {
         );
         let charge: $crate::tasks::TaskCharge = $charge;
         sqlx::query_as::<_, TaskRow>(AssertSqlSafe(sql.as_str()))
-            .bind(Uuid::new_v4())
+            .bind(promptdeck_core::ids::record_id())
             .bind($run_id)
             .bind($user)
             .bind($task_id)
@@ -170,7 +170,7 @@ impl Store {
     /// is already used is a conflict; a run that is not the caller's is not found.
     pub async fn create_task(&self, user: Uuid, run_id: Uuid, input: &NewTask) -> StoreResult<AiTask> {
         let now = Utc::now();
-        let task_id = input.task_id.clone().unwrap_or_else(|| Uuid::new_v4().to_string());
+        let task_id = input.task_id.clone().unwrap_or_else(promptdeck_core::ids::task_id);
         let row = in_write_tx!(self, user, |tx| {
             let bumped = sqlx::query(
                 "UPDATE ai_runs SET task_count = task_count + 1, updated_at = $3 WHERE id = $1 AND user_id = $2",

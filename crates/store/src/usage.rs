@@ -66,7 +66,7 @@ impl Store {
         let execution_time_ms = usage.execution_time_ms.map(|ms| i32::try_from(ms).unwrap_or(i32::MAX));
         let row = on_write_pool!(self, |pool| {
             sqlx::query_as::<_, UsageRow>(AssertSqlSafe(sql.as_str()))
-                .bind(Uuid::new_v4())
+                .bind(promptdeck_core::ids::record_id())
                 .bind(ui_id)
                 .bind(user)
                 .bind(usage.run_id)
