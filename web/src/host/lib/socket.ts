@@ -2,7 +2,7 @@
 // `submitTask`, `cancelTask` and the connection's state, all through one `TaskClient` that
 // resumes followed tasks after a reconnect. Event names and services are constants there.
 import { io } from "socket.io-client";
-import { v4 } from "uuid";
+import { v7 } from "uuid";
 import { getSession, onSessionChange } from "./session";
 import { TaskClient, type ConnectionState, type SocketLike, type Started, type TaskEvent } from "./taskClient";
 
@@ -11,9 +11,11 @@ export { errorOf, infoOf, isEnd, Services, Tasks, TaskError, type ConnectionStat
 /** Reconnection: 0.5 s doubling to 5 s between tries, about two and a half minutes in all. */
 const RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 5_000, reconnectionAttempts: 30 } as const;
 
+// Task ids are time-ordered (UUIDv7, like the ids the server makes): each new task's row goes at
+// the end of the server's task-id index rather than at a random place in it.
 const client = new TaskClient(
   (token) => io({ path: "/socket.io/", auth: { token }, transports: ["websocket", "polling"], ...RECONNECT }) as unknown as SocketLike,
-  v4,
+  v7,
 );
 client.setToken(getSession()?.token ?? null);
 onSessionChange(() => client.setToken(getSession()?.token ?? null));
