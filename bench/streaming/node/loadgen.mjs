@@ -8,7 +8,7 @@
 //        --streams N --words W --delay MS [--procs P] [--client raw|sio] [--timeout S]
 //        [--label NAME] [--json FILE]
 import { fork } from "node:child_process";
-import { readFileSync, appendFileSync } from "node:fs";
+import { readFileSync, appendFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
@@ -95,6 +95,10 @@ const wait = (type) =>
 const hardStop = setTimeout(() => { console.error("loadgen: hard timeout"); for (const w of workers) w.kill(); process.exit(3); }, timeoutMs + 120000);
 await wait("ready");
 await new Promise((r) => setTimeout(r, 500)); // let the connect work settle
+// A profiler's control FIFO (`perf record -D -1 --control fifo:PATH`): events are recorded only
+// while the streams run, not while the sockets connect.
+const perfControl = (command) => process.env.BENCH_PERF_CTL && writeFileSync(process.env.BENCH_PERF_CTL, `${command}\n`);
+perfControl("enable");
 const load0 = loadavg();
 const cpu0 = serverCpuSeconds();
 const t0 = performance.now();
@@ -103,6 +107,7 @@ for (const w of workers) w.send({ type: "go" });
 const res = await results;
 const wall = (performance.now() - t0) / 1000;
 const cpu1 = serverCpuSeconds();
+perfControl("disable");
 const rssPeak = serverStatus("VmHWM");
 clearTimeout(hardStop);
 
