@@ -17,8 +17,9 @@
 
 use std::time::{Duration, Instant};
 
-use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus, ids};
-use promptdeck_store::{Store, TaskCharge, TaskFinish, TaskProgress, TaskRun, TaskStart};
+use promptdeck_core::ids;
+use promptdeck_store::{Store, TaskFinish, TaskStart};
+use promptdeck_testdb::records;
 use sqlx::{Connection, SqliteConnection};
 use uuid::Uuid;
 
@@ -67,56 +68,9 @@ fn process_cpu() -> Duration {
     Duration::from_nanos(total)
 }
 
+/// A start as the server records it, its run and task ids made by `ids`.
 fn start(ids: Ids, question: &str) -> TaskStart {
-    let task_id = ids.make().to_string();
-    TaskStart {
-        run_id: ids.make(),
-        run: TaskRun::New(NewRun { name: Some(question.into()), ..NewRun::default() }),
-        task: NewTask {
-            task_id: Some(task_id.clone()),
-            service: "chat_service".into(),
-            task_name: "direct_chat".into(),
-            model_id: Some("echo".into()),
-            provider: Some("echo".into()),
-            endpoint: None,
-            request_data: serde_json::json!({ "model_id": "echo" }),
-        },
-        messages: vec![message(MessageRole::User, question, &task_id)],
-        answer_room: RunRoom::default(),
-        charge: TaskCharge::default(),
-    }
-}
-
-fn message(role: MessageRole, content: &str, task_id: &str) -> NewRunMessage {
-    NewRunMessage {
-        role,
-        content: content.into(),
-        task_id: Some(task_id.into()),
-        timestamp: None,
-        metadata: None,
-    }
-}
-
-fn finish(user: Uuid, start: &TaskStart) -> TaskFinish {
-    let task_id = start.task.task_id.clone().unwrap();
-    let answer = "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 ";
-    TaskFinish {
-        user,
-        task_id: task_id.clone(),
-        progress: TaskProgress {
-            status: TaskStatus::Completed,
-            response_text: answer.into(),
-            tokens_input: Some(8),
-            tokens_output: Some(8),
-            cost: Some(0.0),
-            response_chunks: Some(vec![3; 10]),
-            ..TaskProgress::default()
-        },
-        run_id: start.run_id,
-        messages: vec![message(MessageRole::Assistant, answer, &task_id)],
-        tokens: 16,
-        cost: 0.0,
-    }
+    TaskStart { run_id: ids.make(), ..records::start(question, &ids.make().to_string()) }
 }
 
 struct Figures {
@@ -146,7 +100,8 @@ async fn measure(ids: Ids, old_indexes: bool) -> Figures {
         let starts: Vec<TaskStart> =
             (0..BATCH).map(|i| start(ids, &format!("question {round}.{i}"))).collect();
         let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (user, s)).collect();
-        let finishes: Vec<TaskFinish> = starts.iter().map(|s| finish(user, s)).collect();
+        let finishes: Vec<TaskFinish> =
+            starts.iter().map(|s| records::finish(user, s, "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 ")).collect();
 
         let (cpu, wall) = (process_cpu(), Instant::now());
         let started = store.start_new_tasks(&refs).await.unwrap();

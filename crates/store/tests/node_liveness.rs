@@ -7,29 +7,11 @@
 
 use std::time::Duration;
 
-use promptdeck_core::{NewRun, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{Reaped, Store, TaskCharge, TaskFlush, TaskProgress, TaskRun, TaskStart};
+use promptdeck_core::TaskStatus;
+use promptdeck_store::{Reaped, Store, TaskFlush, TaskProgress};
+use promptdeck_testdb::records::start;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use uuid::Uuid;
-
-fn start(task_id: &str) -> TaskStart {
-    TaskStart {
-        run_id: Uuid::new_v4(),
-        run: TaskRun::New(NewRun::default()),
-        task: NewTask {
-            task_id: Some(task_id.into()),
-            service: "chat_service".into(),
-            task_name: "direct_chat".into(),
-            model_id: Some("echo".into()),
-            provider: Some("echo".into()),
-            endpoint: None,
-            request_data: serde_json::json!({}),
-        },
-        messages: Vec::new(),
-        answer_room: RunRoom::default(),
-        charge: TaskCharge::default(),
-    }
-}
 
 /// A partial-text flush of `task_id`, as a node's flush writer hands it to the store.
 fn flush(user: Uuid, task_id: &str, text: &str, ttft_ms: Option<f64>) -> TaskFlush {
@@ -61,8 +43,8 @@ async fn a_dead_nodes_tasks_are_reaped_once_and_its_late_writes_change_nothing()
     on_b.heartbeat(b).await.unwrap();
     let alice = store.create_user(&format!("a-{}@example.com", Uuid::new_v4()), "hash").await.unwrap();
     let (t1, t2) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
-    on_a.start_task(alice.id, &start(&t1)).await.unwrap();
-    let second = start(&t2);
+    on_a.start_task(alice.id, &start("a question", &t1)).await.unwrap();
+    let second = start("a question", &t2);
     on_b.start_new_tasks(&[(alice.id, &second)]).await.unwrap().remove(0).unwrap();
     on_a.flush_tasks(&[flush(alice.id, &t1, "flushed", Some(1.0))]).await.unwrap();
 

@@ -11,6 +11,8 @@
 //! (released when its connection closes, even if the test process dies). They stay on the server
 //! between runs; `DROP DATABASE` them by name to reclaim the space.
 
+pub mod records;
+
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use uuid::Uuid;

@@ -114,31 +114,13 @@ async fn write_batches(store: Store, urgent: UrgentWrites, mut pending: mpsc::Re
 mod tests {
     use std::time::Duration;
 
-    use promptdeck_core::{NewRun, NewTask, RunRoom, TaskStatus};
-    use promptdeck_store::{TaskCharge, TaskRun, TaskStart};
+    use promptdeck_core::TaskStatus;
+    use promptdeck_store::TaskStart;
+    use promptdeck_testdb::records::start;
     use uuid::Uuid;
 
     use super::*;
     use crate::tasks::TaskHub;
-
-    fn start(task_id: &str) -> TaskStart {
-        TaskStart {
-            run_id: Uuid::new_v4(),
-            run: TaskRun::New(NewRun::default()),
-            task: NewTask {
-                task_id: Some(task_id.into()),
-                service: "chat_service".into(),
-                task_name: "direct_chat".into(),
-                model_id: Some("echo".into()),
-                provider: Some("echo".into()),
-                endpoint: None,
-                request_data: serde_json::json!({}),
-            },
-            messages: Vec::new(),
-            answer_room: RunRoom::default(),
-            charge: TaskCharge::default(),
-        }
-    }
 
     /// A fresh SQLite store with recorded tasks of one user, live and streaming.
     struct Streaming {
@@ -154,7 +136,8 @@ mod tests {
         let store = Store::connect(&format!("sqlite://{}", dir.join("db.sqlite").display())).await.unwrap();
         let user = store.create_user("flush@example.com", "hash").await.unwrap().id;
         let hub = TaskHub::default();
-        let starts: Vec<TaskStart> = (0..count).map(|_| start(&Uuid::new_v4().to_string())).collect();
+        let starts: Vec<TaskStart> =
+            (0..count).map(|_| start("a question", &Uuid::new_v4().to_string())).collect();
         let pairs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (user, s)).collect();
         assert!(store.start_new_tasks(&pairs).await.unwrap().iter().all(Result::is_ok));
         let tasks = starts

@@ -2,41 +2,15 @@
 //! run; a run that is gone, or that the answer would take past its caps, refuses that answer
 //! alone — its task row is still written and the other finishes are kept.
 
-use promptdeck_core::{MessageRole, NewRunMessage, RunCaps, TaskStatus};
+use promptdeck_core::{RunCaps, TaskStatus};
 use promptdeck_store::{StoreError, TaskFinish, TaskProgress, TaskRun, TaskStart};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, new_user, test_store};
 use crate::task_starts::{start, started};
+use promptdeck_testdb::records::finish;
 
 both_backends!(finished_tasks_are_recorded_together_and_a_refused_answer_stays_alone);
-
-fn finish(user: Uuid, start: &TaskStart, answer: &str) -> TaskFinish {
-    let task_id = start.task.task_id.clone().unwrap();
-    TaskFinish {
-        user,
-        task_id: task_id.clone(),
-        progress: TaskProgress {
-            status: TaskStatus::Completed,
-            response_text: answer.into(),
-            tokens_input: Some(2),
-            tokens_output: Some(3),
-            cost: Some(0.5),
-            response_chunks: Some(vec![2, 2]),
-            ..TaskProgress::default()
-        },
-        run_id: start.run_id,
-        messages: vec![NewRunMessage {
-            role: MessageRole::Assistant,
-            content: answer.into(),
-            task_id: Some(task_id),
-            timestamp: None,
-            metadata: None,
-        }],
-        tokens: 5,
-        cost: 0.5,
-    }
-}
 
 async fn finished_tasks_are_recorded_together_and_a_refused_answer_stays_alone(backend: Backend) {
     let store = test_store(backend).await;

@@ -2,38 +2,14 @@
 //! user's turn) and its pending row; a task id another user already has, or one repeated in
 //! the burst, is refused for that start alone and leaves nothing behind.
 
-use promptdeck_core::{MessageRole, NewRun, NewRunMessage, NewTask, RunRoom, TaskStatus};
-use promptdeck_store::{Store, StoreError, TaskCharge, TaskRun, TaskStart};
+use promptdeck_core::{NewRun, NewTask, TaskStatus};
+use promptdeck_store::{Store, StoreError, TaskStart};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, both_backends, test_store};
+pub(crate) use promptdeck_testdb::records::start;
 
 both_backends!(a_burst_of_starts_is_recorded_and_taken_ids_are_refused_alone);
-
-pub(crate) fn start(text: &str, task_id: &str) -> TaskStart {
-    TaskStart {
-        run_id: Uuid::new_v4(),
-        run: TaskRun::New(NewRun { name: Some(text.into()), ..NewRun::default() }),
-        task: NewTask {
-            task_id: Some(task_id.into()),
-            service: "chat_service".into(),
-            task_name: "direct_chat".into(),
-            model_id: Some("echo".into()),
-            provider: Some("echo".into()),
-            endpoint: None,
-            request_data: serde_json::json!({ "text": text }),
-        },
-        messages: vec![NewRunMessage {
-            role: MessageRole::User,
-            content: text.into(),
-            task_id: Some(task_id.into()),
-            timestamp: None,
-            metadata: None,
-        }],
-        answer_room: RunRoom::default(),
-        charge: TaskCharge::default(),
-    }
-}
 
 /// `count` tasks started in one batch, each with its new run: every third is `second`'s, the rest
 /// `first`'s; task `i` asks "question {i}".
