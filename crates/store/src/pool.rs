@@ -11,6 +11,14 @@ use uuid::Uuid;
 
 use crate::{StoreError, StoreResult};
 
+/// SQLite's page cache for the one writer connection, in KiB (SQLite's default is 2 MiB). Every
+/// task's finish looks up its task row and its run and rewrites both; with the default cache
+/// those pages are read back from the file (`pread`) batch after batch. 32 MiB keeps the
+/// recently started tasks' pages in memory: about a fifth less CPU per finish in the store's
+/// `task_records` benchmark. The reader connections keep SQLite's default (a write by the writer
+/// invalidates their caches anyway).
+pub const SQLITE_WRITER_CACHE_KIB: u32 = 32 * 1024;
+
 /// The database behind the store.
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
@@ -168,7 +176,7 @@ impl Store {
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .test_before_acquire(false)
-                .connect_with(options.clone())
+                .connect_with(options.clone().pragma("cache_size", format!("-{SQLITE_WRITER_CACHE_KIB}")))
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
             let read = SqlitePoolOptions::new()
@@ -227,5 +235,26 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await);
         on_write_pool!(self, |pool| pool.close().await);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_sqlite_writer_keeps_a_larger_page_cache_than_the_readers() {
+        let dir = std::env::temp_dir().join(format!("promptdeck-pool-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}/db.sqlite", dir.display())).await.unwrap();
+        let Backend::Sqlite { read, write } = &store.backend else { panic!("a SQLite store") };
+        let cache = |pool: &SqlitePool| {
+            let pool = pool.clone();
+            async move { sqlx::query_scalar::<_, i64>("PRAGMA cache_size").fetch_one(&pool).await.unwrap() }
+        };
+        assert_eq!(cache(write).await, -i64::from(SQLITE_WRITER_CACHE_KIB));
+        assert_eq!(cache(read).await, -2000, "SQLite's default");
+        store.close().await;
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
