@@ -2,9 +2,10 @@
 //! at the same time: batches of task starts (`start_new_tasks`) and of their finishes
 //! (`finish_tasks`), as the server's queues write them under a burst, into tables that grow to
 //! `ROUNDS × BATCH` tasks. The figure is the process's CPU time (all threads: sqlx runs each
-//! SQLite connection on a thread of its own) per task, and the wall time per batch. The streaming benchmark (`bench/streaming`) measures the same writes
-//! end to end, but there they share two cores with the sockets and the load generator, and its
-//! figures move with the machine's other load; these do not.
+//! SQLite connection on a thread of its own) per task, and the wall time per batch. The streaming
+//! benchmark (`bench/streaming`) measures the same writes end to end, but there they share two
+//! cores with the sockets and the load generator, and its figures move with the machine's other
+//! load much more than these do.
 //!
 //! Two ways of making ids are compared: time-ordered (UUIDv7, as the server makes run and task
 //! ids, see `promptdeck_core::ids`) and random (UUIDv4, as a client that chooses its own

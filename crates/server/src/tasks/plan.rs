@@ -10,7 +10,7 @@ use promptdeck_core::protocol::{DirectChatData, RunPromptData, TaskErrorCode};
 use promptdeck_core::variables::resolve_with;
 use promptdeck_core::{
     ComponentType, MessageRole, NewRun, NewRunMessage, NewTask, PromptVariable, PromptsData, RunRoom,
-    SourceType, resolve_prompt,
+    SourceType, ids, resolve_prompt,
 };
 use promptdeck_llm::{ChatMessage, ChatRequest};
 use promptdeck_store::{TaskRun, TaskStart};
@@ -145,7 +145,7 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
     }
     check_size(state, &request.messages)?;
     let last_user = request.messages.iter().rev().find(|m| m.role == MessageRole::User);
-    let task_id = env.task_id.unwrap_or_else(promptdeck_core::ids::task_id);
+    let task_id = env.task_id.unwrap_or_else(ids::task_id);
     let turn = |m: &ChatMessage| run_message(m, &task_id);
     let (run_id, run, messages) = match (adopted, run_id) {
         // A task registered over REST belongs to a client that records its own user messages
@@ -159,11 +159,7 @@ pub async fn plan_direct_chat(state: &AppState, user: Uuid, env: Envelope) -> Re
             };
             let name = last_user.map(|m| run_name(&m.content));
             let run = NewRun { source_type, source_id, name, ..Default::default() };
-            (
-                promptdeck_core::ids::record_id(),
-                TaskRun::New(run),
-                request.messages.iter().map(turn).collect(),
-            )
+            (ids::record_id(), TaskRun::New(run), request.messages.iter().map(turn).collect())
         }
     };
     let task = new_task(state, &task_id, "chat_service", "direct_chat", &model_id, config);
@@ -223,7 +219,7 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
         }
         None => state.store.get_prompt(user, prompt_id).await?.ok_or_else(not_found)?,
     };
-    let task_id = env.task_id.unwrap_or_else(promptdeck_core::ids::task_id);
+    let task_id = env.task_id.unwrap_or_else(ids::task_id);
     let turn = |m: &ChatMessage| run_message(m, &task_id);
     let (run_id, run, resolved, earlier) = match run_id {
         Some(id) => {
@@ -263,7 +259,7 @@ pub async fn plan_run_prompt(state: &AppState, user: Uuid, env: Envelope) -> Res
                 variable_values: resolved.variables.clone(),
                 ..Default::default()
             };
-            (promptdeck_core::ids::record_id(), TaskRun::New(run), resolved, Vec::new())
+            (ids::record_id(), TaskRun::New(run), resolved, Vec::new())
         }
     };
     let next = next_turn(&chat_messages(&resolved.messages), &earlier, prompt.id, user_input.as_deref());
