@@ -52,6 +52,14 @@ async fn budget_and_usage_counts_search_the_lean_task_indexes(backend: Backend) 
             format!("SELECT COUNT(*) FROM ai_tasks WHERE custom_ui_id = {id} AND created_at >= {since}"),
             "idx_ai_tasks_custom_ui",
         ),
+        // An owner's usage report: the tasks run through any of their UIs (`IN`, not `=`).
+        (
+            format!(
+                "SELECT COUNT(*) FROM ai_tasks WHERE created_at >= {since} AND custom_ui_id IN \
+                 (SELECT id FROM prompt_custom_uis WHERE user_id = {id})"
+            ),
+            "idx_ai_tasks_custom_ui",
+        ),
         // An embed's runs a day, by one viewer or all.
         (
             format!(
