@@ -1,12 +1,21 @@
 //! `chat_service` and `prompt_service`: a task request is checked (shape, unstorable text),
 //! admitted under the user's caps, planned, charged to its payer within budget, and recorded —
 //! run, task row with its unique task id, the user's turn, in one transaction (shared by a burst
-//! of starts, see `tasks::starts`) — before the ack; only then does it stream. So a task is never
-//! acked without its record, and a crash mid-task leaves the user's turn in the run.
+//! of starts, see `tasks::starts`) — before the ack. So a task is never acked without its
+//! record, and a crash mid-task leaves the user's turn in the run.
+//!
+//! A task whose id the server makes, in a new run, has nothing the store could refuse it for
+//! but a failing database: its provider's stream starts while its record commits, and what it
+//! sends meanwhile waits in the task's log for the ack. Under a burst of starts the records
+//! wait for the single writer; the answers no longer wait behind them (with a real model, the
+//! commit hides inside the provider's own time to first token). Should the record fail, the
+//! stream is stopped, nothing is recorded, and the ack refuses the task. A task whose id the
+//! client chose (the store decides whether it is taken), or that goes into an existing run,
+//! is recorded first and only then calls its model.
 
 use chrono::Utc;
 use promptdeck_core::protocol::{TaskAck, TaskErrorCode};
-use promptdeck_store::User;
+use promptdeck_store::{TaskRun, TaskStart, User};
 use serde_json::Value;
 use socketioxide::ParserError;
 use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
@@ -16,7 +25,8 @@ use crate::state::AppState;
 use crate::tasks::budget;
 use crate::tasks::limits::{TaskSlot, admit};
 use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
-use crate::tasks::{TaskError, TaskPlan, runner};
+use crate::tasks::runner::{self, StartRecord};
+use crate::tasks::{TaskError, TaskPlan};
 
 /// The two services that start tasks.
 #[derive(Debug, Clone, Copy)]
@@ -58,20 +68,38 @@ async fn submit(
     user: User,
     state: AppState,
 ) {
-    match prepare(service, data, &user, &state).await {
-        Ok((plan, slot)) => start(socket, ack, state, plan, slot),
+    let prepared = match prepare(service, data, &user, &state).await {
+        Ok(prepared) => prepared,
+        Err(e) => return refuse(ack, &e),
+    };
+    if prepared.record_beside {
+        return start_beside_record(socket, ack, state, prepared).await;
+    }
+    let Prepared { plan, start, slot, .. } = prepared;
+    match state.task_starts.record(user.id, start).await {
+        Ok(()) => start_recorded(socket, ack, state, plan, slot),
         Err(e) => refuse(ack, &e),
     }
 }
 
-/// Everything before the ack: check, admit, plan, record. A refusal at any step leaves nothing
-/// behind (the slot is given back when dropped; the record is one transaction).
+/// A task admitted, planned and charged, not yet recorded.
+struct Prepared {
+    plan: TaskPlan,
+    start: TaskStart,
+    slot: TaskSlot,
+    /// Its stream may start while its record commits: the server made its id and it starts a
+    /// new run, so only a failing database could refuse the record.
+    record_beside: bool,
+}
+
+/// Everything before the record: check, admit, plan, charge. A refusal at any step leaves
+/// nothing behind (the slot is given back when dropped).
 async fn prepare(
     service: Service,
     data: Result<Value, ParserError>,
     user: &User,
     state: &AppState,
-) -> Result<(TaskPlan, TaskSlot), TaskError> {
+) -> Result<Prepared, TaskError> {
     state.drain.admit()?;
     if let Some(redis) = &state.nodes
         && !redis.is_answering()
@@ -101,6 +129,7 @@ async fn prepare(
         }
         None => None,
     };
+    let id_from_client = env.task_id.is_some();
     let slot = admit(&state.task_limiter, user.id, env.custom_ui_id()).await?;
     let (mut plan, mut start) = match service {
         Service::Chat => plan_direct_chat(state, user.id, env).await?,
@@ -109,13 +138,46 @@ async fn prepare(
     let ui = plan.custom_ui.as_ref().map(|(id, _)| *id);
     start.charge = budget::charge(state, user.id, ui, embed.as_ref(), Utc::now()).await?;
     plan.payer_id = start.charge.payer.unwrap_or(user.id);
-    state.task_starts.record(user.id, start).await?;
-    Ok((plan, slot))
+    let record_beside = !id_from_client && matches!(start.run, TaskRun::New(_));
+    Ok(Prepared { plan, start, slot, record_beside })
+}
+
+/// Starts the runner and records the task meanwhile; once the record is committed, acks the
+/// task and subscribes the socket (which then gets every event from the first), else stops the
+/// stream and refuses the task. The runner writes no final record before it knows.
+async fn start_beside_record(socket: SocketRef, ack: AckSender, state: AppState, prepared: Prepared) {
+    let Prepared { plan, start, slot, .. } = prepared;
+    let user = plan.user_id;
+    let Some(live) = state.hub.register(&plan.task_id, plan.run_id, user) else {
+        // Server-made ids are unique: a live twin is a bug.
+        tracing::error!(task_id = plan.task_id, "a new task id is already live");
+        return refuse(ack, &TaskError::new(TaskErrorCode::Internal, "the task could not be started"));
+    };
+    let (recorded, record) = tokio::sync::oneshot::channel();
+    state.drain.clone().spawn(runner::run(
+        state.clone(),
+        plan,
+        live.clone(),
+        slot,
+        StartRecord::Pending(record),
+    ));
+    match state.task_starts.record(user, start).await {
+        Ok(()) => {
+            send_ack(ack, &TaskAck::Started(live.started()));
+            live.subscribe(socket, 0);
+            let _ = recorded.send(Ok(()));
+        }
+        Err(e) => {
+            live.cancel.cancel();
+            let _ = recorded.send(Err(e.clone()));
+            refuse(ack, &e);
+        }
+    }
 }
 
 /// Acks a recorded task, subscribes the socket, and starts the runner — in that order, so the
 /// ack reaches the client before the first stream event.
-fn start(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slot: TaskSlot) {
+fn start_recorded(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slot: TaskSlot) {
     let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
         // The store refused a taken task id when it recorded the start: a live twin is a bug.
         tracing::error!(task_id = plan.task_id, "a recorded task id is already live");
@@ -123,5 +185,5 @@ fn start(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slo
     };
     send_ack(ack, &TaskAck::Started(live.started()));
     live.subscribe(socket, 0);
-    state.drain.clone().spawn(runner::run(state, plan, live, slot));
+    state.drain.clone().spawn(runner::run(state, plan, live, slot, StartRecord::Written));
 }

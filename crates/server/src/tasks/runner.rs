@@ -15,6 +15,7 @@ use promptdeck_core::{MessageRole, NewRunMessage, NewUsage, RunMessageMetadata, 
 use promptdeck_llm::{ChatRequest, StreamEvent};
 use promptdeck_store::{StoreError, TaskFinish, TaskProgress};
 use serde_json::Value;
+use tokio::sync::oneshot;
 
 use crate::state::AppState;
 use crate::tasks::limits::TaskSlot;
@@ -45,15 +46,53 @@ struct Outcome {
     ttft_ms: Option<f64>,
 }
 
+/// Where a task's start record (its run, row and user turn) stands when its runner begins.
+#[derive(Debug)]
+pub enum StartRecord {
+    /// Committed before the runner was started.
+    Written,
+    /// Being committed beside the stream (see `socket::submit`): `Ok` once it is, the refusal
+    /// the ack carried when it is not (a dropped sender counts as not recorded). The runner
+    /// writes no final record before it knows (a partial-text flush only updates a row that
+    /// is there).
+    Pending(oneshot::Receiver<Result<(), TaskError>>),
+}
+
+impl StartRecord {
+    /// Waits for the start record: `Err` when the task was refused and nothing of it is stored.
+    async fn written(self) -> Result<(), TaskError> {
+        match self {
+            StartRecord::Written => Ok(()),
+            StartRecord::Pending(answer) => answer.await.unwrap_or_else(|_| {
+                Err(TaskError::new(TaskErrorCode::Internal, "the task could not be recorded"))
+            }),
+        }
+    }
+}
+
 /// Streams the task to the end, records it, and ends its stream. Its run, row and user turn
-/// were recorded before the ack; `slot` (one of the user's running tasks) is given back before
-/// `{end:true}` goes out, so a client may start its next task as soon as it sees the end.
-pub async fn run(state: AppState, mut plan: TaskPlan, live: Arc<LiveTask>, slot: TaskSlot) {
+/// are recorded before the ack (`start`); `slot` (one of the user's running tasks) is given
+/// back before `{end:true}` goes out, so a client may start its next task as soon as it sees
+/// the end. A task whose start record failed ends here, unrecorded: whoever follows it (only
+/// its owner could, with `resume`) gets the refusal's error and `{end:true}`.
+pub async fn run(
+    state: AppState,
+    mut plan: TaskPlan,
+    live: Arc<LiveTask>,
+    slot: TaskSlot,
+    start: StartRecord,
+) {
     let started = Instant::now();
     let request = std::mem::take(&mut plan.request);
     let request_bytes: usize = request.messages.iter().map(|m| m.content.len()).sum();
     let mut outcome = stream(&state, &plan, request, &live, started).await;
     (outcome.text, outcome.chunks) = live.end_stream();
+    if let Err(refused) = start.written().await {
+        drop(slot);
+        live.finish([Event::Error(refused.body()).to_json()]);
+        state.hub.remove(&plan.task_id);
+        return;
+    }
     if outcome.usage.is_none() && outcome.ttft_ms.is_some() {
         outcome.usage = Some(estimated_usage(request_bytes, outcome.text.len()));
     }
