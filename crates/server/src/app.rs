@@ -28,6 +28,7 @@ use crate::nodes::{NodesError, Redis};
 use crate::routes::api_router;
 use crate::state::AppState;
 use crate::tasks::urgent::UrgentWrites;
+use crate::tasks::writer_thread::WriterThread;
 use crate::tasks::{Drain, FinishQueue, FlushQueue, MemoryTaskLimiter, StartQueue, TaskHub, TaskLimiter};
 use crate::web::{ModuleStore, PagePolicy};
 
@@ -110,10 +111,12 @@ impl Application {
         };
         // On SQLite's single writer, partial-text flushes give way to starts and finishes.
         let urgent = UrgentWrites::new(!store.is_postgres());
+        // On SQLite the record writers run on a thread of their own (see `writer_thread`).
+        let writers = WriterThread::start(!store.is_postgres());
         let state = AppState {
-            task_starts: StartQueue::new(store.clone(), urgent.clone()),
-            task_flushes: FlushQueue::new(store.clone(), urgent.clone()),
-            task_finishes: FinishQueue::new(store.clone(), urgent),
+            task_starts: StartQueue::new(store.clone(), urgent.clone(), &writers),
+            task_flushes: FlushQueue::new(store.clone(), urgent.clone(), &writers),
+            task_finishes: FinishQueue::new(store.clone(), urgent, &writers),
             store,
             auth,
             task_limiter,

@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::UrgentWrites;
+use crate::tasks::writer_thread::WriterThread;
 
 /// Most finishes recorded in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -32,15 +33,17 @@ struct Pending {
 pub struct FinishQueue {
     queue: mpsc::Sender<Pending>,
     urgent: UrgentWrites,
+    /// Keeps the writers' thread (if they have one) running while the queue is in use.
+    _writers: WriterThread,
 }
 
 impl FinishQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped. Each finish
-    /// counts in `urgent` until it is written, so partial-text flushes give way to it.
-    pub fn new(store: Store, urgent: UrgentWrites) -> FinishQueue {
+    /// A queue writing to `store`; its writer runs on `writers` until the queue is dropped.
+    /// Each finish counts in `urgent` until it is written, so partial-text flushes give way to it.
+    pub fn new(store: Store, urgent: UrgentWrites, writers: &WriterThread) -> FinishQueue {
         let (queue, pending) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(store, pending));
-        FinishQueue { queue, urgent }
+        writers.spawn(write_batches(store, pending));
+        FinishQueue { queue, urgent, _writers: writers.clone() }
     }
 
     /// Records a finished task (its final row, its answer in its run) and gives it back with

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use crate::tasks::LiveTask;
 use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::{MAX_DEFER, UrgentWrites};
+use crate::tasks::writer_thread::WriterThread;
 
 /// Most tasks flushed in one transaction (each task's text is copied when its batch is
 /// written, so this also bounds the copies held at once).
@@ -40,20 +41,28 @@ struct Pending {
 #[derive(Debug, Clone)]
 pub struct FlushQueue {
     queue: mpsc::Sender<Pending>,
+    /// Keeps the writers' thread (if they have one) running while the queue is in use.
+    _writers: WriterThread,
 }
 
 impl FlushQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped, and gives way
-    /// to the start and finish records counted in `urgent` (see [`crate::tasks::urgent`]).
-    pub fn new(store: Store, urgent: UrgentWrites) -> FlushQueue {
-        FlushQueue::with_capacity(store, urgent, QUEUE)
+    /// A queue writing to `store`; its writer runs on `writers` until the queue is dropped,
+    /// and gives way to the start and finish records counted in `urgent` (see
+    /// [`crate::tasks::urgent`]).
+    pub fn new(store: Store, urgent: UrgentWrites, writers: &WriterThread) -> FlushQueue {
+        FlushQueue::with_capacity(store, urgent, writers, QUEUE)
     }
 
     /// A queue holding at most `capacity` waiting tasks.
-    fn with_capacity(store: Store, urgent: UrgentWrites, capacity: usize) -> FlushQueue {
+    fn with_capacity(
+        store: Store,
+        urgent: UrgentWrites,
+        writers: &WriterThread,
+        capacity: usize,
+    ) -> FlushQueue {
         let (queue, pending) = mpsc::channel(capacity);
-        tokio::spawn(write_batches(store, urgent, pending));
-        FlushQueue { queue }
+        writers.spawn(write_batches(store, urgent, pending));
+        FlushQueue { queue, _writers: writers.clone() }
     }
 
     /// Asks for the task's text so far to be written, without waiting. True when it will be
@@ -169,7 +178,8 @@ mod tests {
         let Streaming { dir, store, user, tasks } = streaming_tasks(2).await;
         let [first, second] = <[Arc<LiveTask>; 2]>::try_from(tasks).unwrap();
 
-        let queue = FlushQueue::with_capacity(store.clone(), UrgentWrites::new(true), 1);
+        let queue =
+            FlushQueue::with_capacity(store.clone(), UrgentWrites::new(true), &WriterThread::start(true), 1);
         first.push_text("a ");
         assert!(queue.push(&first, Some(5.0)));
         assert!(queue.push(&first, Some(5.0)), "a task already waiting takes no second place");
@@ -199,7 +209,7 @@ mod tests {
 
         let urgent = UrgentWrites::new(true);
         let _never_settles = urgent.begin();
-        let queue = FlushQueue::new(store.clone(), urgent.clone());
+        let queue = FlushQueue::new(store.clone(), urgent.clone(), &WriterThread::start(true));
         let at = std::time::Instant::now();
         for task in &tasks {
             task.push_text("t");
@@ -225,7 +235,7 @@ mod tests {
         let [first, second] = <[Arc<LiveTask>; 2]>::try_from(tasks).unwrap();
 
         let urgent = UrgentWrites::new(true);
-        let queue = FlushQueue::new(store.clone(), urgent.clone());
+        let queue = FlushQueue::new(store.clone(), urgent.clone(), &WriterThread::start(true));
         let on_its_way = urgent.begin();
         first.push_text("a");
         second.push_text("b");

@@ -22,6 +22,7 @@ pub mod replay;
 pub mod runner;
 pub mod starts;
 pub mod urgent;
+pub mod writer_thread;
 
 pub use drain::Drain;
 pub use error::TaskError;

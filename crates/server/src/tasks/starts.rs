@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::tasks::batch::{logged, next_batch};
 use crate::tasks::urgent::UrgentWrites;
+use crate::tasks::writer_thread::WriterThread;
 use uuid::Uuid;
 
 use crate::tasks::TaskError;
@@ -32,15 +33,17 @@ pub struct StartQueue {
     store: Store,
     queue: mpsc::Sender<Pending>,
     urgent: UrgentWrites,
+    /// Keeps the writers' thread (if they have one) running while the queue is in use.
+    _writers: WriterThread,
 }
 
 impl StartQueue {
-    /// A queue writing to `store`; its writer runs until the queue is dropped. Each start
-    /// counts in `urgent` until it is written, so partial-text flushes give way to it.
-    pub fn new(store: Store, urgent: UrgentWrites) -> StartQueue {
+    /// A queue writing to `store`; its writer runs on `writers` until the queue is dropped.
+    /// Each start counts in `urgent` until it is written, so partial-text flushes give way to it.
+    pub fn new(store: Store, urgent: UrgentWrites, writers: &WriterThread) -> StartQueue {
         let (queue, pending) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(store.clone(), pending));
-        StartQueue { store, queue, urgent }
+        writers.spawn(write_batches(store.clone(), pending));
+        StartQueue { store, queue, urgent, _writers: writers.clone() }
     }
 
     /// Records a task start (its run, row and the user's turn), refusing a taken task id with
