@@ -2,7 +2,8 @@
 // (the record still comes before the ack). What the model sends meanwhile waits for the ack:
 // the client gets the ack first and then every event from the first, also when the answer ended
 // before the commit did. When the record fails, the task is refused, its provider request is
-// dropped, and nothing of it is stored.
+// dropped, and nothing of it is stored; until a batch of starts is written again, starts are
+// recorded before they call their model.
 
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -182,6 +183,12 @@ describe("a start record that fails", { skip: !databaseKinds().includes("postgre
       const tasks = await admin.query("SELECT count(*)::int AS n FROM ai_tasks");
       assert.equal(tasks.rows[0].n, 0, "no task row is stored");
 
+      // While the last batch of starts failed, starts are recorded before calling the model:
+      // an outage does not turn every refused start into a provider request.
+      const again = await submit(socket, "chat_service", chat("refuse me again"));
+      assertErrorAck(assert, again.ack, "internal");
+      assert.equal(requests.length, 1, "no provider request while the records fail");
+
       // A task the database accepts runs as usual (the fake provider keeps it streaming).
       const next = await submit(socket, "chat_service", chat("a question"));
       const taskId = assertTaskAck(assert, next.ack);
@@ -190,6 +197,13 @@ describe("a start record that fails", { skip: !databaseKinds().includes("postgre
       await submit(socket, "task_service", { taskName: "cancel_task", taskData: { task_id: taskId } });
       await next.stream.done();
       await waitForTask(server.url, user, taskId, (t) => t.status === "cancelled");
+      assert.equal(requests.length, 2);
+
+      // Once a batch of starts is written again, the model is called beside the record again.
+      const third = await submit(socket, "chat_service", chat("refuse me a third time"));
+      assertErrorAck(assert, third.ack, "internal");
+      assert.equal(requests.length, 3, "the provider was called beside the record again");
+      await within(5_000, requests[2].closed, "the provider's request was not dropped");
     } finally {
       await admin.end();
     }

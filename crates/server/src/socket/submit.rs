@@ -9,7 +9,9 @@
 //! sends meanwhile waits in the task's log for the ack. Under a burst of starts the records
 //! wait for the single writer; the answers no longer wait behind them (with a real model, the
 //! commit hides inside the provider's own time to first token). Should the record fail, the
-//! stream is stopped, nothing is recorded, and the ack refuses the task. A task whose id the
+//! stream is stopped, nothing is recorded, and the ack refuses the task; until a batch of starts
+//! is written again, starts are recorded first (an outage does not make every refused start a
+//! provider request). A task whose id the
 //! client chose (the store decides whether it is taken), or that goes into an existing run,
 //! is recorded first and only then calls its model.
 
@@ -88,7 +90,8 @@ struct Prepared {
     start: TaskStart,
     slot: TaskSlot,
     /// Its stream may start while its record commits: the server made its id and it starts a
-    /// new run, so only a failing database could refuse the record.
+    /// new run, so only a failing database could refuse the record (and the last batch of
+    /// starts was written: while the database fails, starts are recorded first).
     record_beside: bool,
 }
 
@@ -138,7 +141,8 @@ async fn prepare(
     let ui = plan.custom_ui.as_ref().map(|(id, _)| *id);
     start.charge = budget::charge(state, user.id, ui, embed.as_ref(), Utc::now()).await?;
     plan.payer_id = start.charge.payer.unwrap_or(user.id);
-    let record_beside = !id_from_client && matches!(start.run, TaskRun::New(_));
+    let record_beside =
+        !id_from_client && matches!(start.run, TaskRun::New(_)) && !state.task_starts.is_failing();
     Ok(Prepared { plan, start, slot, record_beside })
 }
 

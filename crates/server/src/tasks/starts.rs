@@ -5,6 +5,9 @@
 //! Starts into an existing run (or claiming a task registered over REST) read and rewrite that
 //! run, and are recorded on their own.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use promptdeck_core::protocol::TaskErrorCode;
 use promptdeck_store::{Store, TaskRun, TaskStart};
 use tokio::sync::{mpsc, oneshot};
@@ -33,6 +36,10 @@ pub struct StartQueue {
     store: Store,
     queue: mpsc::Sender<Pending>,
     urgent: UrgentWrites,
+    /// The last batch the writer wrote failed (the database is away or refusing): until one
+    /// succeeds, tasks are recorded before they call their model, so an outage does not turn
+    /// every refused start into a provider request.
+    failing: Arc<AtomicBool>,
     /// Keeps the writers' thread (if they have one) running while the queue is in use.
     _writers: WriterThread,
 }
@@ -42,8 +49,14 @@ impl StartQueue {
     /// Each start counts in `urgent` until it is written, so partial-text flushes give way to it.
     pub fn new(store: Store, urgent: UrgentWrites, writers: &WriterThread) -> StartQueue {
         let (queue, pending) = mpsc::channel(QUEUE);
-        writers.spawn(write_batches(store.clone(), pending));
-        StartQueue { store, queue, urgent, _writers: writers.clone() }
+        let failing = Arc::new(AtomicBool::new(false));
+        writers.spawn(write_batches(store.clone(), pending, failing.clone()));
+        StartQueue { store, queue, urgent, failing, _writers: writers.clone() }
+    }
+
+    /// Whether the last batch of starts failed to be written (see `failing`).
+    pub fn is_failing(&self) -> bool {
+        self.failing.load(Ordering::Relaxed)
     }
 
     /// Records a task start (its run, row and the user's turn), refusing a taken task id with
@@ -62,12 +75,13 @@ impl StartQueue {
 
 /// The writer: takes what has queued up (at most [`MAX_BATCH`]), records it in one
 /// transaction, answers each start, and goes again.
-async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>) {
+async fn write_batches(store: Store, mut pending: mpsc::Receiver<Pending>, failing: Arc<AtomicBool>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while next_batch(&mut pending, &mut batch, MAX_BATCH).await {
         let starts: Vec<(Uuid, &TaskStart)> = batch.iter().map(|p| (p.user, &p.start)).collect();
         let results = logged("task starts", starts.len(), store.start_new_tasks(&starts)).await;
         drop(starts);
+        failing.store(results.is_err(), Ordering::Relaxed);
         match results {
             Ok(results) => {
                 for (p, result) in batch.drain(..).zip(results) {
