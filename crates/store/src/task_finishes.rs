@@ -1,16 +1,17 @@
 //! Recording finished tasks in batches (group commit): the tasks that end together — each its
 //! final row and its answer appended to its run — are written in one transaction with a
-//! constant number of statements per user (one multi-row update of the task rows, one read and
-//! one multi-row update of their runs), instead of three statements per task, so a thousand
-//! short answers ending at once cost a handful of round trips to SQLite's single writer (or to
-//! PostgreSQL) rather than three thousand. Each finish keeps its own outcome: a run that is gone
-//! or would grow past its caps refuses that answer alone (its task row is still written), as
-//! [`Store::append_run_messages`] does.
+//! constant number of statements per user (one multi-row update of the task rows, one multi-row
+//! update appending the answers to their runs in SQL), instead of three statements per task, so
+//! a thousand short answers ending at once cost a handful of round trips to SQLite's single
+//! writer (or to PostgreSQL) rather than three thousand. A run's messages are read back and
+//! written whole only when it gets several answers in one batch or is near its caps. Each
+//! finish keeps its own outcome: a run that is gone or would grow past its caps refuses that
+//! answer alone (its task row is still written), as [`Store::append_run_messages`] does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use promptdeck_core::{NewRunMessage, RunMessage};
+use promptdeck_core::{NewRunMessage, RunMessage, message_bytes};
 use sqlx::QueryBuilder;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -58,6 +59,48 @@ struct RunAppend {
     tokens: i64,
     cost: f64,
     changed: bool,
+}
+
+/// Appends to each run of `$rows` (run id, index of its one finish in `$finishes`) that finish's
+/// message (if it has one) and figures in one statement, in SQL, where the run certainly stays
+/// within its caps: its stored JSON is at least as long as the bytes the caps count, so
+/// `stored JSON + new bytes <= max_bytes` (and the message count) admits it without reading
+/// the messages back. Evaluates to the ids of the runs appended to; a run missing from them is
+/// gone, another user's, or near its caps, and takes the exact way.
+macro_rules! append_quickly {
+    ($store:expr, $tx:ident, $user:expr, $rows:expr, $finishes:expr, $now:expr) => {{
+        let (user, rows, finishes, now): (Uuid, &[(Uuid, usize)], &[TaskFinish], DateTime<Utc>) =
+            ($user, $rows, $finishes, $now);
+        let (append, stored_bytes) = match $store.backend {
+            Backend::Sqlite { .. } => (
+                "CASE WHEN v.n = 0 THEN ai_runs.messages ELSE json_insert(ai_runs.messages, '$[#]', v.messages -> 0) END",
+                "length(CAST(ai_runs.messages AS BLOB))",
+            ),
+            Backend::Postgres(_) => ("ai_runs.messages || v.messages", "octet_length(ai_runs.messages::text)"),
+        };
+        let mut update = QueryBuilder::new("WITH v (id, messages, n, bytes, tokens, cost) AS (");
+        update.push_values(rows, |mut row, &(id, i)| {
+            let f = &finishes[i];
+            let messages: Vec<RunMessage> = stamped(f.messages.clone(), now).collect();
+            let bytes: usize = messages.iter().map(message_bytes).sum();
+            row.push_bind(id)
+                .push_bind(Json(messages))
+                .push_bind(f.messages.len() as i64)
+                .push_bind(bytes as i64)
+                .push_bind(f.tokens)
+                .push_bind(f.cost);
+        });
+        update.push(") UPDATE ai_runs SET messages = ").push(append).push(
+            ", message_count = ai_runs.message_count + v.n, total_tokens = ai_runs.total_tokens + v.tokens, \
+             total_cost = ai_runs.total_cost + v.cost, last_message_at = ",
+        );
+        update.push_bind(now).push(", updated_at = ").push_bind(now);
+        update.push(" FROM v WHERE ai_runs.id = v.id AND ai_runs.user_id = ").push_bind(user);
+        update.push(" AND ai_runs.message_count + v.n <= ").push_bind($store.run_caps.max_messages as i64);
+        update.push(" AND ").push(stored_bytes).push(" + v.bytes <= ").push_bind($store.run_caps.max_bytes as i64);
+        update.push(" RETURNING ai_runs.id");
+        update.build_query_scalar::<Uuid>().fetch_all(&mut *$tx).await?
+    }};
 }
 
 /// Writes one user's finishes (`$group`, indices into `$finishes` in run order) inside `$tx`:
@@ -120,9 +163,37 @@ macro_rules! write_group {
             update.build().execute(&mut *$tx).await?;
         }
 
-        // The runs these finishes append to, read once (and locked, in id order, on PostgreSQL).
-        let mut ids: Vec<Uuid> = group.iter().filter(|&&i| outcomes[i].is_ok()).map(|&i| finishes[i].run_id).collect();
-        ids.dedup();
+        // Each run's finishes, in order. A run that gets one finish of at most one message (the
+        // common case: a task's answer) is appended to in SQL, without reading its messages
+        // back; the others, and those the quick check cannot admit, go the exact way below.
+        let mut by_run: BTreeMap<Uuid, Vec<usize>> = BTreeMap::new();
+        for &i in group.iter().filter(|&&i| outcomes[i].is_ok()) {
+            by_run.entry(finishes[i].run_id).or_default().push(i);
+        }
+        if let Backend::Postgres(_) = $store.backend {
+            // Locked in id order first, so two nodes' batches over the same runs wait for each
+            // other instead of deadlocking (an `UPDATE … FROM` locks in its join's order).
+            for chunk in by_run.keys().collect::<Vec<_>>().chunks(ROWS_PER_STATEMENT) {
+                let mut lock = QueryBuilder::new("SELECT id FROM ai_runs WHERE user_id = ");
+                lock.push_bind(user).push(" AND id IN (");
+                let mut list = lock.separated(", ");
+                for id in chunk {
+                    list.push_bind(**id);
+                }
+                lock.push(") ORDER BY id FOR UPDATE");
+                lock.build().execute(&mut *$tx).await?;
+            }
+        }
+        let quick: Vec<(Uuid, usize)> = by_run
+            .iter()
+            .filter(|(_, fs)| fs.len() == 1 && finishes[fs[0]].messages.len() <= 1)
+            .map(|(id, fs)| (*id, fs[0]))
+            .collect();
+        let mut appended: HashSet<Uuid> = HashSet::with_capacity(quick.len());
+        for rows in quick.chunks(ROWS_PER_STATEMENT) {
+            appended.extend(append_quickly!($store, $tx, user, rows, finishes, now));
+        }
+        let ids: Vec<Uuid> = by_run.keys().filter(|id| !appended.contains(id)).copied().collect();
         let lock = match $store.backend {
             Backend::Sqlite { .. } => "",
             Backend::Postgres(_) => " FOR UPDATE",
@@ -142,7 +213,7 @@ macro_rules! write_group {
             }
         }
         for &i in group {
-            if outcomes[i].is_err() {
+            if outcomes[i].is_err() || appended.contains(&finishes[i].run_id) {
                 continue;
             }
             let f = &finishes[i];

@@ -2,7 +2,7 @@
 //! run; a run that is gone, or that the answer would take past its caps, refuses that answer
 //! alone — its task row is still written and the other finishes are kept.
 
-use promptdeck_core::{RunCaps, TaskStatus};
+use promptdeck_core::{RunCaps, RunMessageMetadata, TaskStatus};
 use promptdeck_store::{StoreError, TaskFinish, TaskProgress, TaskRun, TaskStart};
 use uuid::Uuid;
 
@@ -145,4 +145,81 @@ async fn a_large_batch_over_many_runs_and_several_finishes_of_one_run_are_each_r
             }
         }
     }
+}
+
+both_backends!(an_answer_appended_in_sql_is_stored_exactly_and_a_run_near_its_caps_is_checked_exactly);
+
+/// A run that gets one answer is appended to in SQL, admitted by a check on its stored JSON's
+/// length, which is never shorter than the bytes the caps count. The answer must come back as
+/// written (escapes, non-ASCII text, metadata), a run whose JSON is near the byte cap but whose
+/// counted bytes fit must still take the answer (the exact check), and the caps must still
+/// refuse what does not fit.
+async fn an_answer_appended_in_sql_is_stored_exactly_and_a_run_near_its_caps_is_checked_exactly(
+    backend: Backend,
+) {
+    let store = test_store(backend).await;
+    let alice = new_user(&store).await;
+    // The user's turn is "q" (1 byte as the caps count it, ~100 bytes of JSON); an answer of
+    // 9 bytes fills the cap of 10 exactly, so only the exact check can admit it.
+    let capped = (*store).clone().with_run_caps(RunCaps { max_messages: 3, max_bytes: 10 });
+    let ids: Vec<String> = (0..3).map(|_| Uuid::new_v4().to_string()).collect();
+    let starts = [start("q", &ids[0]), start("q", &ids[1]), start("q", &ids[2])];
+    let refs: Vec<(Uuid, &TaskStart)> = starts.iter().map(|s| (alice.id, s)).collect();
+    assert!(store.start_new_tasks(&refs).await.unwrap().iter().all(Result::is_ok));
+
+    // Run 0: an answer that fits only by the exact count. Run 1: one byte too many. Run 2: a
+    // failed task with no message but figures.
+    let mut silent = finish(alice.id, &starts[2], "");
+    silent.messages.clear();
+    silent.tokens = 7;
+    let outcomes = capped
+        .finish_tasks(&[
+            finish(alice.id, &starts[0], "123456789"),
+            finish(alice.id, &starts[1], "1234567890"),
+            silent,
+        ])
+        .await
+        .unwrap();
+    assert!(outcomes[0].run.is_ok(), "{:?}", outcomes[0].run);
+    assert!(matches!(outcomes[1].run, Err(StoreError::RunTooLarge(_))), "{:?}", outcomes[1].run);
+    assert!(outcomes[2].run.is_ok(), "{:?}", outcomes[2].run);
+    let run = store.get_run(alice.id, starts[0].run_id).await.unwrap().unwrap();
+    assert_eq!(run.messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>(), ["q", "123456789"]);
+    assert_eq!((run.message_count, run.total_tokens), (2, 5));
+    let run = store.get_run(alice.id, starts[1].run_id).await.unwrap().unwrap();
+    assert_eq!((run.messages.len(), run.message_count, run.total_tokens), (1, 1, 0));
+    let run = store.get_run(alice.id, starts[2].run_id).await.unwrap().unwrap();
+    assert_eq!((run.messages.len(), run.message_count, run.total_tokens), (1, 1, 7));
+
+    // The message cap: run 2 (one message) takes one more answer, then refuses the next.
+    let roomy = (*store).clone().with_run_caps(RunCaps { max_messages: 2, max_bytes: 1 << 20 });
+    let next = |answer: &str| TaskFinish { task_id: ids[2].clone(), ..finish(alice.id, &starts[2], answer) };
+    assert!(roomy.finish_tasks(&[next("third")]).await.unwrap()[0].run.is_ok());
+    let refused = roomy.finish_tasks(&[next("fourth")]).await.unwrap();
+    assert!(matches!(refused[0].run, Err(StoreError::RunTooLarge(_))), "{:?}", refused[0].run);
+
+    // What the SQL append stores reads back as written.
+    let tricky = "quote \" backslash \\ newline \n tab \t nul-free é ü 漢字 🙂 </script> \u{2028}";
+    let mut answer = finish(alice.id, &starts[0], tricky);
+    answer.task_id = ids[0].clone();
+    let mut extra = serde_json::Map::new();
+    extra.insert("note".into(), serde_json::json!({"nested": [1, 2.5, "x\"y"], "big": 1e300}));
+    answer.messages[0].metadata = Some(RunMessageMetadata {
+        tokens: Some(5),
+        cost: Some(0.25),
+        time_to_first_token: Some(12.5),
+        total_time: Some(99.0),
+        extra,
+    });
+    let expected = answer.messages[0].clone();
+    assert!(store.finish_tasks(std::slice::from_ref(&answer)).await.unwrap()[0].run.is_ok());
+    let run = store.get_run(alice.id, starts[0].run_id).await.unwrap().unwrap();
+    assert_eq!(run.messages.len(), 3);
+    let stored = &run.messages[2];
+    assert_eq!(stored.content, expected.content);
+    assert_eq!(stored.role, expected.role);
+    assert_eq!(stored.task_id, expected.task_id);
+    assert_eq!(stored.metadata, expected.metadata);
+    assert_eq!(run.messages[0].content, "q", "the earlier messages are untouched");
+    assert_eq!(run.messages[1].content, "123456789");
 }
