@@ -19,6 +19,12 @@ use crate::{StoreError, StoreResult};
 /// invalidates their caches anyway).
 pub const SQLITE_WRITER_CACHE_KIB: u32 = 32 * 1024;
 
+/// Rows the writer connection's worker thread may hand over before it waits for them to be
+/// taken (sqlx's default is 50). A batch of task starts reads back one row per start (the ids it
+/// wrote); with room for 50, its 500 rows stopped the worker ten times, and each stop waits for
+/// the reading thread to be scheduled, which on a busy machine is the slow part.
+pub const SQLITE_WRITER_ROW_BUFFER: usize = 1024;
+
 /// The database behind the store.
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
@@ -176,7 +182,12 @@ impl Store {
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .test_before_acquire(false)
-                .connect_with(options.clone().pragma("cache_size", format!("-{SQLITE_WRITER_CACHE_KIB}")))
+                .connect_with(
+                    options
+                        .clone()
+                        .pragma("cache_size", format!("-{SQLITE_WRITER_CACHE_KIB}"))
+                        .row_buffer_size(SQLITE_WRITER_ROW_BUFFER),
+                )
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&write).await?;
             let read = SqlitePoolOptions::new()
