@@ -15,6 +15,8 @@
 //! client chose (the store decides whether it is taken), or that goes into an existing run,
 //! is recorded first and only then calls its model.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use promptdeck_core::protocol::{TaskAck, TaskErrorCode};
 use promptdeck_store::{TaskRun, TaskStart, User};
@@ -25,6 +27,7 @@ use socketioxide::extract::{AckSender, Extension, SocketRef, State, TryData};
 use super::{refuse, send_ack, unknown_task};
 use crate::state::AppState;
 use crate::tasks::budget;
+use crate::tasks::hub::LiveTask;
 use crate::tasks::limits::{TaskSlot, admit};
 use crate::tasks::plan::{Envelope, plan_direct_chat, plan_run_prompt};
 use crate::tasks::runner::{self, StartRecord};
@@ -152,11 +155,7 @@ async fn prepare(
 async fn start_beside_record(socket: SocketRef, ack: AckSender, state: AppState, prepared: Prepared) {
     let Prepared { plan, start, slot, .. } = prepared;
     let user = plan.user_id;
-    let Some(live) = state.hub.register(&plan.task_id, plan.run_id, user) else {
-        // Server-made ids are unique: a live twin is a bug.
-        tracing::error!(task_id = plan.task_id, "a new task id is already live");
-        return refuse(ack, &TaskError::new(TaskErrorCode::Internal, "the task could not be started"));
-    };
+    let Some((live, ack)) = register(&state, &plan, ack) else { return };
     let (recorded, record) = tokio::sync::oneshot::channel();
     state.drain.clone().spawn(runner::run(
         state.clone(),
@@ -167,8 +166,7 @@ async fn start_beside_record(socket: SocketRef, ack: AckSender, state: AppState,
     ));
     match state.task_starts.record(user, start).await {
         Ok(()) => {
-            send_ack(ack, &TaskAck::Started(live.started()));
-            live.subscribe(socket, 0);
+            ack_and_subscribe(socket, ack, &live);
             let _ = recorded.send(Ok(()));
         }
         Err(e) => {
@@ -182,12 +180,28 @@ async fn start_beside_record(socket: SocketRef, ack: AckSender, state: AppState,
 /// Acks a recorded task, subscribes the socket, and starts the runner — in that order, so the
 /// ack reaches the client before the first stream event.
 fn start_recorded(socket: SocketRef, ack: AckSender, state: AppState, plan: TaskPlan, slot: TaskSlot) {
-    let Some(live) = state.hub.register(&plan.task_id, plan.run_id, plan.user_id) else {
-        // The store refused a taken task id when it recorded the start: a live twin is a bug.
-        tracing::error!(task_id = plan.task_id, "a recorded task id is already live");
-        return refuse(ack, &TaskError::new(TaskErrorCode::Internal, "the task could not be started"));
-    };
+    let Some((live, ack)) = register(&state, &plan, ack) else { return };
+    ack_and_subscribe(socket, ack, &live);
+    state.drain.clone().spawn(runner::run(state, plan, live, slot, StartRecord::Written));
+}
+
+/// Makes the task live in the hub, handing the ack back; or refuses it. Server-made ids are
+/// unique and the store refuses a taken client id when it records the start, so a live twin is
+/// a bug: it is logged and refused as `internal`.
+fn register(state: &AppState, plan: &TaskPlan, ack: AckSender) -> Option<(Arc<LiveTask>, AckSender)> {
+    match state.hub.register(&plan.task_id, plan.run_id, plan.user_id) {
+        Some(live) => Some((live, ack)),
+        None => {
+            tracing::error!(task_id = plan.task_id, "a task id is already live");
+            refuse(ack, &TaskError::new(TaskErrorCode::Internal, "the task could not be started"));
+            None
+        }
+    }
+}
+
+/// Acks a started task and subscribes the socket to it from its first event, in that order,
+/// so the ack reaches the client before any stream event.
+fn ack_and_subscribe(socket: SocketRef, ack: AckSender, live: &Arc<LiveTask>) {
     send_ack(ack, &TaskAck::Started(live.started()));
     live.subscribe(socket, 0);
-    state.drain.clone().spawn(runner::run(state, plan, live, slot, StartRecord::Written));
 }
