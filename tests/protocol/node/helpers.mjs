@@ -3,7 +3,7 @@
 // `socket.io-client`. Every wait is bounded and fails with a message saying what it waited for.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, mkdirSync, createWriteStream } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, mkdirSync, createWriteStream, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,20 @@ import { io } from "socket.io-client";
 import pg from "pg";
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Writes `models.toml` in `dir` for a test that puts a local fake provider behind the server: an
+ * OpenAI-compatible provider `fake` at `baseUrl` (with `idleTimeoutMs` when given) serving the
+ * models `ids`, each with the TOML lines `modelLines` too. Returns the file's path.
+ */
+export function writeFakeModels(dir, baseUrl, ids, { idleTimeoutMs, modelLines = [] } = {}) {
+  const lines = [`[providers.fake]`, `kind = "openai"`, `base_url = "${baseUrl}"`];
+  if (idleTimeoutMs !== undefined) lines.push(`idle_timeout_ms = ${idleTimeoutMs}`);
+  for (const id of ids) lines.push(``, `[[models]]`, `id = "${id}"`, `provider = "fake"`, ...modelLines);
+  const path = join(dir, "models.toml");
+  writeFileSync(path, lines.join("\n"));
+  return path;
+}
 
 /** The server binary: `PROMPTDECK_BIN`, else `target/debug/promptdeck` of this workspace. */
 export const BIN = process.env.PROMPTDECK_BIN

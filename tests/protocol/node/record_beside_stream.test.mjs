@@ -8,11 +8,12 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import {
+  writeFakeModels,
   startServer,
   startServerOn,
   signup,
@@ -122,20 +123,8 @@ describe("a start record that fails", { skip: !databaseKinds().includes("postgre
     });
     await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
     dir = mkdtempSync(join(tmpdir(), "promptdeck-beside-"));
-    const models = join(dir, "models.toml");
-    writeFileSync(
-      models,
-      [
-        `[providers.fake]`,
-        `kind = "openai"`,
-        `base_url = "http://127.0.0.1:${upstream.address().port}/v1"`,
-        `idle_timeout_ms = 60000`,
-        ``,
-        `[[models]]`,
-        `id = "fake-slow"`,
-        `provider = "fake"`,
-      ].join("\n"),
-    );
+    const base = `http://127.0.0.1:${upstream.address().port}/v1`;
+    const models = writeFakeModels(dir, base, ["fake-slow"], { idleTimeoutMs: 60000 });
     db = await freshDatabase("postgres");
     server = await startServer({ args: ["--models", models], database: db.url });
     user = await signup(server.url);

@@ -6,11 +6,12 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import {
+  writeFakeModels,
   startServerOn,
   signup,
   connect,
@@ -49,19 +50,7 @@ before(async () => {
   });
   await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
   dir = mkdtempSync(join(tmpdir(), "promptdeck-recorded-"));
-  models = join(dir, "models.toml");
-  writeFileSync(
-    models,
-    [
-      `[providers.fake]`,
-      `kind = "openai"`,
-      `base_url = "http://127.0.0.1:${upstream.address().port}/v1"`,
-      ``,
-      `[[models]]`,
-      `id = "fake-nul"`,
-      `provider = "fake"`,
-    ].join("\n"),
-  );
+  models = writeFakeModels(dir, `http://127.0.0.1:${upstream.address().port}/v1`, ["fake-nul"]);
 });
 
 after(async () => {

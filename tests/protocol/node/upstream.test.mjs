@@ -6,10 +6,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, signup, connect, closeAll, submit, assertTaskAck, waitForTask, within } from "./helpers.mjs";
+import { startServer, signup, connect, closeAll, submit, assertTaskAck, waitForTask, within, writeFakeModels } from "./helpers.mjs";
 
 const chunk = (content) =>
   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
@@ -64,17 +64,10 @@ before(async () => {
   await new Promise((r) => upstream.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${upstream.address().port}/v1`;
   dir = mkdtempSync(join(tmpdir(), "promptdeck-upstream-"));
-  const models = join(dir, "models.toml");
-  writeFileSync(
-    models,
-    [
-      `[providers.fake]`,
-      `kind = "openai"`,
-      `base_url = "${base}"`,
-      `idle_timeout_ms = 400`,
-      ...Object.keys(behaviours).flatMap((id) => [``, `[[models]]`, `id = "${id}"`, `provider = "fake"`, `input_price = 1.0`, `output_price = 2.0`]),
-    ].join("\n"),
-  );
+  const models = writeFakeModels(dir, base, Object.keys(behaviours), {
+    idleTimeoutMs: 400,
+    modelLines: [`input_price = 1.0`, `output_price = 2.0`],
+  });
   server = await startServer({ args: ["--models", models] });
   user = await signup(server.url);
 });
