@@ -1,7 +1,8 @@
 //! The HTTP/1.1 connection loop both listeners use. `axum::serve` sets no timer, so a client that
 //! trickles its headers or body holds a connection forever; here hyper gets a header read timeout
 //! (which also bounds how long a kept-alive connection may sit idle), every request body a
-//! deadline, and each request the peer address as `ConnectInfo`. Upgrades (Socket.IO websockets)
+//! deadline, and each request the peer address as `ConnectInfo`; each connection has Nagle's
+//! algorithm off, as a token stream's small writes need. Upgrades (Socket.IO websockets)
 //! leave the loop once upgraded, and Socket.IO long-polling is unaffected: the timeouts bound
 //! what the client sends, never how long the server takes to answer.
 
@@ -16,7 +17,7 @@ use axum::http::Request;
 use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::ServiceExt;
 use tower_http::timeout::DeadlineBody;
@@ -51,6 +52,7 @@ pub async fn serve(
             },
             () = stop_tx.closed() => break,
         };
+        let stream = without_delay(stream);
         let service = hyper::service::service_fn({
             let router = router.clone();
             move |request: Request<Incoming>| router.clone().oneshot(prepare(request, peer, body_timeout))
@@ -79,6 +81,18 @@ pub async fn serve(
     Ok(())
 }
 
+/// Turns Nagle's algorithm off on an accepted connection: a token stream is many small writes
+/// a few milliseconds apart, and with it on, each write after the first waits for the client's
+/// acknowledgement of the last, which the client's TCP may delay by up to 40 ms (its delayed ACK),
+/// so chunks would reach the client in clumps and a stream's last events late. A connection whose
+/// option cannot be set is served as it is.
+fn without_delay(stream: TcpStream) -> TcpStream {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(error = %e, "could not turn Nagle's algorithm off on a connection");
+    }
+    stream
+}
+
 /// Adds the peer address and puts a deadline on a body that is not already complete.
 fn prepare(request: Request<Incoming>, peer: SocketAddr, body_timeout: Duration) -> Request<Body> {
     let (mut parts, body) = request.into_parts();
@@ -97,4 +111,20 @@ async fn accept_failed(e: std::io::Error) {
     }
     tracing::error!(error = %e, "accepting a connection failed");
     tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_accepted_connection_writes_without_waiting_for_acknowledgements() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let client = TcpStream::connect(listener.local_addr().expect("addr")).await.expect("connect");
+        let (accepted, _) = listener.accept().await.expect("accept");
+        assert!(!accepted.nodelay().expect("nodelay"), "Linux accepts with Nagle's algorithm on");
+        let accepted = without_delay(accepted);
+        assert!(accepted.nodelay().expect("nodelay"));
+        drop(client);
+    }
 }
