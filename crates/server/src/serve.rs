@@ -82,10 +82,10 @@ pub async fn serve(
 }
 
 /// Turns Nagle's algorithm off on an accepted connection: a token stream is many small writes
-/// a few milliseconds apart, and with it on, each write after the first waits for the client's
-/// acknowledgement of the last, which the client's TCP may delay by up to 40 ms (its delayed ACK),
-/// so chunks would reach the client in clumps and a stream's last events late. A connection whose
-/// option cannot be set is served as it is.
+/// a few milliseconds apart, and with it on, a small write waits while an earlier one is not yet
+/// acknowledged, which the client's TCP may delay by up to 40 ms (its delayed ACK), so chunks
+/// would reach the client in clumps and a stream's last events late. A connection whose option
+/// cannot be set is served as it is.
 fn without_delay(stream: TcpStream) -> TcpStream {
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!(error = %e, "could not turn Nagle's algorithm off on a connection");
