@@ -50,7 +50,7 @@ pub(super) async fn chat_service(
     Extension(user): Extension<User>,
     State(state): State<AppState>,
 ) {
-    submit(Service::Chat, socket, data, ack, user, state).await;
+    Box::pin(submit(Service::Chat, socket, data, ack, user, state)).await;
 }
 
 /// `prompt_service`.
@@ -61,10 +61,12 @@ pub(super) async fn prompt_service(
     Extension(user): Extension<User>,
     State(state): State<AppState>,
 ) {
-    submit(Service::Prompt, socket, data, ack, user, state).await;
+    Box::pin(submit(Service::Prompt, socket, data, ack, user, state)).await;
 }
 
-/// Starts a task of `service`, or refuses it in the ack.
+/// Starts a task of `service`, or refuses it in the ack. Its handlers hold it boxed: its state
+/// (about 14 KB: planning, admission and the start record awaited inline) would otherwise be
+/// copied whole as socketioxide spawns the handler and as the runtime retires it.
 async fn submit(
     service: Service,
     socket: SocketRef,
