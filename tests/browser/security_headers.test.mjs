@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
-import { apiClient, launchBrowser, signUpInBrowser, startServer } from "./harness.mjs";
+import { apiClient, launchBrowser, signUpInBrowser, startServer, watchText } from "./harness.mjs";
 
 let server;
 let browser;
@@ -125,7 +125,9 @@ test("every main page loads under its policy without a violation, and the sandbo
   await visit(`/prompts/${prompt.id}/run`, () => page.getByRole("button", { name: "Run" }).waitFor());
   await page.getByRole("button", { name: "Run" }).click();
   await page.getByLabel("Answer").and(page.locator('[data-status="done"]')).waitFor();
-  assert.equal((await page.getByLabel("Answer").textContent()).trim(), "Tell me about owls");
+  // The status shows at once; the answer's markdown renders up to a frame later (it follows a
+  // streamed text once per animation frame), so the text is watched until it is the answer.
+  await watchText(page.getByLabel("Answer"), (t) => t.trim() === "Tell me about owls");
 
   // A React UI runs in the sandbox frame, with React's style props applied.
   await visit(`/ui/${ui.id}`, () => page.frameLocator("iframe.ui-frame").getByTestId("hello").waitFor());
